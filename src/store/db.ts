@@ -1,0 +1,95 @@
+// Opens the database: embedded PGlite by default, a PostgreSQL server when a
+// URL is given. Both speak the same SQL and return the same JS types, so the
+// repositories do not know which one they run on.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Dialect } from 'kysely';
+import pg from 'pg';
+import { PGliteDialect } from './dialect/pglite.js';
+import type { Database } from './schema.js';
+
+export interface StoreOptions {
+  /** postgres:// URL; when absent, PGlite is used under `${dataDir}/pg`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Maximum pg connections (PostgreSQL only). Default 10. */
+  poolSize?: number;
+  /**
+   * Errors of idle pooled connections (e.g. the server restarted). pg drops
+   * such a connection and opens a new one on demand; without a listener the
+   * error would crash the process.
+   */
+  onPoolError?: (err: Error) => void;
+}
+
+export interface Store {
+  db: Kysely<Database>;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+const OID = { int8: 20, numeric: 1700 } as const;
+
+// Node's Number keeps ids and counters exact below 2^53, which ours stay under;
+// numeric is only used for measured quantities where a double is precise enough.
+const parseNumber = (text: string): number => Number(text);
+
+/**
+ * Type parsers that make pg return what PGlite returns (and vice versa) for the
+ * column types we use: timestamptz -> Date and jsonb -> parsed value are the
+ * default on both; int8 and numeric come back as strings from pg by default.
+ */
+function pgTypes(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(OID.int8, parseNumber);
+  types.setTypeParser(OID.numeric, parseNumber);
+  return types;
+}
+
+// PGlite already returns int8 as number while it fits (bigint beyond, which
+// our ids never reach); numeric is a string there too.
+const pgliteParsers = { [OID.int8]: parseNumber, [OID.numeric]: parseNumber };
+
+export async function openStore(o: StoreOptions): Promise<Store> {
+  let dialect: Dialect;
+  let kind: Store['kind'];
+  if (o.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: o.databaseUrl,
+      max: o.poolSize ?? 10,
+      types: pgTypes(),
+      application_name: 'ov2x',
+    });
+    pool.on('error', (err) => o.onPoolError?.(err));
+    dialect = new PostgresDialect({ pool });
+    kind = 'postgres';
+  } else {
+    const dataDir = join(o.dataDir, 'pg');
+    await mkdir(dataDir, { recursive: true });
+    const pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
+    dialect = new PGliteDialect({ pglite });
+    kind = 'pglite';
+  }
+  // maintainNestedObjectKeys: jsonb documents (OCPP payloads) keep their keys verbatim.
+  const db = new Kysely<Database>({ dialect, plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
+  // Fail at start-up, not on the first OCPP message, when the server is unreachable.
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    const where = o.databaseUrl ? redact(o.databaseUrl) : join(o.dataDir, 'pg');
+    throw new Error(`cannot open ${kind} database at ${where}: ${(err as Error).message}`, { cause: err });
+  }
+  return { db, kind, close: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable database URL>';
+  }
+}

@@ -1,0 +1,26 @@
+export { openStore, type Store, type StoreOptions } from './db.js';
+export { PGliteDialect, type PGliteDialectConfig } from './dialect/pglite.js';
+export { migrateToLatest, MigrationError } from './migrations/migrate.js';
+export { migrations, type NamedMigration } from './migrations/index.js';
+export { BatchWriter, type BatchWriterOptions, type BatchWriterStats, type ColumnSpec } from './batch-writer.js';
+export { BatchUpdater, type BatchUpdaterOptions } from './batch-updater.js';
+export { GroupCommit, type GroupCommitOptions, type GroupCommitStats } from './group-commit.js';
+export { openRepositories, type BatchOptions, type Repositories } from './repositories.js';
+export { DuplicateError, InUseError, isForeignKeyViolation, isUniqueViolation } from './errors.js';
+export type * from './schema.js';
+export type { Page } from './repos/page.js';
+export { StationRepo, type BootInfo, type NewStationInput } from './repos/stations.js';
+export { ConnectorRepo, type StatusUpdate, type StatusWriter } from './repos/connectors.js';
+export { TokenRepo, type IdTokenInput } from './repos/tokens.js';
+export {
+  TransactionRepo,
+  type EndTransactionInput,
+  type StartTransactionInput,
+  type TransactionPatch,
+  type TransactionProgressRow,
+  type TransactionProgressWriter,
+  type TransactionQuery,
+} from './repos/transactions.js';
+export { MeterValueRepo, type MeterValueInput } from './repos/meter-values.js';
+export { SecurityEventRepo, type SecurityEventInput } from './repos/security-events.js';
+export { DeviceModelRepo, type DeviceVariableInput } from './repos/device-model.js';

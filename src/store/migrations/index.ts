@@ -1,0 +1,16 @@
+// Migrations are listed here with static imports (not read from a folder at run
+// time) so they are bundled with the compiled code and their order is explicit.
+import type { Migration } from 'kysely';
+import * as core from './0001_core.js';
+import * as deviceModel from './0002_device_model.js';
+
+export interface NamedMigration {
+  /** Sortable, never reused: Kysely orders and records migrations by name. */
+  name: string;
+  migration: Migration;
+}
+
+export const migrations: readonly NamedMigration[] = [
+  { name: '0001_core', migration: core },
+  { name: '0002_device_model', migration: deviceModel },
+];

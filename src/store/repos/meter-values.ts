@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import { BatchWriter, type BatchWriterOptions } from '../batch-writer.js';
+import type { Database, MeterValue } from '../schema.js';
+
+export interface MeterValueInput {
+  stationId: string;
+  transactionId: number | null;
+  evseId: number;
+  sampledAt: Date;
+  context: string | null;
+  /** The OCPP sampledValue array, stored verbatim as jsonb. */
+  sampledValue: readonly unknown[];
+}
+
+const COLUMNS: BatchWriterOptions<MeterValueInput>['columns'] = [
+  { name: 'stationId', pgType: 'text' },
+  { name: 'transactionId', pgType: 'int8' },
+  { name: 'evseId', pgType: 'int4' },
+  { name: 'sampledAt', pgType: 'timestamptz' },
+  { name: 'context', pgType: 'text' },
+  { name: 'sampledValue', pgType: 'jsonb' },
+];
+
+/** Meter values are the highest-volume write, so they go through group commit. */
+export class MeterValueRepo {
+  readonly #writer: BatchWriter<MeterValueInput>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    options: { maxBatch?: number; flushMs?: number } = {},
+  ) {
+    this.#writer = new BatchWriter(db, { table: 'meterValues', columns: COLUMNS, ...options });
+  }
+
+  /** Resolves once the row is committed. */
+  add(row: MeterValueInput): Promise<void> {
+    return this.#writer.add(row);
+  }
+
+  /** Drains pending rows; later add() calls are refused. */
+  close(): Promise<void> {
+    return this.#writer.close();
+  }
+
+  /** In sampling order. */
+  async listByTransaction(transactionId: number): Promise<MeterValue[]> {
+    return this.db
+      .selectFrom('meterValues')
+      .selectAll()
+      .where('transactionId', '=', transactionId)
+      .orderBy('sampledAt')
+      .orderBy('id')
+      .execute();
+  }
+}

@@ -1,0 +1,5 @@
+/** Offset pagination for list queries. */
+export interface Page {
+  limit: number;
+  offset?: number;
+}

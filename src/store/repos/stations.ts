@@ -1,0 +1,139 @@
+import type { Kysely } from 'kysely';
+import { DuplicateError, InUseError, isForeignKeyViolation, isUniqueViolation } from '../errors.js';
+import type { Database, RegistrationStatus, Station } from '../schema.js';
+import type { Page } from './page.js';
+
+export interface NewStationInput {
+  id: string;
+  /** Keyed hash of the password (see the auth module); null for certificate-only stations. */
+  passwordHash: string | null;
+  securityProfile?: number;
+  registrationStatus?: RegistrationStatus;
+}
+
+export interface BootInfo {
+  protocol: string;
+  vendor: string;
+  model: string;
+  serialNumber?: string | null;
+  firmwareVersion?: string | null;
+  iccid?: string | null;
+  imsi?: string | null;
+  meterType?: string | null;
+  meterSerialNumber?: string | null;
+  registrationStatus: RegistrationStatus;
+  at: Date;
+}
+
+export class StationRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** @throws DuplicateError when a station with this id exists. */
+  async create(input: NewStationInput): Promise<Station> {
+    try {
+      return await this.db
+        .insertInto('stations')
+        .values({
+          id: input.id,
+          passwordHash: input.passwordHash,
+          securityProfile: input.securityProfile,
+          registrationStatus: input.registrationStatus,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateError('station', input.id, err);
+      throw err;
+    }
+  }
+
+  async get(id: string): Promise<Station | undefined> {
+    return this.db.selectFrom('stations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async list(page: Page): Promise<Station[]> {
+    return this.db
+      .selectFrom('stations')
+      .selectAll()
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset ?? 0)
+      .execute();
+  }
+
+  /**
+   * Deletes the station and its connector states.
+   * @throws InUseError when transactions still refer to it.
+   */
+  async remove(id: string): Promise<boolean> {
+    try {
+      const r = await this.db.deleteFrom('stations').where('id', '=', id).executeTakeFirst();
+      return r.numDeletedRows > 0n;
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw new InUseError('station', id, err);
+      throw err;
+    }
+  }
+
+  /** Stores what a BootNotification reported. Returns false for an unknown station. */
+  async recordBoot(id: string, boot: BootInfo): Promise<boolean> {
+    const r = await this.db
+      .updateTable('stations')
+      .set((eb) => ({
+        protocol: boot.protocol,
+        vendor: boot.vendor,
+        model: boot.model,
+        serialNumber: boot.serialNumber ?? null,
+        firmwareVersion: boot.firmwareVersion ?? null,
+        iccid: boot.iccid ?? null,
+        imsi: boot.imsi ?? null,
+        meterType: boot.meterType ?? null,
+        meterSerialNumber: boot.meterSerialNumber ?? null,
+        registrationStatus: boot.registrationStatus,
+        lastBootAt: boot.at,
+        lastSeenAt: boot.at,
+        updatedAt: eb.fn<Date>('now'),
+      }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Marks many stations as seen in one statement (callers batch heartbeats).
+   * Never moves last_seen_at backwards; returns how many rows changed.
+   */
+  async touch(ids: readonly string[], at: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const r = await this.db
+      .updateTable('stations')
+      .set({ lastSeenAt: at })
+      // = any($1) keeps it one array parameter however many ids there are.
+      .where((eb) =>
+        eb.and([
+          eb('id', '=', eb.fn.any(eb.val(ids))),
+          eb.or([eb('lastSeenAt', 'is', null), eb('lastSeenAt', '<', at)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
+    const r = await this.db
+      .updateTable('stations')
+      .set((eb) => ({ passwordHash, updatedAt: eb.fn<Date>('now') }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  async setRegistrationStatus(id: string, registrationStatus: RegistrationStatus): Promise<boolean> {
+    const r = await this.db
+      .updateTable('stations')
+      .set((eb) => ({ registrationStatus, updatedAt: eb.fn<Date>('now') }))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+}

@@ -1,0 +1,51 @@
+// All repositories over one Kysely instance, with the batching writers they
+// own, so the application opens and drains them in one place.
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import { ConnectorRepo } from './repos/connectors.js';
+import { DeviceModelRepo } from './repos/device-model.js';
+import { MeterValueRepo } from './repos/meter-values.js';
+import { SecurityEventRepo } from './repos/security-events.js';
+import { StationRepo } from './repos/stations.js';
+import { TokenRepo } from './repos/tokens.js';
+import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
+
+export interface BatchOptions {
+  /** Most rows per batched statement (default 500). */
+  maxBatch?: number;
+  /** How long a batch waits for more rows (default 5 ms). */
+  flushMs?: number;
+}
+
+export interface Repositories {
+  stations: StationRepo;
+  connectors: ConnectorRepo;
+  tokens: TokenRepo;
+  transactions: TransactionRepo;
+  transactionProgress: TransactionProgressWriter;
+  meterValues: MeterValueRepo;
+  securityEvents: SecurityEventRepo;
+  deviceModel: DeviceModelRepo;
+  /** Drains the batching writers (status writers are closed by their owners). */
+  close(): Promise<void>;
+}
+
+export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {}): Repositories {
+  const batchOptions = { maxBatch: batch.maxBatch, flushMs: batch.flushMs };
+  const transactions = new TransactionRepo(db);
+  const transactionProgress = transactions.progressWriter(batchOptions);
+  const meterValues = new MeterValueRepo(db, batchOptions);
+  return {
+    stations: new StationRepo(db),
+    connectors: new ConnectorRepo(db),
+    tokens: new TokenRepo(db),
+    transactions,
+    transactionProgress,
+    meterValues,
+    securityEvents: new SecurityEventRepo(db),
+    deviceModel: new DeviceModelRepo(db),
+    async close() {
+      await Promise.all([transactionProgress.close(), meterValues.close()]);
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// Typed view of the schema created by src/store/migrations. Property names are
+// camelCase: openStore installs Kysely's CamelCasePlugin, which maps them to the
+// snake_case columns in SQL and maps result rows back.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** timestamptz: read as Date; written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** timestamptz with a database default (now()). */
+export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** bigserial: read as number (ids stay below 2^53), never written by us. */
+export type Id = ColumnType<number, never, never>;
+/**
+ * jsonb: read as the parsed value; written as JSON text, because node-postgres
+ * would turn a JS array parameter into a Postgres array literal, not JSON.
+ */
+export type Json<T> = ColumnType<T, string, string>;
+export type GeneratedJson<T> = ColumnType<T, string | undefined, string>;
+
+export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
+export type IdTokenStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+export type TransactionState = 'active' | 'ended';
+export type Severity = 'info' | 'warning' | 'high' | 'critical';
+
+export interface StationsTable {
+  /** OCPP identity (<= 48 chars). */
+  id: string;
+  /** Keyed hash of the Basic-auth password; never the password itself. */
+  passwordHash: string | null;
+  securityProfile: Generated<number>;
+  registrationStatus: ColumnType<RegistrationStatus, RegistrationStatus | undefined, RegistrationStatus>;
+  protocol: string | null;
+  vendor: string | null;
+  model: string | null;
+  serialNumber: string | null;
+  firmwareVersion: string | null;
+  iccid: string | null;
+  imsi: string | null;
+  meterType: string | null;
+  meterSerialNumber: string | null;
+  lastBootAt: Timestamp | null;
+  lastSeenAt: Timestamp | null;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface ConnectorsTable {
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  status: string;
+  errorCode: string | null;
+  info: string | null;
+  statusAt: Timestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface StatusHistoryTable {
+  id: Id;
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  status: string;
+  errorCode: string | null;
+  info: string | null;
+  statusAt: Timestamp;
+  receivedAt: GeneratedTimestamp;
+}
+
+export interface IdTokensTable {
+  idToken: string;
+  type: ColumnType<string, string | undefined, string>;
+  status: IdTokenStatus;
+  expiresAt: Timestamp | null;
+  groupIdToken: string | null;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface TransactionsTable {
+  /** OCPP 1.6 transactionId. Assigned from transactions_id_seq by TransactionRepo.start. */
+  id: ColumnType<number, number, never>;
+  stationId: string;
+  /** OCPP 2.0.1 transactionId; String(id) for 1.6. */
+  transactionRef: string;
+  protocol: string;
+  evseId: number | null;
+  connectorId: number | null;
+  idToken: string | null;
+  state: ColumnType<TransactionState, TransactionState | undefined, TransactionState>;
+  startedAt: Timestamp;
+  endedAt: Timestamp | null;
+  meterStartWh: number | null;
+  meterStopWh: number | null;
+  energyWh: number | null;
+  stopReason: string | null;
+  remoteStartId: number | null;
+  reservationId: number | null;
+  lastSeqNo: number | null;
+  seqGaps: Generated<number>;
+  offline: Generated<boolean>;
+  chargingState: string | null;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface MeterValuesTable {
+  id: Id;
+  stationId: string;
+  transactionId: number | null;
+  evseId: number;
+  sampledAt: Timestamp;
+  context: string | null;
+  /** The OCPP sampledValue array, verbatim. */
+  sampledValue: Json<unknown[]>;
+  receivedAt: GeneratedTimestamp;
+}
+
+export interface SecurityEventsTable {
+  id: Id;
+  occurredAt: GeneratedTimestamp;
+  /** Not a foreign key: events about unknown stations are recorded too. */
+  stationId: string | null;
+  type: string;
+  severity: Severity;
+  sourceIp: string | null;
+  details: GeneratedJson<Record<string, unknown>>;
+}
+
+/** OCPP 2.0.1 device model (NotifyReport), one row per component/variable/attribute. */
+export interface DeviceVariablesTable {
+  stationId: string;
+  component: string;
+  componentInstance: ColumnType<string, string | undefined, string>;
+  evseId: number | null;
+  connectorId: number | null;
+  variable: string;
+  variableInstance: ColumnType<string, string | undefined, string>;
+  attributeType: ColumnType<string, string | undefined, string>;
+  value: string | null;
+  mutability: string | null;
+  characteristics: ColumnType<unknown, string | null | undefined, string | null>;
+  reportedAt: GeneratedTimestamp;
+  /** Generated coalesce(evse_id, -1) / coalesce(connector_id, -1), part of the primary key. */
+  evseKey: ColumnType<number, never, never>;
+  connectorKey: ColumnType<number, never, never>;
+}
+
+export interface Database {
+  stations: StationsTable;
+  connectors: ConnectorsTable;
+  statusHistory: StatusHistoryTable;
+  idTokens: IdTokensTable;
+  transactions: TransactionsTable;
+  meterValues: MeterValuesTable;
+  securityEvents: SecurityEventsTable;
+  deviceVariables: DeviceVariablesTable;
+}
+
+export type Station = Selectable<StationsTable>;
+export type NewStation = Insertable<StationsTable>;
+export type Connector = Selectable<ConnectorsTable>;
+export type StatusHistoryEntry = Selectable<StatusHistoryTable>;
+export type IdTokenRecord = Selectable<IdTokensTable>;
+export type Transaction = Selectable<TransactionsTable>;
+export type TransactionUpdate = Updateable<TransactionsTable>;
+export type MeterValue = Selectable<MeterValuesTable>;
+export type SecurityEvent = Selectable<SecurityEventsTable>;
+export type DeviceVariable = Selectable<DeviceVariablesTable>;
