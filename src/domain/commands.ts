@@ -1,0 +1,39 @@
+/**
+ * Version-neutral commands the platform sends to stations. Each OCPP adapter translates them
+ * into its own action and payload; a command a version has no equivalent for fails with
+ * CallFailed('NotSupported').
+ */
+export type StationCommand =
+  | { kind: 'remoteStart'; idToken: string; evseId?: number; remoteStartId?: number }
+  | { kind: 'remoteStop'; transactionRef: string }
+  | { kind: 'reset'; mode: 'hard' | 'soft'; evseId?: number }
+  | { kind: 'changeAvailability'; evseId: number; connectorId?: number; available: boolean }
+  | { kind: 'unlockConnector'; evseId: number; connectorId: number }
+  | { kind: 'clearCache' }
+  | { kind: 'dataTransfer'; vendorId: string; messageId?: string; data?: string }
+  | { kind: 'triggerMessage'; message: string; evseId?: number }
+  /** 1.6 configuration keys */
+  | { kind: 'getConfiguration'; keys?: string[] }
+  | { kind: 'changeConfiguration'; key: string; value: string }
+  /** 2.0.1 device model */
+  | { kind: 'getVariables'; variables: VariableRef[] }
+  | { kind: 'setVariables'; variables: Array<VariableRef & { value: string }> }
+  | { kind: 'getBaseReport'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory'; requestId?: number };
+
+export interface VariableRef {
+  component: string;
+  variable: string;
+  evseId?: number;
+  connectorId?: number;
+  instance?: string;
+  attributeType?: 'Actual' | 'Target' | 'MinSet' | 'MaxSet';
+}
+
+export type CommandKind = StationCommand['kind'];
+
+/** A station's answer: its status word and the whole validated response payload. */
+export interface CommandResult {
+  action: string;
+  status: string;
+  response: Record<string, unknown>;
+}

@@ -1,0 +1,42 @@
+import type { Authorization, BootInfo, MeterReading, StatusChange } from './model.js';
+import type { Severity } from '../store/schema.js';
+
+/** Everything the domain announces; SSE, the IDS and cluster fan-out subscribe here. */
+export type DomainEvent =
+  | { type: 'station.connected'; stationId: string; protocol: string; remoteAddress: string }
+  | { type: 'station.disconnected'; stationId: string; code: number }
+  | { type: 'station.booted'; stationId: string; boot: BootInfo; registrationStatus: string }
+  | ({ type: 'connector.status' } & StatusChange)
+  | { type: 'token.authorized'; stationId: string; idToken: string; authorization: Authorization }
+  | { type: 'transaction.started'; stationId: string; transactionId: number; transactionRef: string; evseId: number; connectorId: number; meterStartWh?: number }
+  | { type: 'transaction.ended'; stationId: string; transactionId: number; transactionRef: string; energyWh?: number; reason?: string }
+  | { type: 'meter.values'; stationId: string; transactionId?: number; evseId: number; readings: MeterReading[] }
+  | { type: 'security.event'; stationId?: string; eventType: string; severity: Severity; sourceIp?: string; details: Record<string, unknown> };
+
+export type Listener = (e: DomainEvent) => void;
+
+/** In-process fan-out of domain events. A listener that throws cannot break the emitter. */
+export class DomainEvents {
+  private listeners: Listener[] = [];
+
+  subscribe(listener: Listener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  get hasListeners(): boolean {
+    return this.listeners.length > 0;
+  }
+
+  emit(e: DomainEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // a faulty subscriber must not fail the OCPP exchange that produced the event
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { Logger } from '../../log/logger.js';
+import type { SecurityEventRepo } from '../../store/index.js';
+import type { Severity } from '../../store/schema.js';
+import type { DomainEvents } from '../events.js';
+
+export interface SecurityEventInput {
+  stationId?: string;
+  type: string;
+  severity: Severity;
+  sourceIp?: string;
+  /** evidence; never a password or personal data */
+  details?: Record<string, unknown>;
+}
+
+/** Records platform and station security events: stored, logged and announced. */
+export class SecurityLog {
+  constructor(
+    private readonly repo: SecurityEventRepo,
+    private readonly events: DomainEvents,
+    private readonly log: Logger,
+  ) {}
+
+  async record(e: SecurityEventInput): Promise<void> {
+    const details = e.details ?? {};
+    this.log.warn({ event: { kind: 'alert', category: ['intrusion_detection'], action: e.type }, station: e.stationId, source: { ip: e.sourceIp }, severity: e.severity, details }, `security event ${e.type}`);
+    this.events.emit({ type: 'security.event', stationId: e.stationId, eventType: e.type, severity: e.severity, sourceIp: e.sourceIp, details });
+    try {
+      await this.repo.record({ stationId: e.stationId, type: e.type, severity: e.severity, sourceIp: e.sourceIp, details });
+    } catch (err) {
+      this.log.error({ err }, 'could not store a security event');
+    }
+  }
+}

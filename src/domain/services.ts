@@ -1,0 +1,18 @@
+import type { DomainEvents } from './events.js';
+import type { SecurityLog } from './security/security-log.js';
+import type { StationService } from './stations/station-service.js';
+import type { TokenService } from './tokens/token-service.js';
+import type { TransactionService } from './transactions/transaction-service.js';
+import type { DataTransferRegistry } from './data-transfer.js';
+import type { DeviceModelService } from './device-model/device-model-service.js';
+
+/** The domain as the protocol edges see it. */
+export interface DomainServices {
+  stations: StationService;
+  tokens: TokenService;
+  transactions: TransactionService;
+  security: SecurityLog;
+  events: DomainEvents;
+  dataTransfer: DataTransferRegistry;
+  deviceModel: DeviceModelService;
+}

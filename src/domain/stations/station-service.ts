@@ -1,0 +1,101 @@
+import type { StationRepo, ConnectorRepo, StatusWriter } from '../../store/index.js';
+import type { RegistrationStatus, Station } from '../../store/schema.js';
+import type { DomainEvents } from '../events.js';
+import type { BootInfo, StatusChange } from '../model.js';
+import { generateStationPassword, hashStationPassword, verifyStationPassword } from './credentials.js';
+
+export type Admission =
+  | { admitted: true; station: Station; autoRegistered: boolean }
+  | { admitted: false; status: 401 | 404; reason: 'UnknownStation' | 'MissingCredentials' | 'InvalidCredentials' | 'IdentityMismatch' };
+
+export interface StationServiceOptions {
+  serverSecret: Buffer;
+  autoRegister: boolean;
+  heartbeatIntervalS: number;
+  /** how often last-seen times are written (ms); they are coalesced in between */
+  lastSeenFlushMs?: number;
+}
+
+/** Station registry, admission (security profile 1) and boot/status/liveness handling. */
+export class StationService {
+  private readonly seen = new Set<string>();
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly writeStatus: StatusWriter;
+
+  constructor(
+    private readonly stations: StationRepo,
+    connectors: ConnectorRepo,
+    private readonly events: DomainEvents,
+    private readonly o: StationServiceOptions,
+  ) {
+    this.writeStatus = connectors.statusWriter();
+    this.flushTimer = setInterval(() => void this.flushLastSeen(), o.lastSeenFlushMs ?? 5000);
+    this.flushTimer.unref();
+  }
+
+  /** Registers a station with a fresh random password; the password is returned once and never stored. */
+  async register(id: string, opts: { securityProfile?: number; registrationStatus?: RegistrationStatus } = {}): Promise<{ station: Station; password: string }> {
+    const password = generateStationPassword();
+    await this.stations.create({ id, passwordHash: hashStationPassword(this.o.serverSecret, password), ...opts });
+    return { station: (await this.stations.get(id))!, password };
+  }
+
+  /** Replaces a station's password; the new one is returned once. */
+  async resetPassword(id: string): Promise<string | undefined> {
+    const password = generateStationPassword();
+    const ok = await this.stations.setPasswordHash(id, hashStationPassword(this.o.serverSecret, password));
+    return ok ? password : undefined;
+  }
+
+  /** Decides at the WebSocket upgrade whether a station may connect (HTTP Basic, security profile 1). */
+  async admit(id: string, basic: { user: string; password: string } | undefined): Promise<Admission> {
+    const station = await this.stations.get(id);
+    if (!station) {
+      if (!this.o.autoRegister) return { admitted: false, status: 404, reason: 'UnknownStation' };
+      // Auto-registered stations get no password: they stay Pending until an operator accepts them.
+      await this.stations.create({ id, passwordHash: null, registrationStatus: 'Pending' }).catch(() => undefined);
+      const created = await this.stations.get(id);
+      return created ? { admitted: true, station: created, autoRegistered: true } : { admitted: false, status: 404, reason: 'UnknownStation' };
+    }
+    if (station.passwordHash === null) return { admitted: true, station, autoRegistered: false };
+    if (!basic) return { admitted: false, status: 401, reason: 'MissingCredentials' };
+    const valid = verifyStationPassword(this.o.serverSecret, basic.password, station.passwordHash);
+    if (basic.user !== id) return { admitted: false, status: 401, reason: 'IdentityMismatch' };
+    return valid ? { admitted: true, station, autoRegistered: false } : { admitted: false, status: 401, reason: 'InvalidCredentials' };
+  }
+
+  async boot(stationId: string, boot: BootInfo, at = new Date()): Promise<{ status: RegistrationStatus; intervalS: number; currentTime: Date }> {
+    const station = await this.stations.get(stationId);
+    const status: RegistrationStatus = station?.registrationStatus ?? 'Rejected';
+    await this.stations.recordBoot(stationId, { ...boot, registrationStatus: status, at });
+    this.events.emit({ type: 'station.booted', stationId, boot, registrationStatus: status });
+    return { status, intervalS: this.o.heartbeatIntervalS, currentTime: at };
+  }
+
+  async registrationStatus(stationId: string): Promise<RegistrationStatus | undefined> {
+    return (await this.stations.get(stationId))?.registrationStatus;
+  }
+
+  /** Notes that a station was heard from; written in coalesced batches. */
+  touch(stationId: string): void {
+    this.seen.add(stationId);
+  }
+
+  async statusChanged(change: StatusChange): Promise<void> {
+    await this.writeStatus({ ...change, statusAt: change.at });
+    this.events.emit({ type: 'connector.status', ...change });
+  }
+
+  async flushLastSeen(): Promise<void> {
+    if (this.seen.size === 0) return;
+    const ids = [...this.seen];
+    this.seen.clear();
+    await this.stations.touch(ids, new Date());
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushLastSeen();
+    await this.writeStatus.close();
+  }
+}

@@ -1,0 +1,201 @@
+import type { Logger } from '../../log/logger.js';
+import type { MeterValueRepo, TransactionRepo } from '../../store/index.js';
+import type { DomainEvents } from '../events.js';
+import type { Authorization, MeterReading } from '../model.js';
+import type { SecurityLog } from '../security/security-log.js';
+import type { TokenService } from '../tokens/token-service.js';
+import { energyRegisterWh, lastEnergyWh } from './meter.js';
+import type { TransactionProgressWriter } from './progress-writer.js';
+
+export interface StartInput {
+  stationId: string;
+  protocol: string;
+  /** 2.0.1: the station's transactionId; absent for 1.6, where the CSMS assigns it */
+  transactionRef?: string;
+  evseId: number;
+  connectorId: number;
+  idToken?: string;
+  startedAt: Date;
+  meterStartWh?: number;
+  remoteStartId?: number;
+  reservationId?: number;
+  seqNo?: number;
+  offline?: boolean;
+  chargingState?: string;
+  readings?: MeterReading[];
+}
+
+export interface UpdateInput {
+  stationId: string;
+  transactionRef: string;
+  evseId?: number;
+  seqNo?: number;
+  offline?: boolean;
+  chargingState?: string;
+  idToken?: string;
+  readings: MeterReading[];
+}
+
+export interface EndInput extends UpdateInput {
+  endedAt: Date;
+  meterStopWh?: number;
+  reason?: string;
+}
+
+interface ActiveTransaction {
+  id: number;
+  ref: string;
+  evseId: number;
+  connectorId: number;
+  meterStartWh?: number;
+  lastImportWh?: number;
+  lastSeqNo?: number;
+  seqGaps: number;
+}
+
+/**
+ * Transactions of both OCPP versions: 1.6 Start/Stop/MeterValues and 2.0.1 TransactionEvent
+ * Started/Updated/Ended reach the same operations. Active transactions are kept in memory per
+ * station (loaded once) so the meter-value hot path needs no read query.
+ */
+export class TransactionService {
+  private readonly active = new Map<string, Promise<Map<string, ActiveTransaction>>>();
+
+  constructor(
+    private readonly transactions: TransactionRepo,
+    private readonly meterRepo: MeterValueRepo,
+    private readonly progress: TransactionProgressWriter,
+    private readonly tokens: TokenService,
+    private readonly security: SecurityLog,
+    private readonly events: DomainEvents,
+    private readonly log: Logger,
+  ) {}
+
+  async started(s: StartInput): Promise<{ transactionId: number; transactionRef: string; authorization?: Authorization }> {
+    const authorization = s.idToken !== undefined ? await this.tokens.authorize(s.idToken) : undefined;
+    const active = await this.activeOf(s.stationId);
+    const known = s.transactionRef !== undefined ? await this.find(s.stationId, s.transactionRef) : undefined;
+    if (known) {
+      // A repeated Started (offline queue replayed, or a retry after a lost response) is idempotent.
+      return { transactionId: known.id, transactionRef: known.ref, authorization };
+    }
+    const meterStartWh = s.meterStartWh ?? (s.readings ? lastEnergyWh(s.readings) : undefined);
+    const { id, transactionRef } = await this.transactions.start({
+      stationId: s.stationId, transactionRef: s.transactionRef ?? null, protocol: s.protocol, evseId: s.evseId,
+      connectorId: s.connectorId, idToken: s.idToken ?? null, startedAt: s.startedAt, meterStartWh: meterStartWh ?? null,
+      remoteStartId: s.remoteStartId ?? null, reservationId: s.reservationId ?? null, seqNo: s.seqNo ?? null,
+      offline: s.offline ?? false, chargingState: s.chargingState ?? null,
+    });
+    const tx: ActiveTransaction = { id, ref: transactionRef, evseId: s.evseId, connectorId: s.connectorId, meterStartWh, lastImportWh: meterStartWh, lastSeqNo: s.seqNo, seqGaps: 0 };
+    active.set(transactionRef, tx);
+    if (s.readings?.length) await this.storeReadings(s.stationId, id, s.evseId, s.readings);
+    this.events.emit({ type: 'transaction.started', stationId: s.stationId, transactionId: id, transactionRef, evseId: s.evseId, connectorId: s.connectorId, meterStartWh });
+    return { transactionId: id, transactionRef, authorization };
+  }
+
+  /** 2.0.1 TransactionEvent Updated. An unknown transaction is recovered from the event itself. */
+  async updated(u: UpdateInput): Promise<{ authorization?: Authorization }> {
+    const tx = (await this.find(u.stationId, u.transactionRef)) ?? (await this.recover(u));
+    const authorization = u.idToken !== undefined ? await this.tokens.authorize(u.idToken) : undefined;
+    const pending: Array<Promise<void>> = [];
+    if (u.seqNo !== undefined || u.chargingState !== undefined) {
+      this.trackSeqNo(tx, u.stationId, u.seqNo);
+      pending.push(this.progress.add({ id: tx.id, lastSeqNo: tx.lastSeqNo ?? null, seqGaps: tx.seqGaps, chargingState: u.chargingState ?? null }));
+    }
+    if (u.readings.length) pending.push(this.storeReadings(u.stationId, tx.id, u.evseId ?? tx.evseId, u.readings, tx));
+    await Promise.all(pending);
+    return { authorization };
+  }
+
+  /** 1.6 StopTransaction and 2.0.1 TransactionEvent Ended. Returns false for a transaction we do not know. */
+  async ended(e: EndInput, opts: { recoverUnknown: boolean }): Promise<{ known: boolean; authorization?: Authorization }> {
+    let tx = await this.find(e.stationId, e.transactionRef);
+    if (!tx && opts.recoverUnknown) tx = await this.recover(e);
+    const authorization = e.idToken !== undefined ? await this.tokens.authorize(e.idToken) : undefined;
+    if (!tx) {
+      const ended = await this.transactions.findByRef(e.stationId, e.transactionRef);
+      await this.security.record({
+        stationId: e.stationId, type: ended ? 'TransactionAlreadyEnded' : 'UnknownTransaction', severity: 'warning',
+        details: { transactionRef: e.transactionRef.slice(0, 40), operation: 'end' },
+      });
+      return { known: false, authorization };
+    }
+    this.trackSeqNo(tx, e.stationId, e.seqNo);
+    if (e.readings.length) await this.storeReadings(e.stationId, tx.id, e.evseId ?? tx.evseId, e.readings, tx);
+    const meterStopWh = e.meterStopWh ?? tx.lastImportWh;
+    const energyWh = meterStopWh !== undefined && tx.meterStartWh !== undefined ? Math.max(0, meterStopWh - tx.meterStartWh) : undefined;
+    await this.progress.add({ id: tx.id, lastSeqNo: tx.lastSeqNo ?? null, seqGaps: tx.seqGaps, chargingState: e.chargingState ?? null });
+    await this.transactions.end(tx.id, { endedAt: e.endedAt, meterStopWh: meterStopWh ?? null, energyWh: energyWh ?? null, stopReason: e.reason ?? null });
+    (await this.activeOf(e.stationId)).delete(tx.ref);
+    this.events.emit({ type: 'transaction.ended', stationId: e.stationId, transactionId: tx.id, transactionRef: tx.ref, energyWh, reason: e.reason });
+    return { known: true, authorization };
+  }
+
+  /** Meter values outside TransactionEvent (1.6 MeterValues, 2.0.1 MeterValues). */
+  async meterValues(m: { stationId: string; evseId: number; transactionRef?: string; readings: MeterReading[] }): Promise<void> {
+    let tx: ActiveTransaction | undefined;
+    if (m.transactionRef !== undefined) {
+      tx = await this.find(m.stationId, m.transactionRef);
+      if (!tx) {
+        await this.security.record({ stationId: m.stationId, type: 'UnknownTransaction', severity: 'warning', details: { transactionRef: m.transactionRef.slice(0, 40), operation: 'meterValues' } });
+      }
+    }
+    await this.storeReadings(m.stationId, tx?.id ?? null, m.evseId, m.readings, tx);
+  }
+
+  /** Forgets a station's cached state (on disconnect); the database stays the truth. */
+  forget(stationId: string): void {
+    this.active.delete(stationId);
+  }
+
+  private async recover(u: UpdateInput): Promise<ActiveTransaction> {
+    this.log.info({ station: u.stationId }, 'transaction event for an unknown transaction: recovering it from the event');
+    const first = u.readings[0];
+    await this.started({
+      stationId: u.stationId, protocol: 'ocpp2.0.1', transactionRef: u.transactionRef, evseId: u.evseId ?? 0, connectorId: 1,
+      idToken: u.idToken, startedAt: first?.timestamp ?? new Date(), seqNo: u.seqNo, offline: u.offline, chargingState: u.chargingState,
+    });
+    return (await this.activeOf(u.stationId)).get(u.transactionRef)!;
+  }
+
+  private trackSeqNo(tx: ActiveTransaction, stationId: string, seqNo: number | undefined): void {
+    if (seqNo === undefined) return;
+    if (tx.lastSeqNo !== undefined && seqNo > tx.lastSeqNo + 1) {
+      tx.seqGaps += seqNo - tx.lastSeqNo - 1;
+      this.log.info({ station: stationId, transaction: tx.ref, expected: tx.lastSeqNo + 1, got: seqNo }, 'transaction event sequence gap');
+    }
+    if (tx.lastSeqNo === undefined || seqNo > tx.lastSeqNo) tx.lastSeqNo = seqNo;
+  }
+
+  private async storeReadings(stationId: string, transactionId: number | null, evseId: number, readings: MeterReading[], tx?: ActiveTransaction): Promise<void> {
+    const writes = readings.map((r) =>
+      this.meterRepo.add({ stationId, transactionId, evseId, sampledAt: r.timestamp, context: r.context ?? r.samples[0]?.context ?? null, sampledValue: r.raw }),
+    );
+    if (tx) {
+      for (const r of readings) {
+        const wh = energyRegisterWh(r);
+        if (wh !== undefined) tx.lastImportWh = wh;
+      }
+    }
+    await Promise.all(writes);
+    if (this.events.hasListeners) this.events.emit({ type: 'meter.values', stationId, transactionId: transactionId ?? undefined, evseId, readings });
+  }
+
+  private async find(stationId: string, ref: string): Promise<ActiveTransaction | undefined> {
+    return (await this.activeOf(stationId)).get(ref);
+  }
+
+  private activeOf(stationId: string): Promise<Map<string, ActiveTransaction>> {
+    let p = this.active.get(stationId);
+    if (!p) {
+      p = this.transactions.listActive(stationId).then((rows) => new Map(rows.map((t) => [t.transactionRef, {
+        id: t.id, ref: t.transactionRef, evseId: t.evseId ?? 0, connectorId: t.connectorId ?? 0,
+        meterStartWh: t.meterStartWh ?? undefined, lastImportWh: t.meterStopWh ?? t.meterStartWh ?? undefined,
+        lastSeqNo: t.lastSeqNo ?? undefined, seqGaps: t.seqGaps,
+      }])));
+      p.catch(() => this.active.delete(stationId));
+      this.active.set(stationId, p);
+    }
+    return p;
+  }
+}

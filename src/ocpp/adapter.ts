@@ -1,0 +1,58 @@
+import type { CommandResult, StationCommand } from '../domain/commands.js';
+import type { DomainServices } from '../domain/services.js';
+import type { RegistrationStatus } from '../store/schema.js';
+import { CallFailed } from './rpc/call-failed.js';
+import type { CallHandler } from './rpc/endpoint.js';
+import type { OcppVersion } from './schemas/sources.js';
+
+/** What a handler knows about the connection it serves. */
+export interface StationContext {
+  readonly stationId: string;
+  readonly remoteAddress: string;
+  readonly services: DomainServices;
+  /** kept current by BootNotification; only Accepted stations may send more than BootNotification */
+  registration: RegistrationStatus;
+}
+
+export type Handlers = ReadonlyMap<string, CallHandler<StationContext>>;
+
+/** How one neutral command becomes a CALL of a version, and which answers count as success. */
+export interface CommandMapping<K extends StationCommand['kind']> {
+  action: string;
+  payload(command: Extract<StationCommand, { kind: K }>): unknown;
+  /** status words that mean the station accepted; absent = the response has no status word */
+  accepted?: readonly string[];
+}
+
+export type CommandTable = { [K in StationCommand['kind']]?: CommandMapping<K> };
+
+/** An OCPP version as the transport sees it: handlers for its inbound actions, a table for outbound commands. */
+export interface Adapter {
+  version: OcppVersion;
+  handlers: Handlers;
+  commands: CommandTable;
+}
+
+/** Executes a neutral command through an adapter's table and a `call` function of the connection. */
+export async function executeCommand(
+  adapter: Adapter,
+  command: StationCommand,
+  call: (action: string, payload: unknown) => Promise<Record<string, unknown>>,
+): Promise<CommandResult> {
+  const mapping = adapter.commands[command.kind] as CommandMapping<typeof command.kind> | undefined;
+  if (!mapping) throw new CallFailed('NotSupported', `${command.kind} has no equivalent in ${adapter.version}`);
+  const response = await call(mapping.action, mapping.payload(command as never));
+  const status = typeof response.status === 'string' ? response.status : 'Accepted';
+  if (mapping.accepted && !mapping.accepted.includes(status)) {
+    const err = new CallFailed('Rejected', `${mapping.action}: station answered ${status}`);
+    err.response = response;
+    throw err;
+  }
+  return { action: mapping.action, status, response };
+}
+
+/** Neutral command fields that must be whole numbers for a version (e.g. 1.6 transaction ids). */
+export function integerOf(value: string, what: string): number {
+  if (!/^\d{1,10}$/.test(value)) throw new CallFailed('InvalidRequest', `${what} must be an integer for OCPP 1.6`);
+  return Number(value);
+}

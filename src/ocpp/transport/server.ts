@@ -1,0 +1,190 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { InProcessCommandBus, StationLink } from '../../bus/command-bus.js';
+import type { DomainServices } from '../../domain/services.js';
+import type { Logger } from '../../log/logger.js';
+import type { Station } from '../../store/schema.js';
+import { executeCommand, type Adapter, type Handlers, type StationContext } from '../adapter.js';
+import { negotiate, protocol, type OcppVersion } from '../protocols.js';
+import { RpcError } from '../rpc/errors.js';
+import { RpcEndpoint } from '../rpc/endpoint.js';
+import { v16Adapter } from '../v16/index.js';
+import { v201Adapter } from '../v201/index.js';
+import { basicCredentials, identityFromPath, offeredSubprotocols, refuseUpgrade } from './upgrade.js';
+
+export interface OcppServerOptions {
+  path: string;
+  maxFrameBytes: number;
+  maxJsonDepth: number;
+  callTimeoutMs: number;
+  handshakeTimeoutMs: number;
+  /** seconds between pings; 0 disables liveness checks */
+  pingIntervalS: number;
+  services: DomainServices;
+  bus: InProcessCommandBus;
+  log: Logger;
+}
+
+interface Connection {
+  ws: WebSocket;
+  endpoint: RpcEndpoint<StationContext>;
+  link: StationLink;
+  remote: string;
+  alive: boolean;
+}
+
+/** Only an Accepted station may send more than BootNotification (OCPP 1.6 §4.2, 2.0.1 B02/B03). */
+function gateByRegistration(handlers: Handlers): Handlers {
+  return new Map([...handlers].map(([action, handle]) => [
+    action,
+    action === 'BootNotification' ? handle : (payload: never, ctx: StationContext, a: string) => {
+      if (ctx.registration !== 'Accepted') throw new RpcError('SecurityError', `station is ${ctx.registration}: only BootNotification is allowed`);
+      return handle(payload, ctx, a);
+    },
+  ]));
+}
+
+const adapters: Record<OcppVersion, Adapter & { gated: Handlers }> = {
+  'ocpp1.6': { ...v16Adapter, gated: gateByRegistration(v16Adapter.handlers) },
+  'ocpp2.0.1': { ...v201Adapter, gated: gateByRegistration(v201Adapter.handlers) },
+};
+
+const securityEventOfRefusal = {
+  UnknownStation: { severity: 'warning', status: 404, message: 'unknown station' },
+  MissingCredentials: { severity: 'warning', status: 401, message: 'authentication required' },
+  InvalidCredentials: { severity: 'high', status: 401, message: 'authentication failed' },
+  IdentityMismatch: { severity: 'high', status: 401, message: 'authentication failed' },
+} as const;
+
+/**
+ * The OCPP-J WebSocket endpoint `<path>/<stationId>` on an HTTP(S) server: everything is
+ * decided at the upgrade (path, identity, subprotocol, credentials) so a refused client never
+ * gets a WebSocket.
+ */
+export class OcppServer {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Map<string, Connection>();
+  private pingTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: OcppServerOptions) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: o.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+      handleProtocols: (offered) => negotiate(offered) ?? false,
+    });
+  }
+
+  attach(server: HttpServer | HttpsServer): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => socket.destroy());
+      this.upgrade(req, socket, head).catch((err: unknown) => {
+        this.o.log.error({ err }, 'upgrade failed');
+        refuseUpgrade(socket, 500, 'internal error');
+      });
+    });
+    if (this.o.pingIntervalS > 0) {
+      this.pingTimer = setInterval(() => this.checkLiveness(), this.o.pingIntervalS * 1000);
+      this.pingTimer.unref();
+    }
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Closes every station connection (1001 going away) and stops liveness checks. */
+  async close(): Promise<void> {
+    clearInterval(this.pingTimer);
+    const closing = [...this.connections.values()].map((c) => new Promise<void>((resolve) => {
+      c.ws.once('close', () => resolve());
+      c.ws.close(1001, 'server shutting down');
+      setTimeout(() => { c.ws.terminate(); resolve(); }, 2000).unref();
+    }));
+    await Promise.all(closing);
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    const target = identityFromPath(req.url, this.o.path);
+    if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
+    const stationId = target.identity;
+    const version = negotiate(offeredSubprotocols(req));
+    if (!version) {
+      this.o.log.info({ station: stationId, source: { ip: remote } }, 'refused: no supported OCPP subprotocol offered');
+      return refuseUpgrade(socket, 400, 'no supported subprotocol: offer ocpp2.0.1 or ocpp1.6');
+    }
+    // The admission query is asynchronous; a client that stalls here is cut off.
+    const stall = setTimeout(() => socket.destroy(), this.o.handshakeTimeoutMs);
+    const admission = await this.o.services.stations.admit(stationId, basicCredentials(req)).finally(() => clearTimeout(stall));
+    if (!admission.admitted) {
+      const r = securityEventOfRefusal[admission.reason];
+      void this.o.services.security.record({ stationId, type: admission.reason, severity: r.severity, sourceIp: remote, details: { protocol: version } });
+      return refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
+    }
+    if (socket.destroyed) return;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, admission.station, version, remote));
+  }
+
+  private connected(ws: WebSocket, station: Station, version: OcppVersion, remote: string): void {
+    const { services, bus, log } = this.o;
+    const stationId = station.id;
+    const adapter = adapters[version];
+    const context: StationContext = { stationId, remoteAddress: remote, services, registration: station.registrationStatus };
+    const endpoint = new RpcEndpoint(ws, {
+      protocol: protocol(version), role: 'csms', handlers: adapter.gated, context,
+      callTimeoutMs: this.o.callTimeoutMs, maxJsonDepth: this.o.maxJsonDepth, log,
+      observer: {
+        frameIn: () => services.stations.touch(stationId),
+        violation: (kind, detail) => log.info({ station: stationId, violation: kind, detail }, 'protocol violation'),
+      },
+    });
+    const link: StationLink = {
+      stationId, protocol: version,
+      execute: (command, timeoutMs) => executeCommand(adapter, command, (action, payload) => endpoint.call(action, payload, timeoutMs)),
+    };
+    const conn: Connection = { ws, endpoint, link, remote, alive: true };
+
+    const previous = this.connections.get(stationId);
+    this.connections.set(stationId, conn);
+    bus.register(link);
+    if (previous) {
+      previous.ws.close(1000, 'replaced by a new connection');
+      void services.security.record({
+        stationId, type: 'DuplicateConnection', severity: 'warning', sourceIp: remote,
+        details: { previousAddress: previous.remote },
+      });
+    }
+
+    ws.on('pong', () => { conn.alive = true; });
+    ws.on('error', (err) => log.debug({ err, station: stationId }, 'socket error'));
+    ws.on('close', (code) => {
+      endpoint.shutdown();
+      bus.unregister(link);
+      if (this.connections.get(stationId) === conn) {
+        this.connections.delete(stationId);
+        services.transactions.forget(stationId);
+      }
+      services.events.emit({ type: 'station.disconnected', stationId, code });
+    });
+    services.stations.touch(stationId);
+    services.events.emit({ type: 'station.connected', stationId, protocol: version, remoteAddress: remote });
+    log.info({ station: stationId, protocol: version, source: { ip: remote } }, 'station connected');
+  }
+
+  /** A socket that has not answered the previous ping by now is dead: drop it. */
+  private checkLiveness(): void {
+    for (const c of this.connections.values()) {
+      if (!c.alive) {
+        this.o.log.info({ station: c.link.stationId }, 'no pong: closing dead socket');
+        c.ws.terminate();
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+}

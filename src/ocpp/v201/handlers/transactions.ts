@@ -1,0 +1,36 @@
+import type { Authorization } from '../../../domain/model.js';
+import type { StationContext } from '../../adapter.js';
+import type { Actions } from '../../types/generated/v201.js';
+import { idTokenInfo } from '../id-token.js';
+import { readingsOf } from '../meter.js';
+
+type Req<A extends keyof Actions> = Actions[A]['request'];
+type Res<A extends keyof Actions> = Actions[A]['response'];
+
+/** Functional block E — Transactions: the TransactionEvent state machine maps onto the neutral start/update/end. */
+export const transactionHandlers = {
+  async TransactionEvent(req: Req<'TransactionEvent'>, ctx: StationContext): Promise<Res<'TransactionEvent'>> {
+    const info = req.transactionInfo;
+    const common = {
+      stationId: ctx.stationId, transactionRef: info.transactionId, evseId: req.evse?.id, seqNo: req.seqNo,
+      offline: req.offline, chargingState: info.chargingState, idToken: req.idToken?.idToken, readings: readingsOf(req.meterValue),
+    };
+    const tx = ctx.services.transactions;
+    let authorization: Authorization | undefined;
+    switch (req.eventType) {
+      case 'Started':
+        ({ authorization } = await tx.started({
+          ...common, protocol: 'ocpp2.0.1', evseId: req.evse?.id ?? 0, connectorId: req.evse?.connectorId ?? 1,
+          startedAt: new Date(req.timestamp), remoteStartId: info.remoteStartId, reservationId: req.reservationId,
+        }));
+        break;
+      case 'Updated':
+        ({ authorization } = await tx.updated(common));
+        break;
+      case 'Ended':
+        ({ authorization } = await tx.ended({ ...common, endedAt: new Date(req.timestamp), reason: info.stoppedReason ?? 'Local' }, { recoverUnknown: true }));
+        break;
+    }
+    return authorization ? { idTokenInfo: idTokenInfo(authorization) } : {};
+  },
+};

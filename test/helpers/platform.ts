@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatform, type Platform } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
+import { silentLogger } from '../../src/log/logger.js';
+
+export interface TestPlatform extends Platform {
+  /** registers a station and returns its password */
+  addStation(id: string, opts?: { registrationStatus?: 'Accepted' | 'Pending' | 'Rejected' }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A real platform on an ephemeral loopback port with its own embedded database. */
+export async function startTestPlatform(overrides: Partial<Config> = {}): Promise<TestPlatform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ov2x-test-'));
+  const config: Config = { ...loadConfig({}, {}), dataDir, host: '127.0.0.1', ocppPort: 0, logLevel: 'silent', ...overrides };
+  const platform = await startPlatform(config, silentLogger);
+  return Object.assign(platform, {
+    async addStation(id: string, opts: { registrationStatus?: 'Accepted' | 'Pending' | 'Rejected' } = {}) {
+      return (await platform.services.stations.register(id, opts)).password;
+    },
+    async stop() {
+      await platform.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}

@@ -1,0 +1,65 @@
+import WebSocket from 'ws';
+
+/** A bare OCPP-J client for sending exactly the bytes a test wants, bad ones included. */
+export class RawClient {
+  private readonly inbox: unknown[] = [];
+  private waiters: Array<(m: unknown) => void> = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString()) as unknown;
+      const w = this.waiters.shift();
+      if (w) w(msg);
+      else this.inbox.push(msg);
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** Connects; rejects with an Error carrying `.status` when the upgrade is refused. */
+  static connect(url: string, opts: { protocols?: string[]; user?: string; password?: string; autoPong?: boolean } = {}): Promise<RawClient> {
+    const headers: Record<string, string> = {};
+    if (opts.password !== undefined) headers.authorization = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
+    const ws = new WebSocket(url, opts.protocols ?? ['ocpp1.6'], { headers, autoPong: opts.autoPong ?? true });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve(new RawClient(ws)));
+      ws.once('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => reject(Object.assign(new Error(`HTTP ${res.statusCode}: ${body}`), { status: res.statusCode, body, headers: res.headers })));
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  send(data: string | Buffer, binary = false): void {
+    this.ws.send(data, { binary });
+  }
+
+  /** The next message from the server, or a timeout error. */
+  next(timeoutMs = 3000): Promise<unknown> {
+    const queued = this.inbox.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        reject(new Error('no message within timeout'));
+      }, timeoutMs);
+      const done = (m: unknown) => {
+        clearTimeout(t);
+        resolve(m);
+      };
+      this.waiters.push(done);
+    });
+  }
+
+  /** Sends a CALL and returns the server's answer frame. */
+  async call(id: string, action: string, payload: unknown): Promise<unknown[]> {
+    this.send(JSON.stringify([2, id, action, payload]));
+    return (await this.next()) as unknown[];
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
