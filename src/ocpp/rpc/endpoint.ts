@@ -155,7 +155,12 @@ export class RpcEndpoint<C> {
     this.processing = true;
     let next: InboundCall | undefined;
     while ((next = this.inbox.shift()) !== undefined) {
-      await this.handle(next);
+      try {
+        await this.handle(next);
+      } catch (err) {
+        // handle() answers every failure itself; anything escaping it is our bug, never the peer's
+        this.o.log.error({ err }, 'unexpected failure while answering a CALL');
+      }
     }
     this.processing = false;
   }

@@ -1,0 +1,38 @@
+/**
+ * Every setting of the platform, as data: its environment variable, CLI flag, default and
+ * meaning. The loader, `--help` and the README's configuration table are all derived from it.
+ */
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel';
+
+export interface Setting {
+  env: string;
+  flag: string;
+  type: SettingType;
+  default: string | number | boolean | undefined;
+  doc: string;
+  min?: number;
+  max?: number;
+  /** never printed back (config dumps, errors) */
+  secret?: boolean;
+}
+
+export const settings = {
+  host: { env: 'OV2X_HOST', flag: '--host', type: 'host', default: '127.0.0.1', doc: 'Listen address of the OCPP endpoint (0.0.0.0 for every interface).' },
+  ocppPort: { env: 'OV2X_OCPP_PORT', flag: '--ocpp-port', type: 'port', default: 9000, doc: 'TCP port of the OCPP-J WebSocket endpoint.' },
+  ocppPath: { env: 'OV2X_OCPP_PATH', flag: '--ocpp-path', type: 'path', default: '/ocpp', doc: 'Path prefix; stations connect to `<prefix>/<stationId>`.' },
+  dataDir: { env: 'OV2X_DATA_DIR', flag: '--data-dir', type: 'dir', default: './data', doc: 'Folder of the embedded database and the server secret.' },
+  databaseUrl: { env: 'DATABASE_URL', flag: '--database-url', type: 'postgresUrl', default: undefined, secret: true, doc: 'PostgreSQL server (`postgres://…`); unset = embedded PGlite in the data folder.' },
+  secretFile: { env: 'OV2X_SECRET_FILE', flag: '--secret-file', type: 'file', default: undefined, doc: 'File holding the server secret that keys station password hashes; default `<data>/server-secret` (created 0600 at first start).' },
+  autoRegister: { env: 'OV2X_AUTO_REGISTER', flag: '--auto-register', type: 'bool', default: false, doc: 'Admit unknown stations (without password) and register them as Pending instead of refusing them with 404.' },
+  heartbeatInterval: { env: 'OV2X_HEARTBEAT_INTERVAL', flag: '--heartbeat-interval', type: 'int', min: 10, max: 86400, default: 300, doc: 'Heartbeat interval (s) given to stations in the BootNotification response.' },
+  pingInterval: { env: 'OV2X_PING_INTERVAL', flag: '--ping-interval', type: 'int', min: 0, max: 3600, default: 30, doc: 'WebSocket ping interval (s); a socket without pong for two intervals is closed. 0 disables.' },
+  callTimeout: { env: 'OV2X_CALL_TIMEOUT_MS', flag: '--call-timeout', type: 'int', min: 100, max: 600000, default: 30000, doc: 'How long (ms) a command waits for the station\'s answer.' },
+  handshakeTimeout: { env: 'OV2X_HANDSHAKE_TIMEOUT_MS', flag: '--handshake-timeout', type: 'int', min: 100, max: 120000, default: 10000, doc: 'A connection that has not completed its WebSocket upgrade within this time (ms) is dropped.' },
+  maxFrameBytes: { env: 'OV2X_MAX_FRAME_BYTES', flag: '--max-frame-bytes', type: 'int', min: 1024, max: 16777216, default: 131072, doc: 'Largest accepted WebSocket message; larger ones close the connection with 1009.' },
+  maxJsonDepth: { env: 'OV2X_MAX_JSON_DEPTH', flag: '--max-json-depth', type: 'int', min: 4, max: 256, default: 24, doc: 'Deepest JSON nesting accepted in a frame (deeper frames get a CALLERROR).' },
+  writeBatch: { env: 'OV2X_WRITE_BATCH', flag: '--write-batch', type: 'int', min: 1, max: 10000, default: 500, doc: 'Most rows of high-rate data (meter values, status) written in one statement.' },
+  writeFlushMs: { env: 'OV2X_WRITE_FLUSH_MS', flag: '--write-flush-ms', type: 'int', min: 0, max: 1000, default: 4, doc: 'Longest wait (ms) before a partial batch of high-rate data is written.' },
+  logLevel: { env: 'OV2X_LOG_LEVEL', flag: '--log-level', type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent. Logs are ECS JSON on stdout.' },
+} as const satisfies Record<string, Setting>;
+
+export type SettingName = keyof typeof settings;

@@ -1,0 +1,392 @@
+import { randomUUID } from 'node:crypto';
+import { RpcError } from '../ocpp/rpc/errors.js';
+import type {
+  Actions as V201, ComponentType, ConnectorStatusEnumType, IdTokenEnumType, ReasonEnumType, ReportBaseEnumType,
+  ReportDataType, SampledValueType, TriggerReasonEnumType, VariableType,
+} from '../ocpp/types/generated/v201.js';
+import { handlersOf, type CommandTable } from './commands.js';
+import type { ConnectorState, Dialect } from './dialect.js';
+import { accepts, type SimVariable } from './settings.js';
+import type { SimulatedStation } from './station.js';
+import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
+import { itemsPerMessage, v201Model } from './v201-model.js';
+
+type Req<A extends keyof V201> = V201[A]['request'];
+type Res<A extends keyof V201> = V201[A]['response'];
+
+function send<A extends keyof V201 & string>(st: SimulatedStation, action: A, payload: Req<A>): Promise<Res<A>> {
+  return st.call(action, payload) as Promise<Res<A>>;
+}
+
+const now = (): string => new Date().toISOString();
+
+function native(s: ConnectorStatus): ConnectorStatusEnumType {
+  switch (s) {
+    case 'Available': case 'Reserved': case 'Unavailable': case 'Faulted': case 'Occupied':
+      return s;
+    default: // 1.6's Preparing, Charging, Suspended*, Finishing: an EV is plugged in
+      return 'Occupied';
+  }
+}
+
+const nativeReasons: ReadonlySet<string> = new Set<ReasonEnumType>([
+  'DeAuthorized', 'EmergencyStop', 'EnergyLimitReached', 'EVDisconnected', 'ImmediateReset', 'Local', 'Other',
+  'PowerLoss', 'Reboot', 'Remote', 'StoppedByEV', 'TimeLimitReached', 'Timeout',
+]);
+
+function reasonOf(r: StopReason): ReasonEnumType {
+  if (nativeReasons.has(r)) return r as ReasonEnumType;
+  return r === 'HardReset' || r === 'SoftReset' ? 'ImmediateReset' : 'Other';
+}
+
+/** The event that made the station end the transaction, for the Ended TransactionEvent. */
+const endTriggers: Partial<Record<ReasonEnumType, TriggerReasonEnumType>> = {
+  Remote: 'RemoteStop', Local: 'StopAuthorized', EVDisconnected: 'EVDeparted', StoppedByEV: 'ChargingStateChanged',
+  ImmediateReset: 'ResetCommand', Reboot: 'ResetCommand', DeAuthorized: 'Deauthorized',
+  EnergyLimitReached: 'EnergyLimitReached', TimeLimitReached: 'TimeLimitReached', Timeout: 'EVConnectTimeout',
+};
+
+type Context = NonNullable<SampledValueType['context']>;
+
+function samples(c: ConnectorState, powerW: number | undefined, context: Context): [SampledValueType, ...SampledValueType[]] {
+  const wh = { unit: 'Wh' };
+  const out: [SampledValueType, ...SampledValueType[]] = [
+    { value: Math.round(c.importWh), context, measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: wh },
+  ];
+  if (c.exportWh > 0 || (powerW ?? 0) < 0) {
+    out.push({ value: Math.round(c.exportWh), context, measurand: 'Energy.Active.Export.Register', location: 'Outlet', unitOfMeasure: wh });
+  }
+  if (powerW !== undefined) {
+    const measurand = powerW < 0 ? 'Power.Active.Export' : 'Power.Active.Import';
+    out.push({ value: Math.abs(Math.round(powerW)), context, measurand, location: 'Outlet', unitOfMeasure: { unit: 'W' } });
+  }
+  return out;
+}
+
+async function status(st: SimulatedStation, evse: number, s: ConnectorStatus): Promise<void> {
+  const connectorStatus = native(s);
+  st.port(evse).status = connectorStatus;
+  await send(st, 'StatusNotification', { timestamp: now(), connectorStatus, evseId: evse, connectorId: 1 });
+}
+
+const idle = (c: ConnectorState): ConnectorStatusEnumType => (c.operative ? 'Available' : 'Unavailable');
+
+// ---- device model ----------------------------------------------------------------------
+
+type Found = { v: SimVariable; evse: number } | { miss: 'UnknownComponent' | 'UnknownVariable' };
+
+/** The variable a component/variable pair addresses on this station. */
+function find(st: SimulatedStation, component: ComponentType, variable: VariableType): Found {
+  const evse = component.evse;
+  const scope = evse === undefined ? undefined : evse.connectorId === undefined ? 'EVSE' : 'Connector';
+  if (component.instance !== undefined) return { miss: 'UnknownComponent' };
+  if (evse && (!st.hasPort(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1))) return { miss: 'UnknownComponent' };
+  let componentKnown = false;
+  for (const v of v201Model.values()) {
+    if (v.component !== component.name || v.scope !== scope) continue;
+    componentKnown = true;
+    if (v.name === variable.name && v.instance === variable.instance) return { v, evse: evse?.id ?? 0 };
+  }
+  return { miss: componentKnown ? 'UnknownVariable' : 'UnknownComponent' };
+}
+
+function reportRows(st: SimulatedStation, base: ReportBaseEnumType): ReportDataType[] {
+  const rows: ReportDataType[] = [];
+  for (const v of v201Model.values()) {
+    if (base === 'ConfigurationInventory' && v.mutability === 'ReadOnly') continue;
+    if (base === 'SummaryInventory' && v.name !== 'AvailabilityState') continue;
+    const evses = v.scope ? Array.from({ length: st.connectorCount }, (_, i) => i + 1) : [0];
+    for (const n of evses) {
+      const component: ComponentType = { name: v.component };
+      if (v.scope) component.evse = v.scope === 'EVSE' ? { id: n } : { id: n, connectorId: 1 };
+      rows.push({
+        component,
+        variable: { name: v.name, ...(v.instance ? { instance: v.instance } : {}) },
+        variableAttribute: [{
+          type: 'Actual', mutability: v.mutability, persistent: true, constant: false,
+          ...(v.mutability === 'WriteOnly' ? {} : { value: v.get(st, n) }),
+        }],
+        variableCharacteristics: {
+          dataType: v.kind, supportsMonitoring: false,
+          ...(v.unit ? { unit: v.unit } : {}),
+          ...(v.min !== undefined ? { minLimit: v.min } : {}),
+          ...(v.max !== undefined ? { maxLimit: v.max } : {}),
+          ...(v.members ? { valuesList: v.members.join(',') } : {}),
+        },
+      });
+    }
+  }
+  return rows;
+}
+
+/** NotifyReport in pages of ItemsPerMessage[GetReport], tbc on all but the last. */
+async function sendReport(st: SimulatedStation, requestId: number, rows: ReportDataType[]): Promise<void> {
+  const per = itemsPerMessage(st, 'GetReport');
+  const generatedAt = now();
+  const pages = Math.ceil(rows.length / per);
+  for (let i = 0; i < pages; i++) {
+    const page = rows.slice(i * per, (i + 1) * per) as [ReportDataType, ...ReportDataType[]];
+    await send(st, 'NotifyReport', { requestId, generatedAt, seqNo: i, tbc: i < pages - 1, reportData: page });
+  }
+}
+
+function tooMany(count: number, max: number, what: string): void {
+  if (count > max) throw new RpcError('OccurrenceConstraintViolation', `${count} ${what} items, ItemsPerMessage is ${max}`);
+}
+
+// ---- commands ----------------------------------------------------------------------------
+
+function evsesOf(st: SimulatedStation, evse: number | undefined): number[] {
+  if (evse !== undefined && evse > 0) return [evse];
+  return Array.from({ length: st.connectorCount }, (_, i) => i + 1);
+}
+
+async function meterReading(st: SimulatedStation, evse: number): Promise<void> {
+  const c = st.port(evse);
+  await send(st, 'MeterValues', { evseId: evse, meterValue: [{ timestamp: now(), sampledValue: samples(c, c.session?.powerW, 'Trigger') }] });
+}
+
+type Trigger = Req<'TriggerMessage'>['requestedMessage'];
+/** What each trigger sends; undefined = nothing to send now (answered Rejected). */
+const triggers: Partial<Record<Trigger, (st: SimulatedStation, evse: number | undefined) => (() => Promise<unknown>) | undefined>> = {
+  // F06.FR.17: a station that is already accepted refuses to boot again
+  BootNotification: (st) => (st.registration === 'Accepted' ? undefined : () => st.boot('Triggered')),
+  Heartbeat: (st) => () => st.heartbeat(),
+  StatusNotification: (st, evse) => async () => {
+    for (const n of evsesOf(st, evse)) await status(st, n, st.port(n).status as ConnectorStatusEnumType);
+  },
+  MeterValues: (st, evse) => async () => {
+    for (const n of evsesOf(st, evse)) await meterReading(st, n);
+  },
+  TransactionEvent: (st, evse) => {
+    const running = evsesOf(st, evse).flatMap((n) => st.port(n).session ?? []).filter((s) => !s.ending);
+    if (running.length === 0) return undefined;
+    return async () => {
+      for (const s of running) await dialect.meter(st, s, 'Trigger');
+    };
+  },
+  FirmwareStatusNotification: (st) => () => send(st, 'FirmwareStatusNotification', { status: 'Idle' }),
+  LogStatusNotification: (st) => () => send(st, 'LogStatusNotification', { status: 'Idle' }),
+};
+
+const rejected = { status: 'Rejected' } as const;
+
+/** How a 2.0.1 charging station answers the CSMS: each answer and its follow-up effect. */
+const commands: CommandTable<V201> = {
+  RequestStartTransaction: {
+    answer(req, st) {
+      const n = req.evseId ?? st.freeConnector();
+      const c = st.hasPort(n) ? st.port(n) : undefined;
+      if (!c || c.session || !c.operative) return rejected;
+      const s = st.claim(n, req.idToken.idToken, { remoteStartId: req.remoteStartId, tokenType: req.idToken.type });
+      s.powerW = st.defaultPowerW;
+      st.after(() => st.launch(s, st.setting('AuthCtrlr.AuthorizeRemoteStart') === 'true', st.meterIntervalMs));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  RequestStopTransaction: {
+    answer(req, st) {
+      const s = st.sessions().find((x) => x.id === req.transactionId && !x.ending);
+      if (!s) return rejected;
+      st.after(() => st.finish(s, 'Remote'));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  Reset: {
+    answer(req, st) {
+      // resetting one EVSE is optional in 2.0.1 and not offered here
+      if (req.evseId !== undefined) return { status: 'Rejected', statusInfo: { reasonCode: 'UnsupportedRequest' } };
+      if (req.type === 'OnIdle' && st.sessions().length > 0) {
+        st.resetOnIdle();
+        return { status: 'Scheduled' };
+      }
+      st.after(() => st.reboot('ImmediateReset'));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ChangeAvailability: {
+    answer(req, st) {
+      const evse = req.evse;
+      if (evse && evse.id !== 0 && (!st.hasPort(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1))) return rejected;
+      const { changed, scheduled } = st.setAvailability(evsesOf(st, evse?.id), req.operationalStatus === 'Operative');
+      st.after(async () => {
+        for (const n of changed) await status(st, n, idle(st.port(n)));
+      });
+      return { status: scheduled ? 'Scheduled' : 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  UnlockConnector: {
+    answer(req, st) {
+      if (!st.hasPort(req.evseId) || req.connectorId !== 1) return { status: 'UnknownConnector' };
+      // F05.FR.02: never unlock under a running authorized transaction
+      return { status: st.port(req.evseId).session ? 'OngoingAuthorizedTransaction' : 'Unlocked' };
+    },
+    refuse: () => ({ status: 'UnlockFailed' }),
+  },
+  GetVariables: {
+    answer(req, st) {
+      tooMany(req.getVariableData.length, itemsPerMessage(st, 'GetVariables'), 'getVariableData');
+      const results = req.getVariableData.map((d) => {
+        const head = { component: d.component, variable: d.variable, ...(d.attributeType ? { attributeType: d.attributeType } : {}) };
+        const f = find(st, d.component, d.variable);
+        if ('miss' in f) return { ...head, attributeStatus: f.miss };
+        if ((d.attributeType ?? 'Actual') !== 'Actual') return { ...head, attributeStatus: 'NotSupportedAttributeType' as const };
+        if (f.v.mutability === 'WriteOnly') return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'WriteOnly' } };
+        return { ...head, attributeStatus: 'Accepted' as const, attributeValue: f.v.get(st, f.evse) };
+      });
+      return { getVariableResult: results as Res<'GetVariables'>['getVariableResult'] };
+    },
+    refuse: (req) => ({
+      getVariableResult: req.getVariableData.map((d) => ({ component: d.component, variable: d.variable, attributeStatus: 'Rejected' as const })) as Res<'GetVariables'>['getVariableResult'],
+    }),
+  },
+  SetVariables: {
+    answer(req, st) {
+      tooMany(req.setVariableData.length, itemsPerMessage(st, 'SetVariables'), 'setVariableData');
+      const results = req.setVariableData.map((d) => {
+        const head = { component: d.component, variable: d.variable, ...(d.attributeType ? { attributeType: d.attributeType } : {}) };
+        const f = find(st, d.component, d.variable);
+        if ('miss' in f) return { ...head, attributeStatus: f.miss };
+        if ((d.attributeType ?? 'Actual') !== 'Actual') return { ...head, attributeStatus: 'NotSupportedAttributeType' as const };
+        if (f.v.mutability === 'ReadOnly') return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'ReadOnly' } };
+        if (!accepts(f.v, d.attributeValue)) return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'InvalidValue' } };
+        f.v.set(st, d.attributeValue, f.evse);
+        return { ...head, attributeStatus: 'Accepted' as const };
+      });
+      return { setVariableResult: results as Res<'SetVariables'>['setVariableResult'] };
+    },
+    refuse: (req) => ({
+      setVariableResult: req.setVariableData.map((d) => ({ component: d.component, variable: d.variable, attributeStatus: 'Rejected' as const })) as Res<'SetVariables'>['setVariableResult'],
+    }),
+  },
+  GetBaseReport: {
+    answer(req, st) {
+      const rows = reportRows(st, req.reportBase);
+      if (rows.length === 0) return { status: 'EmptyResultSet' };
+      st.after(() => sendReport(st, req.requestId, rows));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ClearCache: {
+    answer: () => ({ status: 'Accepted' }),
+    refuse: () => rejected,
+  },
+  TriggerMessage: {
+    answer(req, st) {
+      const evse = req.evse;
+      if (evse && evse.id !== 0 && (!st.hasPort(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1))) return rejected;
+      const make = triggers[req.requestedMessage];
+      if (!make) return { status: 'NotImplemented' };
+      const task = make(st, evse?.id);
+      if (!task) return rejected;
+      st.after(task);
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  DataTransfer: {
+    answer(req, st) {
+      if (req.vendorId !== st.vendor) return { status: 'UnknownVendorId' };
+      // the one message the simulator knows: Echo returns the data it was given
+      if (req.messageId !== undefined && req.messageId !== 'Echo') return { status: 'UnknownMessageId' };
+      return { status: 'Accepted', ...(req.data !== undefined ? { data: req.data } : {}) };
+    },
+    refuse: () => rejected,
+  },
+};
+
+const dialect: Dialect = {
+  subprotocol: 'ocpp2.0.1',
+  handlers: handlersOf(commands),
+  settings: v201Model,
+
+  async boot(st, reason) {
+    const r = await send(st, 'BootNotification', {
+      reason,
+      chargingStation: { vendorName: st.vendor, model: st.model, serialNumber: st.serial, firmwareVersion: st.firmware },
+    });
+    return { status: r.status, interval: r.interval };
+  },
+
+  async heartbeat(st) {
+    await send(st, 'Heartbeat', {});
+  },
+
+  status,
+
+  async authorize(st, idTag, tokenType = 'ISO14443') {
+    return (await send(st, 'Authorize', { idToken: { idToken: idTag, type: tokenType as IdTokenEnumType } })).idTokenInfo.status;
+  },
+
+  // Authorize, Occupied (EV plugged in), TransactionEvent Started with a fresh id and seqNo 0
+  async begin(st, s, authorize) {
+    const idToken = { idToken: s.idTag, type: s.tokenType as IdTokenEnumType };
+    if (authorize) {
+      const verdict = await dialect.authorize(st, s.idTag, s.tokenType);
+      if (verdict !== 'Accepted') throw new SessionRefused(verdict);
+    }
+    await status(st, s.connector, 'Occupied');
+    const c = st.port(s.connector);
+    const at = new Date(s.startedAt).toISOString();
+    s.id = randomUUID();
+    s.seqNo = 0;
+    s.chargingState = 'Charging';
+    const r = await send(st, 'TransactionEvent', {
+      eventType: 'Started', timestamp: at, seqNo: 0,
+      triggerReason: s.remoteStartId !== undefined ? 'RemoteStart' : 'Authorized',
+      transactionInfo: {
+        transactionId: s.id, chargingState: 'Charging', ...(s.remoteStartId !== undefined ? { remoteStartId: s.remoteStartId } : {}),
+      },
+      evse: { id: s.connector, connectorId: 1 },
+      idToken,
+      meterValue: [{ timestamp: at, sampledValue: samples(c, undefined, 'Transaction.Begin') }],
+    });
+    const verdict = r.idTokenInfo?.status;
+    if (verdict !== undefined && verdict !== 'Accepted') throw new SessionRefused(verdict);
+  },
+
+  async meter(st, s, trigger) {
+    const c = st.port(s.connector);
+    // chargingState is sent when it changes (no power = the EV paused)
+    const state = s.powerW === 0 ? 'SuspendedEV' : 'Charging';
+    const changed = state !== s.chargingState;
+    s.chargingState = state;
+    await send(st, 'TransactionEvent', {
+      eventType: 'Updated', timestamp: now(), seqNo: ++s.seqNo,
+      triggerReason: trigger === 'Trigger' ? 'Trigger' : changed ? 'ChargingStateChanged' : 'MeterValuePeriodic',
+      transactionInfo: { transactionId: String(s.id), ...(changed ? { chargingState: state } : {}) },
+      meterValue: [{ timestamp: now(), sampledValue: samples(c, s.powerW, trigger === 'Trigger' ? 'Trigger' : 'Sample.Periodic') }],
+    });
+  },
+
+  async end(st, s, reason) {
+    const c = st.port(s.connector);
+    const stoppedReason = reasonOf(reason);
+    const at = now();
+    await send(st, 'TransactionEvent', {
+      eventType: 'Ended', timestamp: at, seqNo: ++s.seqNo,
+      triggerReason: endTriggers[stoppedReason] ?? 'AbnormalCondition',
+      transactionInfo: {
+        transactionId: String(s.id), stoppedReason,
+        chargingState: stoppedReason === 'EVDisconnected' ? 'Idle' : 'EVConnected',
+      },
+      // the token that stopped it: the driver's own for a local stop
+      ...(stoppedReason === 'Local' ? { idToken: { idToken: s.idTag, type: s.tokenType as IdTokenEnumType } } : {}),
+      meterValue: [{ timestamp: at, sampledValue: samples(c, undefined, 'Transaction.End') }],
+    });
+  },
+
+  async announce(st) {
+    for (let n = 1; n <= st.connectorCount; n++) {
+      const c = st.port(n);
+      await status(st, n, c.session ? 'Occupied' : idle(c));
+    }
+  },
+};
+
+export { dialect as v201 };
