@@ -87,6 +87,15 @@ describe('OCPP 2.0.1 core, station → CSMS', () => {
     assert.equal(tx?.meterStopWh, 900);
   });
 
+  it('events replayed after a transaction ended change nothing and are recorded', async () => {
+    const ended = await p.repos.transactions.findByRef('CS201', 'TX-1');
+    await txEvent('Started', 0, 'TX-1', { evse: { id: 1, connectorId: 1 } });
+    await txEvent('Updated', 9, 'TX-1', { meterValue: energy(99_000) });
+    assert.deepEqual(await p.repos.transactions.findByRef('CS201', 'TX-1'), ended);
+    const events = await p.repos.securityEvents.list({ stationId: 'CS201', limit: 20 });
+    assert.ok(events.some((e) => e.type === 'TransactionAlreadyEnded'));
+  });
+
   it('MeterValues outside a transaction are stored verbatim (signed values included)', async () => {
     const signed = { signedMeterData: 'BASE64DATA', signingMethod: 'ECDSA', encodingMethod: 'OCMF', publicKey: 'PK' };
     await call('MeterValues', { evseId: 1, meterValue: [{ timestamp: ts(), sampledValue: [{ value: 230, measurand: 'Voltage', signedMeterValue: signed }] }] });

@@ -1,11 +1,10 @@
 import type { Logger } from '../../log/logger.js';
-import type { MeterValueRepo, TransactionRepo } from '../../store/index.js';
+import type { MeterValueRepo, TransactionProgressWriter, TransactionRepo } from '../../store/index.js';
 import type { DomainEvents } from '../events.js';
 import type { Authorization, MeterReading } from '../model.js';
 import type { SecurityLog } from '../security/security-log.js';
 import type { TokenService } from '../tokens/token-service.js';
 import { energyRegisterWh, lastEnergyWh } from './meter.js';
-import type { TransactionProgressWriter } from './progress-writer.js';
 
 export interface StartInput {
   stationId: string;
@@ -74,10 +73,10 @@ export class TransactionService {
   async started(s: StartInput): Promise<{ transactionId: number; transactionRef: string; authorization?: Authorization }> {
     const authorization = s.idToken !== undefined ? await this.tokens.authorize(s.idToken) : undefined;
     const active = await this.activeOf(s.stationId);
-    const known = s.transactionRef !== undefined ? await this.find(s.stationId, s.transactionRef) : undefined;
-    if (known) {
+    if (s.transactionRef !== undefined) {
       // A repeated Started (offline queue replayed, or a retry after a lost response) is idempotent.
-      return { transactionId: known.id, transactionRef: known.ref, authorization };
+      const known = (await this.find(s.stationId, s.transactionRef)) ?? (await this.transactions.findByRef(s.stationId, s.transactionRef));
+      if (known) return { transactionId: known.id, transactionRef: s.transactionRef, authorization };
     }
     const meterStartWh = s.meterStartWh ?? (s.readings ? lastEnergyWh(s.readings) : undefined);
     const { id, transactionRef } = await this.transactions.start({
@@ -97,6 +96,10 @@ export class TransactionService {
   async updated(u: UpdateInput): Promise<{ authorization?: Authorization }> {
     const tx = (await this.find(u.stationId, u.transactionRef)) ?? (await this.recover(u));
     const authorization = u.idToken !== undefined ? await this.tokens.authorize(u.idToken) : undefined;
+    if (!tx) {
+      await this.security.record({ stationId: u.stationId, type: 'TransactionAlreadyEnded', severity: 'warning', details: { transactionRef: u.transactionRef.slice(0, 40), operation: 'update' } });
+      return { authorization };
+    }
     const pending: Array<Promise<void>> = [];
     if (u.seqNo !== undefined || u.chargingState !== undefined) {
       this.trackSeqNo(tx, u.stationId, u.seqNo);
@@ -148,14 +151,16 @@ export class TransactionService {
     this.active.delete(stationId);
   }
 
-  private async recover(u: UpdateInput): Promise<ActiveTransaction> {
+  /** Creates an active transaction from an Updated/Ended event; undefined if it already ended. */
+  private async recover(u: UpdateInput): Promise<ActiveTransaction | undefined> {
+    if (await this.transactions.findByRef(u.stationId, u.transactionRef)) return undefined;
     this.log.info({ station: u.stationId }, 'transaction event for an unknown transaction: recovering it from the event');
     const first = u.readings[0];
     await this.started({
       stationId: u.stationId, protocol: 'ocpp2.0.1', transactionRef: u.transactionRef, evseId: u.evseId ?? 0, connectorId: 1,
       idToken: u.idToken, startedAt: first?.timestamp ?? new Date(), seqNo: u.seqNo, offline: u.offline, chargingState: u.chargingState,
     });
-    return (await this.activeOf(u.stationId)).get(u.transactionRef)!;
+    return (await this.activeOf(u.stationId)).get(u.transactionRef);
   }
 
   private trackSeqNo(tx: ActiveTransaction, stationId: string, seqNo: number | undefined): void {
