@@ -37,6 +37,8 @@ describe('OCPP-J frame decoding', () => {
     assert.equal(jsonDepthExceeds('[[[]]]', 3), false);
     assert.equal(jsonDepthExceeds('[[[[]]]]', 3), true);
     assert.equal(jsonDepthExceeds('["[[[[[[", "\\"[[[["]', 1), false);
+    assert.equal(jsonDepthExceeds('["a\\\\", [[1]]]', 2), true); // an escaped backslash ends the string
+    assert.equal(jsonDepthExceeds('["unterminated [[[[', 1), false);
     assert.equal(jsonDepthExceeds('['.repeat(1_000_000), 64), true);
   });
 });

@@ -65,9 +65,8 @@ export class StationService {
   }
 
   async boot(stationId: string, boot: BootInfo, at = new Date()): Promise<{ status: RegistrationStatus; intervalS: number; currentTime: Date }> {
-    const station = await this.stations.get(stationId);
-    const status: RegistrationStatus = station?.registrationStatus ?? 'Rejected';
-    await this.stations.recordBoot(stationId, { ...boot, registrationStatus: status, at });
+    // a station removed while connected is Rejected
+    const status: RegistrationStatus = (await this.stations.recordBoot(stationId, { ...boot, at })) ?? 'Rejected';
     this.events.emit({ type: 'station.booted', stationId, boot, registrationStatus: status });
     return { status, intervalS: this.o.heartbeatIntervalS, currentTime: at };
   }

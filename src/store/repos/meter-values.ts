@@ -8,7 +8,7 @@ export interface MeterValueInput {
   evseId: number;
   sampledAt: Date;
   context: string | null;
-  /** The OCPP sampledValue array, stored verbatim as jsonb. */
+  /** The OCPP sampledValue array, stored verbatim as json. */
   sampledValue: readonly unknown[];
 }
 
@@ -18,7 +18,7 @@ const COLUMNS: BatchWriterOptions<MeterValueInput>['columns'] = [
   { name: 'evseId', pgType: 'int4' },
   { name: 'sampledAt', pgType: 'timestamptz' },
   { name: 'context', pgType: 'text' },
-  { name: 'sampledValue', pgType: 'jsonb' },
+  { name: 'sampledValue', pgType: 'json' },
 ];
 
 /** Meter values are the highest-volume write, so they go through group commit. */

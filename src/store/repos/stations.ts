@@ -21,7 +21,6 @@ export interface BootInfo {
   imsi?: string | null;
   meterType?: string | null;
   meterSerialNumber?: string | null;
-  registrationStatus: RegistrationStatus;
   at: Date;
 }
 
@@ -75,8 +74,11 @@ export class StationRepo {
     }
   }
 
-  /** Stores what a BootNotification reported. Returns false for an unknown station. */
-  async recordBoot(id: string, boot: BootInfo): Promise<boolean> {
+  /**
+   * Stores what a BootNotification reported and returns the station's registration status
+   * (set by the operator), in one statement; undefined for an unknown station.
+   */
+  async recordBoot(id: string, boot: BootInfo): Promise<RegistrationStatus | undefined> {
     const r = await this.db
       .updateTable('stations')
       .set((eb) => ({
@@ -89,14 +91,14 @@ export class StationRepo {
         imsi: boot.imsi ?? null,
         meterType: boot.meterType ?? null,
         meterSerialNumber: boot.meterSerialNumber ?? null,
-        registrationStatus: boot.registrationStatus,
         lastBootAt: boot.at,
         lastSeenAt: boot.at,
         updatedAt: eb.fn<Date>('now'),
       }))
       .where('id', '=', id)
+      .returning('registrationStatus')
       .executeTakeFirst();
-    return r.numUpdatedRows > 0n;
+    return r?.registrationStatus;
   }
 
   /**
