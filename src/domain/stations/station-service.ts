@@ -8,17 +8,20 @@ export type Admission =
   | { admitted: true; station: Station; autoRegistered: boolean }
   | { admitted: false; status: 401 | 404; reason: 'UnknownStation' | 'MissingCredentials' | 'InvalidCredentials' | 'IdentityMismatch' };
 
+const LAST_SEEN_CHUNK = 1000;
+
 export interface StationServiceOptions {
   serverSecret: Buffer;
   autoRegister: boolean;
   heartbeatIntervalS: number;
-  /** how often last-seen times are written (ms); they are coalesced in between */
+  /** how often a chunk of last-seen times is written (ms); they are coalesced in between */
   lastSeenFlushMs?: number;
 }
 
 /** Station registry, admission (security profile 1) and boot/status/liveness handling. */
 export class StationService {
   private readonly seen = new Set<string>();
+  private flushing = false;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly writeStatus: StatusWriter;
 
@@ -29,7 +32,7 @@ export class StationService {
     private readonly o: StationServiceOptions,
   ) {
     this.writeStatus = connectors.statusWriter();
-    this.flushTimer = setInterval(() => void this.flushLastSeen(), o.lastSeenFlushMs ?? 5000);
+    this.flushTimer = setInterval(() => void this.flushLastSeen().catch(() => undefined), o.lastSeenFlushMs ?? 1000);
     this.flushTimer.unref();
   }
 
@@ -85,16 +88,37 @@ export class StationService {
     this.events.emit({ type: 'connector.status', ...change });
   }
 
-  async flushLastSeen(): Promise<void> {
-    if (this.seen.size === 0) return;
-    const ids = [...this.seen];
-    this.seen.clear();
-    await this.stations.touch(ids, new Date());
+  /**
+   * Writes up to `LAST_SEEN_CHUNK` last-seen times per tick: a single statement touching every
+   * station of a large fleet would block the embedded database (and so the event loop) for
+   * hundreds of milliseconds. Stations not written this tick stay queued for the next.
+   */
+  async flushLastSeen(all = false): Promise<void> {
+    if (this.flushing && !all) return;
+    this.flushing = true;
+    try {
+      await this.writeLastSeen(all);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async writeLastSeen(all: boolean): Promise<void> {
+    do {
+      if (this.seen.size === 0) return;
+      const ids: string[] = [];
+      for (const id of this.seen) {
+        ids.push(id);
+        this.seen.delete(id);
+        if (ids.length === LAST_SEEN_CHUNK) break;
+      }
+      await this.stations.touch(ids, new Date());
+    } while (all);
   }
 
   async close(): Promise<void> {
     clearInterval(this.flushTimer);
-    await this.flushLastSeen();
+    await this.flushLastSeen(true);
     await this.writeStatus.close();
   }
 }

@@ -51,6 +51,9 @@ const adapters: Record<OcppVersion, Adapter & { gated: Handlers }> = {
   'ocpp2.0.1': { ...v201Adapter, gated: gateByRegistration(v201Adapter.handlers) },
 };
 
+/** Liveness ticks per ping interval. */
+const LIVENESS_SLICES = 10;
+
 const securityEventOfRefusal = {
   UnknownStation: { severity: 'warning', status: 404, message: 'unknown station' },
   MissingCredentials: { severity: 'warning', status: 401, message: 'authentication required' },
@@ -67,6 +70,8 @@ export class OcppServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Map<string, Connection>();
   private pingTimer: NodeJS.Timeout | undefined;
+  private livenessRound: Connection[] = [];
+  private livenessCursor = 0;
 
   constructor(private readonly o: OcppServerOptions) {
     this.wss = new WebSocketServer({
@@ -87,7 +92,7 @@ export class OcppServer {
       });
     });
     if (this.o.pingIntervalS > 0) {
-      this.pingTimer = setInterval(() => this.checkLiveness(), this.o.pingIntervalS * 1000);
+      this.pingTimer = setInterval(() => this.checkLiveness(), (this.o.pingIntervalS * 1000) / LIVENESS_SLICES);
       this.pingTimer.unref();
     }
   }
@@ -175,9 +180,20 @@ export class OcppServer {
     log.info({ station: stationId, protocol: version, source: { ip: remote } }, 'station connected');
   }
 
-  /** A socket that has not answered the previous ping by now is dead: drop it. */
+  /**
+   * Each tick handles one slice of the connections, so every socket is pinged once per interval
+   * without a burst of thousands of pings at once. A socket that has not answered its previous
+   * ping by its next turn is dead: drop it.
+   */
   private checkLiveness(): void {
-    for (const c of this.connections.values()) {
+    if (this.livenessCursor >= this.livenessRound.length) {
+      this.livenessRound = [...this.connections.values()];
+      this.livenessCursor = 0;
+    }
+    const end = Math.min(this.livenessRound.length, this.livenessCursor + Math.ceil(this.livenessRound.length / LIVENESS_SLICES));
+    for (; this.livenessCursor < end; this.livenessCursor++) {
+      const c = this.livenessRound[this.livenessCursor]!;
+      if (c.ws.readyState !== 1) continue;
       if (!c.alive) {
         this.o.log.info({ station: c.link.stationId }, 'no pong: closing dead socket');
         c.ws.terminate();
