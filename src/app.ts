@@ -78,7 +78,8 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 
 /** The domain services over a store; also used by the CLI's offline commands. */
 export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; close(): Promise<void> } {
-  const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs });
+  // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
+  const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);

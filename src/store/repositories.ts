@@ -15,6 +15,8 @@ export interface BatchOptions {
   maxBatch?: number;
   /** How long a batch waits for more rows (default 5 ms). */
   flushMs?: number;
+  /** Batched writes in flight at once (see GroupCommitOptions). */
+  maxInFlight?: number;
 }
 
 export interface Repositories {
@@ -31,7 +33,7 @@ export interface Repositories {
 }
 
 export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {}): Repositories {
-  const batchOptions = { maxBatch: batch.maxBatch, flushMs: batch.flushMs };
+  const batchOptions = { maxBatch: batch.maxBatch, flushMs: batch.flushMs, maxInFlight: batch.maxInFlight };
   const transactions = new TransactionRepo(db);
   const transactionProgress = transactions.progressWriter(batchOptions);
   const meterValues = new MeterValueRepo(db, batchOptions);

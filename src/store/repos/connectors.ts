@@ -1,3 +1,4 @@
+import type { GroupCommitOptions } from '../group-commit.js';
 import type { Kysely } from 'kysely';
 import { BatchWriter, type BatchWriterOptions } from '../batch-writer.js';
 import type { Connector, Database, StatusHistoryEntry } from '../schema.js';
@@ -41,7 +42,7 @@ export class ConnectorRepo {
    * replay queued StatusNotifications after being offline. Equal timestamps do
    * overwrite, since reports are processed in arrival order per station.
    */
-  statusWriter(options: { maxBatch?: number; flushMs?: number } = {}): StatusWriter {
+  statusWriter(options: GroupCommitOptions = {}): StatusWriter {
     const history = new BatchWriter<HistoryRow>(this.db, {
       table: 'statusHistory',
       columns: HISTORY_COLUMNS,

@@ -1,3 +1,4 @@
+import type { GroupCommitOptions } from '../group-commit.js';
 import type { Kysely } from 'kysely';
 import { BatchWriter, type BatchWriterOptions } from '../batch-writer.js';
 import type { Database, MeterValue } from '../schema.js';
@@ -27,7 +28,7 @@ export class MeterValueRepo {
 
   constructor(
     private readonly db: Kysely<Database>,
-    options: { maxBatch?: number; flushMs?: number } = {},
+    options: GroupCommitOptions = {},
   ) {
     this.#writer = new BatchWriter(db, { table: 'meterValues', columns: COLUMNS, ...options });
   }

@@ -1,3 +1,4 @@
+import type { GroupCommitOptions } from '../group-commit.js';
 import type { Kysely } from 'kysely';
 import { BatchUpdater } from '../batch-updater.js';
 import { DuplicateError, isUniqueViolation } from '../errors.js';
@@ -159,7 +160,7 @@ export class TransactionRepo {
    * Coalesces progress updates of many transactions into one UPDATE per flush,
    * so the per-event bookkeeping costs no round trip of its own.
    */
-  progressWriter(options: { maxBatch?: number; flushMs?: number } = {}): TransactionProgressWriter {
+  progressWriter(options: GroupCommitOptions = {}): TransactionProgressWriter {
     return new BatchUpdater<TransactionProgressRow>(this.db, {
       table: 'transactions',
       key: { name: 'id', pgType: 'int8' },
