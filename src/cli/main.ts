@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { DataDirInUseError } from '../store/index.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -19,7 +20,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  if (err instanceof ConfigError || err instanceof UsageError) {
+  if (err instanceof ConfigError || err instanceof UsageError || err instanceof DataDirInUseError) {
     console.error(`ov2x: ${err.message}`);
     process.exit(2);
   }

@@ -2,6 +2,7 @@
 // URL is given. Both speak the same SQL and return the same JS types, so the
 // repositories do not know which one they run on.
 import { mkdir } from 'node:fs/promises';
+import { lockDataDir } from './data-lock.js';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Dialect } from 'kysely';
@@ -54,6 +55,8 @@ const pgliteParsers = { [OID.int8]: parseNumber, [OID.numeric]: parseNumber };
 export async function openStore(o: StoreOptions): Promise<Store> {
   let dialect: Dialect;
   let kind: Store['kind'];
+  // the embedded database's folder lock; nothing to release for a server database
+  let release: () => void = () => undefined;
   if (o.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: o.databaseUrl,
@@ -67,8 +70,14 @@ export async function openStore(o: StoreOptions): Promise<Store> {
   } else {
     const dataDir = join(o.dataDir, 'pg');
     await mkdir(dataDir, { recursive: true });
-    const pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
-    dialect = new PGliteDialect({ pglite });
+    release = lockDataDir(dataDir);
+    try {
+      const pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
+      dialect = new PGliteDialect({ pglite });
+    } catch (err) {
+      release();
+      throw err;
+    }
     kind = 'pglite';
   }
   // maintainNestedObjectKeys: jsonb documents (OCPP payloads) keep their keys verbatim.
@@ -78,10 +87,17 @@ export async function openStore(o: StoreOptions): Promise<Store> {
     await sql`select 1`.execute(db);
   } catch (err) {
     await db.destroy().catch(() => undefined);
+    release();
     const where = o.databaseUrl ? redact(o.databaseUrl) : join(o.dataDir, 'pg');
     throw new Error(`cannot open ${kind} database at ${where}: ${(err as Error).message}`, { cause: err });
   }
-  return { db, kind, close: () => db.destroy() };
+  return {
+    db, kind,
+    async close() {
+      await db.destroy();
+      release();
+    },
+  };
 }
 
 function redact(url: string): string {

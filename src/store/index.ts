@@ -1,4 +1,5 @@
 export { openStore, type Store, type StoreOptions } from './db.js';
+export { DataDirInUseError } from './data-lock.js';
 export { PGliteDialect, type PGliteDialectConfig } from './dialect/pglite.js';
 export { migrateToLatest, MigrationError } from './migrations/migrate.js';
 export { migrations, type NamedMigration } from './migrations/index.js';
