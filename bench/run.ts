@@ -11,6 +11,7 @@
 // --concurrency C, --wait-quiet S, --cpu-prof, --cpu-prof-load, --set OV2X_X=v, --pg-url URL,
 // --report FILE (re-render a saved run).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { redactUrl } from '../src/store/db.js';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -660,7 +661,7 @@ async function main(): Promise<void> {
   if (o.servers.includes('ov2x-postgres')) {
     const problem = await postgresReachable(o.pgUrl);
     if (problem) {
-      console.error(`bench: PostgreSQL at ${redact(o.pgUrl)} is not reachable (${problem}); the ov2x-postgres rows are skipped. Start it with scripts/ensure-postgres.sh.`);
+      console.error(`bench: PostgreSQL at ${redactUrl(o.pgUrl)} is not reachable (${problem}); the ov2x-postgres rows are skipped. Start it with scripts/ensure-postgres.sh.`);
       o.servers = o.servers.filter((s) => s !== 'ov2x-postgres');
     }
   }
@@ -714,16 +715,6 @@ async function waitForQuiet(maxS: number): Promise<void> {
       return;
     }
     if (first) log(`waiting up to ${maxS} s for other processes to calm down (${pct(other)} of a core: ${c.busiest})`);
-  }
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable URL>';
   }
 }
 

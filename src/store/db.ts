@@ -88,7 +88,7 @@ export async function openStore(o: StoreOptions): Promise<Store> {
   } catch (err) {
     await db.destroy().catch(() => undefined);
     release();
-    const where = o.databaseUrl ? redact(o.databaseUrl) : join(o.dataDir, 'pg');
+    const where = o.databaseUrl ? redactUrl(o.databaseUrl) : join(o.dataDir, 'pg');
     throw new Error(`cannot open ${kind} database at ${where}: ${(err as Error).message}`, { cause: err });
   }
   return {
@@ -100,7 +100,8 @@ export async function openStore(o: StoreOptions): Promise<Store> {
   };
 }
 
-function redact(url: string): string {
+/** A database URL safe to print: the password is masked. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
