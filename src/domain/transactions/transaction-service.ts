@@ -58,7 +58,8 @@ interface ActiveTransaction {
  * station (loaded once) so the meter-value hot path needs no read query.
  */
 export class TransactionService {
-  private readonly active = new Map<string, Promise<Map<string, ActiveTransaction>>>();
+  /** per station: its active transactions by ref (a promise only while loading) */
+  private readonly active = new Map<string, Map<string, ActiveTransaction> | Promise<Map<string, ActiveTransaction>>>();
 
   constructor(
     private readonly transactions: TransactionRepo,
@@ -190,17 +191,23 @@ export class TransactionService {
     return (await this.activeOf(stationId)).get(ref);
   }
 
-  private activeOf(stationId: string): Promise<Map<string, ActiveTransaction>> {
-    let p = this.active.get(stationId);
-    if (!p) {
-      p = this.transactions.listActive(stationId).then((rows) => new Map(rows.map((t) => [t.transactionRef, {
+  private activeOf(stationId: string): Map<string, ActiveTransaction> | Promise<Map<string, ActiveTransaction>> {
+    const known = this.active.get(stationId);
+    if (known) return known;
+    const loading: Promise<Map<string, ActiveTransaction>> = this.transactions.listActive(stationId).then((rows) => {
+      const loaded = new Map(rows.map((t) => [t.transactionRef, {
         id: t.id, ref: t.transactionRef, evseId: t.evseId ?? 0, connectorId: t.connectorId ?? 0,
         meterStartWh: t.meterStartWh ?? undefined, lastImportWh: t.meterStopWh ?? t.meterStartWh ?? undefined,
         lastSeqNo: t.lastSeqNo ?? undefined, seqGaps: t.seqGaps,
-      }])));
-      p.catch(() => this.active.delete(stationId));
-      this.active.set(stationId, p);
-    }
-    return p;
+      }]));
+      // keep the plain map, not the promise, unless the station was forgotten meanwhile
+      if (this.active.get(stationId) === loading) this.active.set(stationId, loaded);
+      return loaded;
+    });
+    loading.catch(() => {
+      if (this.active.get(stationId) === loading) this.active.delete(stationId);
+    });
+    this.active.set(stationId, loading);
+    return loading;
   }
 }

@@ -10,11 +10,14 @@ import { CALL, CALLERROR, CALLRESULT, decodeFrame, encodeCall, encodeError, enco
 /** Handles one incoming CALL; returns the response payload or throws an RpcError. */
 export type CallHandler<C> = (payload: never, ctx: C, action: string) => unknown;
 
-/** What the endpoint reports about the peer's behaviour (the IDS listens here). */
-export interface RpcObserver {
-  frameIn?(bytes: number): void;
+/**
+ * What the endpoint reports about the peer's behaviour (the IDS listens here). It gets the
+ * endpoint's context, so one observer serves every connection.
+ */
+export interface RpcObserver<C> {
+  frameIn?(bytes: number, ctx: C): void;
   /** a frame or call the peer should not have sent */
-  violation?(kind: RpcErrorKind | 'UnexpectedResult' | 'InvalidResponse' | 'InboundQueueFull', detail: string): void;
+  violation?(kind: RpcErrorKind | 'UnexpectedResult' | 'InvalidResponse' | 'InboundQueueFull', detail: string, ctx: C): void;
 }
 
 export interface EndpointOptions<C> {
@@ -29,7 +32,7 @@ export interface EndpointOptions<C> {
   maxInboundQueue?: number;
   /** our CALLs waiting for the line before call() refuses more */
   maxOutboundQueue?: number;
-  observer?: RpcObserver;
+  observer?: RpcObserver<C>;
   log: Logger;
 }
 
@@ -58,7 +61,7 @@ export class RpcEndpoint<C> {
   private processing = false;
   private readonly outbox: OutboundCall[] = [];
   private inFlight: InFlight | undefined;
-  private readonly recentTimeouts: string[] = [];
+  private recentTimeouts: string[] | undefined;
   private closed = false;
   private readonly answerable: ReadonlySet<string>;
   private readonly sendable: ReadonlySet<string>;
@@ -121,7 +124,7 @@ export class RpcEndpoint<C> {
 
   private receive(data: RawData, isBinary: boolean): void {
     const bytes = data as Buffer;
-    this.o.observer?.frameIn?.(bytes.length);
+    this.o.observer?.frameIn?.(bytes.length, this.o.context);
     if (isBinary) {
       this.refuse(UNREADABLE_ID, new RpcError('RpcFrameworkError', 'OCPP-J uses text frames only'));
       return;
@@ -131,7 +134,7 @@ export class RpcEndpoint<C> {
       frame = decodeFrame(bytes.toString('utf8'), this.o.maxJsonDepth);
     } catch (err) {
       const e = err as FrameError;
-      this.o.observer?.violation?.(e.kind, e.message);
+      this.o.observer?.violation?.(e.kind, e.message, this.o.context);
       // A broken CALLRESULT/CALLERROR is never answered (that could ping-pong); if it
       // belongs to our pending call, that call fails.
       if (e.isCall || e.id === UNREADABLE_ID || e.kind === 'MessageTypeNotSupported') this.refuse(e.id, e, false);
@@ -141,7 +144,7 @@ export class RpcEndpoint<C> {
     if (frame.type === CALL) {
       if (this.inbox.length >= this.maxInbound) {
         this.refuse(frame.id, new RpcError('GenericError', 'too many outstanding CALLs from this station'));
-        this.o.observer?.violation?.('InboundQueueFull', frame.action);
+        this.o.observer?.violation?.('InboundQueueFull', frame.action, this.o.context);
         return;
       }
       this.inbox.push(frame);
@@ -194,7 +197,7 @@ export class RpcEndpoint<C> {
   private answer(frame: Extract<Frame, { type: typeof CALLRESULT | typeof CALLERROR }>): void {
     const call = this.inFlight;
     if (!call || call.id !== frame.id) {
-      if (!this.recentTimeouts.includes(frame.id)) this.o.observer?.violation?.('UnexpectedResult', `no pending call ${frame.id}`);
+      if (!this.recentTimeouts?.includes(frame.id)) this.o.observer?.violation?.('UnexpectedResult', `no pending call ${frame.id}`, this.o.context);
       return;
     }
     if (frame.type === CALLERROR) {
@@ -204,7 +207,7 @@ export class RpcEndpoint<C> {
     const validate = this.o.protocol.schemas.actions.get(call.action)!.response;
     if (!validate(frame.payload)) {
       const msg = `${call.action} response: ${firstViolation(validate.errors).message}`;
-      this.o.observer?.violation?.('InvalidResponse', msg);
+      this.o.observer?.violation?.('InvalidResponse', msg, this.o.context);
       return this.settle(new CallFailed('InvalidResponse', msg));
     }
     this.settle(frame.payload);
@@ -231,14 +234,14 @@ export class RpcEndpoint<C> {
 
   private expire(id: string): void {
     if (this.inFlight?.id !== id) return;
-    this.recentTimeouts.push(id);
+    (this.recentTimeouts ??= []).push(id);
     if (this.recentTimeouts.length > RECENT_TIMEOUTS) this.recentTimeouts.shift();
     this.settle(new CallFailed('Timeout', `${this.inFlight.action}: no answer within ${this.inFlight.timeoutMs} ms`));
   }
 
   /** Answers a CALL with a CALLERROR; `report` tells the observer (unless it already knows). */
   private refuse(id: string, err: RpcError, report = true): void {
-    if (report) this.o.observer?.violation?.(err.kind, err.message);
+    if (report) this.o.observer?.violation?.(err.kind, err.message, this.o.context);
     this.send(encodeError(id, wireErrorCode(this.version, err.kind), err.message, err.details));
   }
 

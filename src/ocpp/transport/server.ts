@@ -3,13 +3,14 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { InProcessCommandBus, StationLink } from '../../bus/command-bus.js';
+import type { CommandResult, StationCommand } from '../../domain/commands.js';
 import type { DomainServices } from '../../domain/services.js';
 import type { Logger } from '../../log/logger.js';
 import type { Station } from '../../store/schema.js';
 import { executeCommand, type Adapter, type Handlers, type StationContext } from '../adapter.js';
 import { negotiate, protocol, type OcppVersion } from '../protocols.js';
 import { RpcError } from '../rpc/errors.js';
-import { RpcEndpoint } from '../rpc/endpoint.js';
+import { RpcEndpoint, type EndpointOptions, type RpcObserver } from '../rpc/endpoint.js';
 import { v16Adapter } from '../v16/index.js';
 import { v201Adapter } from '../v201/index.js';
 import { basicCredentials, identityFromPath, offeredSubprotocols, refuseUpgrade } from './upgrade.js';
@@ -27,12 +28,33 @@ export interface OcppServerOptions {
   log: Logger;
 }
 
-interface Connection {
-  ws: WebSocket;
-  endpoint: RpcEndpoint<StationContext>;
-  link: StationLink;
-  remote: string;
-  alive: boolean;
+/**
+ * One connected station: its handler context, its command link on the bus and its liveness, in
+ * one object, because a process holds tens of thousands of them.
+ */
+class Connection implements StationContext, StationLink {
+  alive = true;
+  readonly endpoint: RpcEndpoint<StationContext>;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly stationId: string,
+    readonly remoteAddress: string,
+    readonly services: DomainServices,
+    public registration: Station['registrationStatus'],
+    private readonly adapter: Adapter & { gated: Handlers },
+    endpoint: Omit<EndpointOptions<StationContext>, 'protocol' | 'role' | 'handlers' | 'context'>,
+  ) {
+    this.endpoint = new RpcEndpoint<StationContext>(ws, { ...endpoint, protocol: protocol(adapter.version), role: 'csms', handlers: adapter.gated, context: this });
+  }
+
+  get protocol(): OcppVersion {
+    return this.adapter.version;
+  }
+
+  execute(command: StationCommand, timeoutMs?: number): Promise<CommandResult> {
+    return executeCommand(this.adapter, command, (action, payload) => this.endpoint.call(action, payload, timeoutMs));
+  }
 }
 
 /** Only an Accepted station may send more than BootNotification (OCPP 1.6 §4.2, 2.0.1 B02/B03). */
@@ -72,6 +94,11 @@ export class OcppServer {
   private pingTimer: NodeJS.Timeout | undefined;
   private livenessRound: Connection[] = [];
   private livenessCursor = 0;
+  /** shared by every connection: the endpoint passes the connection as context */
+  private readonly observer: RpcObserver<StationContext> = {
+    frameIn: (_bytes, ctx) => this.o.services.stations.touch(ctx.stationId),
+    violation: (kind, detail, ctx) => this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation'),
+  };
 
   constructor(private readonly o: OcppServerOptions) {
     this.wss = new WebSocketServer({
@@ -137,38 +164,22 @@ export class OcppServer {
   private connected(ws: WebSocket, station: Station, version: OcppVersion, remote: string): void {
     const { services, bus, log } = this.o;
     const stationId = station.id;
-    const adapter = adapters[version];
-    const context: StationContext = { stationId, remoteAddress: remote, services, registration: station.registrationStatus };
-    const endpoint = new RpcEndpoint(ws, {
-      protocol: protocol(version), role: 'csms', handlers: adapter.gated, context,
-      callTimeoutMs: this.o.callTimeoutMs, maxJsonDepth: this.o.maxJsonDepth, log,
-      observer: {
-        frameIn: () => services.stations.touch(stationId),
-        violation: (kind, detail) => log.info({ station: stationId, violation: kind, detail }, 'protocol violation'),
-      },
+    const conn = new Connection(ws, stationId, remote, services, station.registrationStatus, adapters[version], {
+      callTimeoutMs: this.o.callTimeoutMs, maxJsonDepth: this.o.maxJsonDepth, log, observer: this.observer,
     });
-    const link: StationLink = {
-      stationId, protocol: version,
-      execute: (command, timeoutMs) => executeCommand(adapter, command, (action, payload) => endpoint.call(action, payload, timeoutMs)),
-    };
-    const conn: Connection = { ws, endpoint, link, remote, alive: true };
-
     const previous = this.connections.get(stationId);
     this.connections.set(stationId, conn);
-    bus.register(link);
+    bus.register(conn);
     if (previous) {
       previous.ws.close(1000, 'replaced by a new connection');
-      void services.security.record({
-        stationId, type: 'DuplicateConnection', severity: 'warning', sourceIp: remote,
-        details: { previousAddress: previous.remote },
-      });
+      void services.security.record({ stationId, type: 'DuplicateConnection', severity: 'warning', sourceIp: remote, details: { previousAddress: previous.remoteAddress } });
     }
 
     ws.on('pong', () => { conn.alive = true; });
     ws.on('error', (err) => log.debug({ err, station: stationId }, 'socket error'));
     ws.on('close', (code) => {
-      endpoint.shutdown();
-      bus.unregister(link);
+      conn.endpoint.shutdown();
+      bus.unregister(conn);
       if (this.connections.get(stationId) === conn) {
         this.connections.delete(stationId);
         services.transactions.forget(stationId);
@@ -195,7 +206,7 @@ export class OcppServer {
       const c = this.livenessRound[this.livenessCursor]!;
       if (c.ws.readyState !== 1) continue;
       if (!c.alive) {
-        this.o.log.info({ station: c.link.stationId }, 'no pong: closing dead socket');
+        this.o.log.info({ station: c.stationId }, 'no pong: closing dead socket');
         c.ws.terminate();
         continue;
       }
