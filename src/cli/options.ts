@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config/config.js';
 import { settings, type SettingName } from '../config/settings.js';
 
@@ -32,3 +32,15 @@ export function output(json: boolean | undefined, data: unknown, human: () => st
 
 /** A usage error: printed without a stack trace, exit code 2. */
 export class UsageError extends Error {}
+
+/** A subcommand that opens the store and can print JSON. */
+export function storeCommand(name: string, description: string): Command {
+  return withSettings(new Command(name).description(description).option('--json', 'machine-readable output'), storeSettings);
+}
+
+/** The --limit of list commands. */
+export function limitOf(v: unknown): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new UsageError('--limit must be an integer between 1 and 10000');
+  return n;
+}

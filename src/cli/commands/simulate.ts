@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isStationIdentity } from '../../domain/stations/identity.js';
 import { Command, Option } from 'commander';
 import { createLogger } from '../../log/logger.js';
 import { runFleet, type FleetOptions, type FleetStats } from '../../sim/fleet.js';
@@ -6,7 +7,6 @@ import type { SimProtocol } from '../../sim/types.js';
 import { output, UsageError } from '../options.js';
 
 // the identities the CSMS's station registry accepts
-const IDENTITY = /^[A-Za-z0-9*\-_=:+|@.]{1,48}$/;
 
 function number(flag: string, raw: unknown, min: number, max: number, integer: boolean): number {
   const n = Number(raw);
@@ -23,7 +23,7 @@ export function parsePasswordFile(text: string, file: string): Map<string, strin
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const m = /^(\S+)\s+(.+)$/.exec(line);
-    if (!m || !IDENTITY.test(m[1]!)) throw new UsageError(`${file}:${i + 1}: expected "<station id> <password>"`);
+    if (!m || !isStationIdentity(m[1]!)) throw new UsageError(`${file}:${i + 1}: expected "<station id> <password>"`);
     if (out.has(m[1]!)) throw new UsageError(`${file}:${i + 1}: station ${m[1]} listed twice`);
     out.set(m[1]!, m[2]!);
   });
@@ -70,7 +70,7 @@ function fleetOptions(cmd: Command, opts: Record<string, unknown>): FleetOptions
     fleet.passwordFor = (id) => passwords.get(id);
   } else {
     const prefix = String(opts.prefix);
-    if (!IDENTITY.test(`${prefix}00000`) || prefix.length > 43) throw new UsageError(`--prefix ${JSON.stringify(prefix)}: up to 43 characters of A–Z a–z 0–9 * - _ = : + | @ .`);
+    if (!isStationIdentity(`${prefix}00000`) || prefix.length > 43) throw new UsageError(`--prefix ${JSON.stringify(prefix)}: up to 43 characters of A–Z a–z 0–9 * - _ = : + | @ .`);
     fleet.prefix = prefix;
   }
   return fleet;

@@ -1,22 +1,13 @@
 import { Command, Option } from 'commander';
 import { DuplicateError } from '../../store/index.js';
 import { withDomain } from '../context.js';
-import { output, storeSettings, UsageError, withSettings } from '../options.js';
-
-const IDENTITY = /^[A-Za-z0-9*\-_=:+|@.]{1,48}$/;
+import { identityRule, isStationIdentity } from '../../domain/stations/identity.js';
+import { limitOf, output, storeCommand as sub, UsageError } from '../options.js';
 
 function identity(id: string): string {
-  if (!IDENTITY.test(id)) throw new UsageError(`invalid station id ${JSON.stringify(id)}: 1–48 characters of A–Z a–z 0–9 * - _ = : + | @ .`);
+  if (!isStationIdentity(id)) throw new UsageError(`invalid station id ${JSON.stringify(id)}: ${identityRule}`);
   return id;
 }
-
-function limitOf(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 10000) throw new UsageError('--limit must be an integer between 1 and 10000');
-  return n;
-}
-
-const sub = (name: string, description: string) => withSettings(new Command(name).description(description).option('--json', 'machine-readable output'), storeSettings);
 
 export function stationCommand(): Command {
   const cmd = new Command('station').description('Manage the station registry.');
@@ -44,7 +35,7 @@ export function stationCommand(): Command {
     .option('--limit <n>', 'most stations to list', '100')
     .action(async (opts: Record<string, unknown>) => {
       await withDomain(opts, async ({ repos }) => {
-        const rows = await repos.stations.list({ limit: limitOf(String(opts.limit)), offset: 0 });
+        const rows = await repos.stations.list({ limit: limitOf(opts.limit), offset: 0 });
         const data = rows.map(({ passwordHash: _h, ...s }) => s);
         output(opts.json as boolean, data, () => data.length === 0 ? 'no stations' : data.map((s) =>
           `${s.id.padEnd(24)} ${s.registrationStatus.padEnd(9)} ${(s.protocol ?? '-').padEnd(10)} ${[s.vendor, s.model].filter(Boolean).join(' ') || '-'}  last seen ${s.lastSeenAt?.toISOString() ?? 'never'}`).join('\n'));

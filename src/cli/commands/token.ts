@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
 import { withDomain } from '../context.js';
-import { output, storeSettings, UsageError, withSettings } from '../options.js';
-
-const sub = (name: string, description: string) => withSettings(new Command(name).description(description).option('--json', 'machine-readable output'), storeSettings);
+import { limitOf, output, storeCommand as sub, UsageError } from '../options.js';
 
 function tokenValue(v: string): string {
   // 2.0.1 IdToken.idToken is at most 36 characters (1.6 idTag: 20)
@@ -31,8 +29,7 @@ export function tokenCommand(): Command {
   cmd.addCommand(sub('list', 'List tokens.')
     .option('--limit <n>', 'most tokens to list', '100')
     .action(async (opts: Record<string, unknown>) => {
-      const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new UsageError('--limit must be an integer between 1 and 10000');
+      const limit = limitOf(opts.limit);
       await withDomain(opts, async ({ repos }) => {
         const rows = await repos.tokens.list({ limit, offset: 0 });
         output(opts.json as boolean, rows, () => rows.length === 0 ? 'no tokens' : rows.map((t) => `${t.idToken.padEnd(36)} ${t.type.padEnd(10)} ${t.status}${t.expiresAt ? ` until ${t.expiresAt.toISOString()}` : ''}`).join('\n'));

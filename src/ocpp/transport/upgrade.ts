@@ -1,11 +1,7 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isStationIdentity } from '../../domain/stations/identity.js';
 
-/**
- * OCPP 2.0.1 (part 4 §3.1) limits the identity to 48 characters of a URL-safe set; 1.6 stations
- * use the same in practice. Anything else is refused before we touch the database.
- */
-const IDENTITY = /^[A-Za-z0-9*\-_=:+|@.]{1,48}$/;
 
 export type PathResult = { ok: true; identity: string } | { ok: false; status: 400 | 404; message: string };
 
@@ -19,7 +15,8 @@ export function identityFromPath(url: string | undefined, prefix: string): PathR
   } catch {
     return { ok: false, status: 400, message: 'malformed station identity' };
   }
-  return IDENTITY.test(identity) ? { ok: true, identity } : { ok: false, status: 400, message: 'invalid station identity' };
+  // anything else is refused before we touch the database
+  return isStationIdentity(identity) ? { ok: true, identity } : { ok: false, status: 400, message: 'invalid station identity' };
 }
 
 /** The subprotocols a client offers in Sec-WebSocket-Protocol. */

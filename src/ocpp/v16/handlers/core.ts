@@ -1,10 +1,8 @@
 import type { Authorization } from '../../../domain/model.js';
 import type { StationContext } from '../../adapter.js';
-import type { Actions } from '../../types/generated/v16.js';
+import type { Req, Res } from '../types.js';
 import { readingsOf } from '../meter.js';
 
-type Req<A extends keyof Actions> = Actions[A]['request'];
-type Res<A extends keyof Actions> = Actions[A]['response'];
 type IdTagInfo = NonNullable<Res<'StopTransaction'>['idTagInfo']>;
 
 /** 1.6 has no "Unknown": an unknown idTag is Invalid. */

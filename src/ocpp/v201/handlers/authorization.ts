@@ -1,9 +1,6 @@
 import type { StationContext } from '../../adapter.js';
-import type { Actions } from '../../types/generated/v201.js';
+import type { Req, Res } from '../types.js';
 import { idTokenInfo } from '../id-token.js';
-
-type Req<A extends keyof Actions> = Actions[A]['request'];
-type Res<A extends keyof Actions> = Actions[A]['response'];
 
 /** Functional block C — Authorization. */
 export const authorizationHandlers = {

@@ -1,8 +1,5 @@
 import type { StationContext } from '../../adapter.js';
-import type { Actions } from '../../types/generated/v201.js';
-
-type Req<A extends keyof Actions> = Actions[A]['request'];
-type Res<A extends keyof Actions> = Actions[A]['response'];
+import type { Req, Res } from '../types.js';
 
 /** Functional block P — DataTransfer, routed to vendor handlers registered as data. */
 export const dataTransferHandlers = {

@@ -1,11 +1,8 @@
 import type { Authorization } from '../../../domain/model.js';
 import type { StationContext } from '../../adapter.js';
-import type { Actions } from '../../types/generated/v201.js';
+import type { Req, Res } from '../types.js';
 import { idTokenInfo } from '../id-token.js';
 import { readingsOf } from '../meter.js';
-
-type Req<A extends keyof Actions> = Actions[A]['request'];
-type Res<A extends keyof Actions> = Actions[A]['response'];
 
 /** Functional block E — Transactions: the TransactionEvent state machine maps onto the neutral start/update/end. */
 export const transactionHandlers = {
