@@ -5,6 +5,7 @@ import type { Config } from './config/config.js';
 import { loadServerSecret } from './config/secret.js';
 import { DataTransferRegistry } from './domain/data-transfer.js';
 import { DeviceModelService } from './domain/device-model/device-model-service.js';
+import { CommandService } from './domain/journal/command-service.js';
 import { DomainEvents } from './domain/events.js';
 import { SecurityLog } from './domain/security/security-log.js';
 import type { DomainServices } from './domain/services.js';
@@ -36,8 +37,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
     const { applied } = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const services = wireServices(store, config, log);
-    const repos = services.repos;
-    const bus = new InProcessCommandBus();
+    const { repos, bus } = services;
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
@@ -77,10 +77,11 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
 }
 
 /** The domain services over a store; also used by the CLI's offline commands. */
-export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; close(): Promise<void> } {
+export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; close(): Promise<void> } {
   // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
   const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
+  const bus = new InProcessCommandBus();
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);
   const stations = new StationService(repos.stations, repos.connectors, events, {
@@ -90,9 +91,10 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
+    commands: new CommandService(repos.commands, bus, events),
   };
   return {
-    domain, repos,
+    domain, repos, bus,
     async close() {
       await stations.close();
       await repos.close();

@@ -31,6 +31,15 @@ export interface VariableRef {
 
 export type CommandKind = StationCommand['kind'];
 
+/**
+ * Commands whose later notifications quote an id the platform chooses, and the field that
+ * carries it; the command journal fills it (with the journal row id) when the caller did not.
+ */
+export const correlatedBy: { readonly [K in CommandKind]?: string } = {
+  remoteStart: 'remoteStartId',
+  getBaseReport: 'requestId',
+};
+
 /** A station's answer: its status word and the whole validated response payload. */
 export interface CommandResult {
   action: string;

@@ -11,6 +11,8 @@ export type DomainEvent =
   | { type: 'transaction.started'; stationId: string; transactionId: number; transactionRef: string; evseId: number; connectorId: number; meterStartWh?: number }
   | { type: 'transaction.ended'; stationId: string; transactionId: number; transactionRef: string; energyWh?: number; reason?: string }
   | { type: 'meter.values'; stationId: string; transactionId?: number; evseId: number; readings: MeterReading[] }
+  | { type: 'command.answered'; stationId: string; commandId: number; kind: string; status: string }
+  | { type: 'command.progress'; stationId: string; commandId: number; kind: string; status: string }
   | { type: 'security.event'; stationId?: string; eventType: string; severity: Severity; sourceIp?: string; details: Record<string, unknown> };
 
 export type Listener = (e: DomainEvent) => void;

@@ -5,6 +5,7 @@ import type { TokenService } from './tokens/token-service.js';
 import type { TransactionService } from './transactions/transaction-service.js';
 import type { DataTransferRegistry } from './data-transfer.js';
 import type { DeviceModelService } from './device-model/device-model-service.js';
+import type { CommandService } from './journal/command-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -15,4 +16,6 @@ export interface DomainServices {
   events: DomainEvents;
   dataTransfer: DataTransferRegistry;
   deviceModel: DeviceModelService;
+  /** send commands to stations and follow their progress */
+  commands: CommandService;
 }

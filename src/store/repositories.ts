@@ -2,6 +2,7 @@
 // own, so the application opens and drains them in one place.
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { CommandRepo } from './repos/commands.js';
 import { ConnectorRepo } from './repos/connectors.js';
 import { DeviceModelRepo } from './repos/device-model.js';
 import { MeterValueRepo } from './repos/meter-values.js';
@@ -28,6 +29,7 @@ export interface Repositories {
   meterValues: MeterValueRepo;
   securityEvents: SecurityEventRepo;
   deviceModel: DeviceModelRepo;
+  commands: CommandRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     meterValues,
     securityEvents: new SecurityEventRepo(db),
     deviceModel: new DeviceModelRepo(db),
+    commands: new CommandRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

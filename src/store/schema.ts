@@ -144,6 +144,33 @@ export interface DeviceVariablesTable {
   connectorKey: ColumnType<number, never, never>;
 }
 
+/** Every command sent to a station (see migration 0003). */
+export interface StationCommandsTable {
+  id: Id;
+  stationId: string;
+  kind: string;
+  action: string | null;
+  requestId: number | null;
+  /** the neutral command object, verbatim */
+  command: Json<Record<string, unknown>>;
+  status: ColumnType<string, string | undefined, string>;
+  failure: string | null;
+  response: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  /** the latest status reported by a follow-up notification */
+  progress: string | null;
+  createdAt: GeneratedTimestamp;
+  answeredAt: Timestamp | null;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface StationCommandUpdatesTable {
+  id: Id;
+  commandId: number;
+  status: string;
+  details: Json<Record<string, unknown>>;
+  at: GeneratedTimestamp;
+}
+
 export interface Database {
   stations: StationsTable;
   connectors: ConnectorsTable;
@@ -153,6 +180,8 @@ export interface Database {
   meterValues: MeterValuesTable;
   securityEvents: SecurityEventsTable;
   deviceVariables: DeviceVariablesTable;
+  stationCommands: StationCommandsTable;
+  stationCommandUpdates: StationCommandUpdatesTable;
 }
 
 export type Station = Selectable<StationsTable>;
@@ -165,3 +194,5 @@ export type TransactionUpdate = Updateable<TransactionsTable>;
 export type MeterValue = Selectable<MeterValuesTable>;
 export type SecurityEvent = Selectable<SecurityEventsTable>;
 export type DeviceVariable = Selectable<DeviceVariablesTable>;
+export type StationCommandRow = Selectable<StationCommandsTable>;
+export type StationCommandUpdate = Selectable<StationCommandUpdatesTable>;
