@@ -26,11 +26,28 @@ export interface CommandMapping<K extends StationCommand['kind']> {
 
 export type CommandTable = { [K in StationCommand['kind']]?: CommandMapping<K> };
 
+/** The handlers of one functional block (2.0.1) or feature profile (1.6): one file under handlers/. */
+export type HandlerBlock = Readonly<Record<string, CallHandler<StationContext>>>;
+
 /** An OCPP version as the transport sees it: handlers for its inbound actions, a table for outbound commands. */
 export interface Adapter {
   version: OcppVersion;
+  /** block name (= file name under src/ocpp/<version>/handlers) → its handlers */
+  blocks: Readonly<Record<string, HandlerBlock>>;
   handlers: Handlers;
   commands: CommandTable;
+}
+
+/** Merges a version's handler blocks; an action claimed by two blocks is a programming error. */
+export function adapterOf(version: OcppVersion, blocks: Record<string, object>, commands: CommandTable): Adapter {
+  const handlers = new Map<string, CallHandler<StationContext>>();
+  for (const [name, block] of Object.entries(blocks)) {
+    for (const [action, handler] of Object.entries(block as HandlerBlock)) {
+      if (handlers.has(action)) throw new Error(`${version}: ${action} is handled by two blocks (second: ${name})`);
+      handlers.set(action, handler);
+    }
+  }
+  return { version, blocks: blocks as Record<string, HandlerBlock>, handlers, commands };
 }
 
 /** Executes a neutral command through an adapter's table and a `call` function of the connection. */

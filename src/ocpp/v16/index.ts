@@ -1,12 +1,8 @@
-import type { Adapter } from '../adapter.js';
-import type { CallHandler } from '../rpc/endpoint.js';
-import type { StationContext } from '../adapter.js';
+import { adapterOf } from '../adapter.js';
 import { v16Commands } from './commands.js';
 import { coreHandlers } from './handlers/core.js';
 
-/** OCPP 1.6J: one handler table per feature profile, merged. */
-export const v16Adapter: Adapter = {
-  version: 'ocpp1.6',
-  handlers: new Map(Object.entries({ ...coreHandlers }) as Array<[string, CallHandler<StationContext>]>),
-  commands: v16Commands,
-};
+/** OCPP 1.6J: one handler block per feature profile (key = file under handlers/). */
+export const v16Adapter = adapterOf('ocpp1.6', {
+  core: coreHandlers,
+}, v16Commands);

@@ -1,5 +1,4 @@
-import type { Adapter, StationContext } from '../adapter.js';
-import type { CallHandler } from '../rpc/endpoint.js';
+import { adapterOf } from '../adapter.js';
 import { v201Commands } from './commands.js';
 import { authorizationHandlers } from './handlers/authorization.js';
 import { availabilityHandlers } from './handlers/availability.js';
@@ -8,12 +7,12 @@ import { meterValueHandlers } from './handlers/meter-values.js';
 import { provisioningHandlers } from './handlers/provisioning.js';
 import { transactionHandlers } from './handlers/transactions.js';
 
-/** OCPP 2.0.1: one handler table per functional block, merged. */
-export const v201Adapter: Adapter = {
-  version: 'ocpp2.0.1',
-  handlers: new Map(Object.entries({
-    ...provisioningHandlers, ...availabilityHandlers, ...authorizationHandlers,
-    ...transactionHandlers, ...meterValueHandlers, ...dataTransferHandlers,
-  }) as Array<[string, CallHandler<StationContext>]>),
-  commands: v201Commands,
-};
+/** OCPP 2.0.1: one handler block per functional block (key = file under handlers/). */
+export const v201Adapter = adapterOf('ocpp2.0.1', {
+  provisioning: provisioningHandlers,
+  authorization: authorizationHandlers,
+  transactions: transactionHandlers,
+  availability: availabilityHandlers,
+  'meter-values': meterValueHandlers,
+  'data-transfer': dataTransferHandlers,
+}, v201Commands);
