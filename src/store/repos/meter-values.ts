@@ -53,4 +53,16 @@ export class MeterValueRepo {
       .orderBy('id')
       .execute();
   }
+
+  /** Newest first: a station's latest readings, with or without a transaction. */
+  async listByStation(stationId: string, options: { limit: number }): Promise<MeterValue[]> {
+    return this.db
+      .selectFrom('meterValues')
+      .selectAll()
+      .where('stationId', '=', stationId)
+      .orderBy('sampledAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute();
+  }
 }
