@@ -32,7 +32,7 @@ export interface Platform {
 
 /** Opens the store (migrating it), wires the domain and starts the OCPP endpoint. */
 export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');

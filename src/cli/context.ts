@@ -9,7 +9,7 @@ import { configFrom } from './options.js';
 /** Runs an offline CLI command against the store (migrated) and the domain services. */
 export async function withDomain<T>(opts: Record<string, unknown>, fn: (d: { domain: DomainServices; repos: Repositories; config: Config }) => Promise<T>): Promise<T> {
   const config = configFrom(opts);
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
   try {
     await migrateToLatest(store.db);
     const wired = wireServices(store, config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, process.stderr as never));

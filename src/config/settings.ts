@@ -32,6 +32,7 @@ export const settings = {
   maxJsonDepth: { env: 'OV2X_MAX_JSON_DEPTH', flag: '--max-json-depth', type: 'int', min: 4, max: 256, default: 24, doc: 'Deepest JSON nesting accepted in a frame (deeper frames get a CALLERROR).' },
   writeBatch: { env: 'OV2X_WRITE_BATCH', flag: '--write-batch', type: 'int', min: 1, max: 10000, default: 500, doc: 'Most rows of high-rate data (meter values, status) written in one statement.' },
   writeFlushMs: { env: 'OV2X_WRITE_FLUSH_MS', flag: '--write-flush-ms', type: 'int', min: 0, max: 1000, default: 4, doc: 'Longest wait (ms) before a partial batch of high-rate data is written.' },
+  pgliteWorker: { env: 'OV2X_PGLITE_WORKER', flag: '--pglite-worker', type: 'bool', default: true, doc: 'Run the embedded database in a worker thread, so its statements never block the OCPP event loop (false: on the event loop).' },
   logLevel: { env: 'OV2X_LOG_LEVEL', flag: '--log-level', type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent. Logs are ECS JSON on stdout.' },
 } as const satisfies Record<string, Setting>;
 

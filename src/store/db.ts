@@ -4,10 +4,10 @@
 import { mkdir } from 'node:fs/promises';
 import { lockDataDir } from './data-lock.js';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Dialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './dialect/pglite.js';
+import { openInThread, openInWorker } from './dialect/pglite-session.js';
 import type { Database } from './schema.js';
 
 export interface StoreOptions {
@@ -22,6 +22,8 @@ export interface StoreOptions {
    * error would crash the process.
    */
   onPoolError?: (err: Error) => void;
+  /** Run embedded PGlite in a worker thread (default) rather than on the event loop. */
+  pgliteWorker?: boolean;
 }
 
 export interface Store {
@@ -56,10 +58,6 @@ function pgTypes(): pg.CustomTypesConfig {
   return types;
 }
 
-// PGlite already returns int8 as number while it fits (bigint beyond, which
-// our ids never reach); numeric is a string there too.
-const pgliteParsers = { [OID.int8]: parseNumber, [OID.numeric]: parseNumber };
-
 export async function openStore(o: StoreOptions): Promise<Store> {
   let dialect: Dialect;
   let kind: Store['kind'];
@@ -80,8 +78,8 @@ export async function openStore(o: StoreOptions): Promise<Store> {
     await mkdir(dataDir, { recursive: true });
     release = lockDataDir(dataDir);
     try {
-      const pglite = await PGlite.create({ dataDir, parsers: pgliteParsers, startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
-      dialect = new PGliteDialect({ pglite });
+      const open = o.pgliteWorker === false ? openInThread : openInWorker;
+      dialect = new PGliteDialect({ session: await open({ dataDir, settings: PGLITE_SETTINGS }) });
     } catch (err) {
       release();
       throw err;

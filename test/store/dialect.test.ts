@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { StationRepo } from '../../src/store/index.js';
+import { isUniqueViolation, StationRepo } from '../../src/store/index.js';
 import { backends, type OpenedStore } from '../helpers/db.js';
 
 for (const backend of backends) {
@@ -64,6 +64,18 @@ for (const backend of backends) {
         rows.map((r) => r.idToken),
         ['SP-1'],
       );
+    });
+
+    it('a failing statement rejects with its SQLSTATE and the session keeps serving', async () => {
+      const db = s.store.db;
+      await db.insertInto('idTokens').values({ idToken: 'DUP-1', status: 'Accepted' }).execute();
+      const err = await db.insertInto('idTokens').values({ idToken: 'DUP-1', status: 'Accepted' }).execute().catch((e: unknown) => e);
+      assert.ok(isUniqueViolation(err), `expected a unique violation, got ${String(err)}`);
+      const row = await db.selectFrom('idTokens').select('status').where('idToken', '=', 'DUP-1').executeTakeFirst();
+      assert.equal(row?.status, 'Accepted');
+      const when = await sql<{ at: Date; n: number }>`select now() as at, 2::int8 as n`.execute(db);
+      assert.ok(when.rows[0]?.at instanceof Date, 'timestamps arrive as Date');
+      assert.equal(when.rows[0]?.n, 2);
     });
   });
 }

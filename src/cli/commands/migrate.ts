@@ -7,7 +7,7 @@ export function migrateCommand(): Command {
   withSettings(cmd, storeSettings);
   return cmd.action(async (opts: Record<string, unknown>) => {
     const config = configFrom(opts);
-    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
     try {
       const { applied } = await migrateToLatest(store.db);
       output(opts.json as boolean, { applied }, () => (applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date'));

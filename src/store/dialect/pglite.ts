@@ -1,7 +1,7 @@
 // Kysely dialect for PGlite 0.5. Hand-written because kysely-pglite-dialect only
 // supports PGlite <= 0.4; SQL generation and introspection are Kysely's own
 // Postgres classes, only the driver (how a compiled query reaches PGlite) is ours.
-import { Mutex, type PGlite, type Results } from '@electric-sql/pglite';
+import { Mutex } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -19,10 +19,11 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { PGliteSession } from './pglite-session.js';
 
 export interface PGliteDialectConfig {
-  /** An open PGlite instance; the driver owns it and closes it on destroy. */
-  pglite: PGlite;
+  /** An open PGlite session (in this thread or a worker); the driver owns it and closes it on destroy. */
+  session: PGliteSession;
 }
 
 export class PGliteDialect implements Dialect {
@@ -37,7 +38,7 @@ export class PGliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.#config.pglite);
+    return new PGliteDriver(this.#config.session);
   }
 
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
@@ -52,17 +53,15 @@ export class PGliteDialect implements Dialect {
 const MUTATING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
 class PGliteConnection implements DatabaseConnection {
-  readonly #pglite: PGlite;
+  readonly #session: PGliteSession;
 
-  constructor(pglite: PGlite) {
-    this.#pglite = pglite;
+  constructor(session: PGliteSession) {
+    this.#session = session;
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result: Results<R> = await this.#pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters], {
-      rowMode: 'object',
-    });
-    const affected = result.affectedRows ?? result.rowCount;
+    const result = await this.#session.query<R>(compiledQuery.sql, compiledQuery.parameters);
+    const affected = result.affectedRows;
     return {
       rows: result.rows,
       numAffectedRows:
@@ -82,7 +81,7 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #pglite: PGlite;
+  readonly #session: PGliteSession;
   readonly #connection: PGliteConnection;
   // PGlite is one Postgres session. Without this lock, a query issued by one
   // caller while another caller's BEGIN ... COMMIT is open would silently run
@@ -92,13 +91,13 @@ class PGliteDriver implements Driver {
   // Mutex is async-mutex: FIFO, so no caller starves.)
   readonly #mutex = new Mutex();
 
-  constructor(pglite: PGlite) {
-    this.#pglite = pglite;
-    this.#connection = new PGliteConnection(pglite);
+  constructor(session: PGliteSession) {
+    this.#session = session;
+    this.#connection = new PGliteConnection(session);
   }
 
   async init(): Promise<void> {
-    await this.#pglite.waitReady;
+    // the session is open when handed over
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -148,6 +147,6 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    if (!this.#pglite.closed) await this.#pglite.close();
+    await this.#session.close();
   }
 }
