@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger.js';
-import type { MeterValueRepo, TransactionProgressWriter, TransactionRepo } from '../../store/index.js';
+import type { MeterValueRepo, TransactionPatch, TransactionProgressWriter, TransactionRepo } from '../../store/index.js';
 import type { DomainEvents } from '../events.js';
 import type { Authorization, MeterReading } from '../model.js';
 import type { SecurityLog } from '../security/security-log.js';
@@ -28,10 +28,12 @@ export interface UpdateInput {
   stationId: string;
   transactionRef: string;
   evseId?: number;
+  connectorId?: number;
   seqNo?: number;
   offline?: boolean;
   chargingState?: string;
   idToken?: string;
+  remoteStartId?: number;
   readings: MeterReading[];
 }
 
@@ -50,6 +52,10 @@ interface ActiveTransaction {
   lastImportWh?: number;
   lastSeqNo?: number;
   seqGaps: number;
+  /** 2.0.1 sends chargingState only when it changes: the last one reported */
+  chargingState?: string;
+  idToken?: string;
+  remoteStartId?: number;
 }
 
 /**
@@ -86,7 +92,10 @@ export class TransactionService {
       remoteStartId: s.remoteStartId ?? null, reservationId: s.reservationId ?? null, seqNo: s.seqNo ?? null,
       offline: s.offline ?? false, chargingState: s.chargingState ?? null,
     });
-    const tx: ActiveTransaction = { id, ref: transactionRef, evseId: s.evseId, connectorId: s.connectorId, meterStartWh, lastImportWh: meterStartWh, lastSeqNo: s.seqNo, seqGaps: 0 };
+    const tx: ActiveTransaction = {
+      id, ref: transactionRef, evseId: s.evseId, connectorId: s.connectorId, meterStartWh, lastImportWh: meterStartWh, lastSeqNo: s.seqNo, seqGaps: 0,
+      chargingState: s.chargingState, idToken: s.idToken, remoteStartId: s.remoteStartId,
+    };
     active.set(transactionRef, tx);
     if (s.readings?.length) await this.storeReadings(s.stationId, id, s.evseId, s.readings);
     this.events.emit({ type: 'transaction.started', stationId: s.stationId, transactionId: id, transactionRef, evseId: s.evseId, connectorId: s.connectorId, meterStartWh });
@@ -101,11 +110,14 @@ export class TransactionService {
       await this.security.record({ stationId: u.stationId, type: 'TransactionAlreadyEnded', severity: 'warning', details: { transactionRef: u.transactionRef.slice(0, 40), operation: 'update' } });
       return { authorization };
     }
-    const pending: Array<Promise<void>> = [];
+    const pending: Array<Promise<unknown>> = [];
     if (u.seqNo !== undefined || u.chargingState !== undefined) {
       this.trackSeqNo(tx, u.stationId, u.seqNo);
-      pending.push(this.progress.add({ id: tx.id, lastSeqNo: tx.lastSeqNo ?? null, seqGaps: tx.seqGaps, chargingState: u.chargingState ?? null }));
+      if (u.chargingState !== undefined) tx.chargingState = u.chargingState;
+      pending.push(this.progress.add({ id: tx.id, lastSeqNo: tx.lastSeqNo ?? null, seqGaps: tx.seqGaps, chargingState: tx.chargingState ?? null }));
     }
+    const learned = this.learn(tx, u);
+    if (learned) pending.push(this.transactions.update(tx.id, learned));
     if (u.readings.length) pending.push(this.storeReadings(u.stationId, tx.id, u.evseId ?? tx.evseId, u.readings, tx));
     await Promise.all(pending);
     return { authorization };
@@ -125,10 +137,13 @@ export class TransactionService {
       return { known: false, authorization };
     }
     this.trackSeqNo(tx, e.stationId, e.seqNo);
+    if (e.chargingState !== undefined) tx.chargingState = e.chargingState;
+    const learned = this.learn(tx, e);
+    if (learned) await this.transactions.update(tx.id, learned);
     if (e.readings.length) await this.storeReadings(e.stationId, tx.id, e.evseId ?? tx.evseId, e.readings, tx);
     const meterStopWh = e.meterStopWh ?? tx.lastImportWh;
     const energyWh = meterStopWh !== undefined && tx.meterStartWh !== undefined ? Math.max(0, meterStopWh - tx.meterStartWh) : undefined;
-    await this.progress.add({ id: tx.id, lastSeqNo: tx.lastSeqNo ?? null, seqGaps: tx.seqGaps, chargingState: e.chargingState ?? null });
+    await this.progress.add({ id: tx.id, lastSeqNo: tx.lastSeqNo ?? null, seqGaps: tx.seqGaps, chargingState: tx.chargingState ?? null });
     await this.transactions.end(tx.id, { endedAt: e.endedAt, meterStopWh: meterStopWh ?? null, energyWh: energyWh ?? null, stopReason: e.reason ?? null });
     (await this.activeOf(e.stationId)).delete(tx.ref);
     this.events.emit({ type: 'transaction.ended', stationId: e.stationId, transactionId: tx.id, transactionRef: tx.ref, energyWh, reason: e.reason });
@@ -162,6 +177,27 @@ export class TransactionService {
       idToken: u.idToken, startedAt: first?.timestamp ?? new Date(), seqNo: u.seqNo, offline: u.offline, chargingState: u.chargingState,
     });
     return (await this.activeOf(u.stationId)).get(u.transactionRef);
+  }
+
+  /**
+   * What a later event tells about a transaction that its Started event could not: the idToken
+   * presented after plug-in (cable-first, EVDetected starts), the remoteStartId of a remote start
+   * on a plugged-in EV, the EVSE when it was not known at the start, the Transaction.Begin meter
+   * value. Facts already known are kept (a stop token does not replace the start token).
+   */
+  private learn(tx: ActiveTransaction, u: UpdateInput): TransactionPatch | undefined {
+    const patch: TransactionPatch = {};
+    if (u.idToken !== undefined && tx.idToken === undefined) patch.idToken = tx.idToken = u.idToken;
+    if (u.remoteStartId !== undefined && tx.remoteStartId === undefined) patch.remoteStartId = tx.remoteStartId = u.remoteStartId;
+    if (u.evseId !== undefined && u.evseId > 0 && tx.evseId === 0) {
+      patch.evseId = tx.evseId = u.evseId;
+      patch.connectorId = tx.connectorId = u.connectorId ?? tx.connectorId;
+    }
+    if (tx.meterStartWh === undefined) {
+      const begin = lastEnergyWh(u.readings.filter((r) => r.context === 'Transaction.Begin'));
+      if (begin !== undefined) patch.meterStartWh = tx.meterStartWh = begin;
+    }
+    return Object.keys(patch).length > 0 ? patch : undefined;
   }
 
   private trackSeqNo(tx: ActiveTransaction, stationId: string, seqNo: number | undefined): void {
@@ -199,6 +235,7 @@ export class TransactionService {
         id: t.id, ref: t.transactionRef, evseId: t.evseId ?? 0, connectorId: t.connectorId ?? 0,
         meterStartWh: t.meterStartWh ?? undefined, lastImportWh: t.meterStopWh ?? t.meterStartWh ?? undefined,
         lastSeqNo: t.lastSeqNo ?? undefined, seqGaps: t.seqGaps,
+        chargingState: t.chargingState ?? undefined, idToken: t.idToken ?? undefined, remoteStartId: t.remoteStartId ?? undefined,
       }]));
       // keep the plain map, not the promise, unless the station was forgotten meanwhile
       if (this.active.get(stationId) === loading) this.active.set(stationId, loaded);

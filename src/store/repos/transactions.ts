@@ -27,6 +27,10 @@ export interface TransactionPatch {
   seqGaps?: number;
   chargingState?: string | null;
   idToken?: string | null;
+  remoteStartId?: number | null;
+  evseId?: number | null;
+  connectorId?: number | null;
+  meterStartWh?: number | null;
   offline?: boolean;
   meterStopWh?: number | null;
   energyWh?: number | null;
@@ -146,6 +150,10 @@ export class TransactionRepo {
         seqGaps: patch.seqGaps,
         chargingState: patch.chargingState,
         idToken: patch.idToken,
+        remoteStartId: patch.remoteStartId,
+        evseId: patch.evseId,
+        connectorId: patch.connectorId,
+        meterStartWh: patch.meterStartWh,
         offline: patch.offline,
         meterStopWh: patch.meterStopWh,
         energyWh: patch.energyWh,

@@ -9,8 +9,8 @@ export const transactionHandlers = {
   async TransactionEvent(req: Req<'TransactionEvent'>, ctx: StationContext): Promise<Res<'TransactionEvent'>> {
     const info = req.transactionInfo;
     const common = {
-      stationId: ctx.stationId, transactionRef: info.transactionId, evseId: req.evse?.id, seqNo: req.seqNo,
-      offline: req.offline, chargingState: info.chargingState, idToken: req.idToken?.idToken, readings: readingsOf(req.meterValue),
+      stationId: ctx.stationId, transactionRef: info.transactionId, evseId: req.evse?.id, connectorId: req.evse?.connectorId, seqNo: req.seqNo,
+      offline: req.offline, chargingState: info.chargingState, idToken: req.idToken?.idToken, remoteStartId: info.remoteStartId, readings: readingsOf(req.meterValue),
     };
     const tx = ctx.services.transactions;
     let authorization: Authorization | undefined;
