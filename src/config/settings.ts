@@ -33,6 +33,7 @@ export const settings = {
   writeBatch: { env: 'OV2X_WRITE_BATCH', flag: '--write-batch', type: 'int', min: 1, max: 10000, default: 500, doc: 'Most rows of high-rate data (meter values, status) written in one statement.' },
   writeFlushMs: { env: 'OV2X_WRITE_FLUSH_MS', flag: '--write-flush-ms', type: 'int', min: 0, max: 1000, default: 4, doc: 'Longest wait (ms) before a partial batch of high-rate data is written.' },
   logLevel: { env: 'OV2X_LOG_LEVEL', flag: '--log-level', type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent. Logs are ECS JSON on stdout.' },
+  zombieGrace: { env: 'OV2X_ZOMBIE_GRACE_S', flag: '--zombie-grace', type: 'int', min: 0, max: 86400, default: 120, doc: 'After a station reboots (accepted BootNotification), its transactions still open and silent for this long (s) are closed with reason StationRebooted.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;
