@@ -102,9 +102,15 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);
   });
+  // one sweep a minute marks lapsed reservations Expired (reading them expires them too)
+  const reservationSweep = setInterval(() => {
+    domain.reservations.sweep().catch((err: unknown) => log.error({ err }, 'reservation expiry sweep failed'));
+  }, 60_000);
+  reservationSweep.unref();
   return {
     domain, repos, bus,
     async close() {
+      clearInterval(reservationSweep);
       await stations.close();
       await transactions.close();
       await repos.close();

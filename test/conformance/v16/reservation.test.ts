@@ -56,6 +56,15 @@ describe('OCPP 1.6 Reservation profile (CSMS)', () => {
     assert.equal((await p.services.commands.get(cmd.id))?.progress, 'Expired');
   });
 
+  it('the periodic sweep marks lapsed reservations Expired without anyone reading them', async () => {
+    const st = await station();
+    const { reservation } = await p.services.reservations.reserve(st.identity, { idToken: 'TAG-A', evseId: 2, expiresAt: inSeconds(0.2) });
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await p.repos.reservations.get(st.identity, reservation.id))?.status, 'Accepted');
+    assert.ok((await p.services.reservations.sweep()) >= 1);
+    assert.equal((await p.repos.reservations.get(st.identity, reservation.id))?.status, 'Expired');
+  });
+
   it('TC_048_2_CSMS Reservation of a Connector - Occupied', async () => {
     const st = await station();
     await st.startSession({ connector: 2, idTag: 'TAG-X' });
