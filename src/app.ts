@@ -12,6 +12,8 @@ import type { DomainServices } from './domain/services.js';
 import { StationService } from './domain/stations/station-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
+import { ReservationService } from './domain/reservations/reservation-service.js';
+import { LocalAuthListService } from './domain/local-auth/local-auth-list-service.js';
 import type { Logger } from './log/logger.js';
 import { OcppServer } from './ocpp/transport/server.js';
 import { openStore, migrateToLatest, type Store } from './store/index.js';
@@ -87,16 +89,30 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const stations = new StationService(repos.stations, repos.connectors, events, {
     serverSecret: loadServerSecret(config), autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   });
-  const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log);
+  const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log, { zombieGraceMs: config.zombieGrace * 1000 });
+  const commands = new CommandService(repos.commands, bus, events);
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
-    commands: new CommandService(repos.commands, bus, events),
+    commands,
+    reservations: new ReservationService(repos.reservations, commands, tokens, security),
+    localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
   };
+  // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
+  events.subscribe((e) => {
+    if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);
+  });
+  // one sweep a minute marks lapsed reservations Expired (reading them expires them too)
+  const reservationSweep = setInterval(() => {
+    domain.reservations.sweep().catch((err: unknown) => log.error({ err }, 'reservation expiry sweep failed'));
+  }, 60_000);
+  reservationSweep.unref();
   return {
     domain, repos, bus,
     async close() {
+      clearInterval(reservationSweep);
       await stations.close();
+      await transactions.close();
       await repos.close();
     },
   };

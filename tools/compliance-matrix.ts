@@ -1,9 +1,8 @@
 // Generates the README's per-action compliance matrix from the routing tables and the test
 // files that exercise each action, so the matrix cannot drift from the code.
-// `npm run gen:matrix` rewrites the block between the markers; a test fails when it is stale.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm run gen:readme` rewrites the block between the markers; a test fails when it is stale.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Adapter } from '../src/ocpp/adapter.js';
 import { routingTable } from '../src/ocpp/routing.js';
 import { v16Adapter } from '../src/ocpp/v16/index.js';
@@ -63,7 +62,3 @@ export function withMatrix(readme: string, matrix: string): string {
   return `${readme.slice(0, start + markers.begin.length)}\n${matrix}${readme.slice(end)}`;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  writeFileSync('README.md', withMatrix(readFileSync('README.md', 'utf8'), complianceMatrix()));
-  console.log('README.md action matrix updated');
-}

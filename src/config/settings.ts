@@ -34,6 +34,7 @@ export const settings = {
   writeFlushMs: { env: 'OV2X_WRITE_FLUSH_MS', flag: '--write-flush-ms', type: 'int', min: 0, max: 1000, default: 4, doc: 'Longest wait (ms) before a partial batch of high-rate data is written.' },
   pgliteWorker: { env: 'OV2X_PGLITE_WORKER', flag: '--pglite-worker', type: 'bool', default: true, doc: 'Run the embedded database in a worker thread, so its statements never block the OCPP event loop (false: on the event loop).' },
   logLevel: { env: 'OV2X_LOG_LEVEL', flag: '--log-level', type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent. Logs are ECS JSON on stdout.' },
+  zombieGrace: { env: 'OV2X_ZOMBIE_GRACE_S', flag: '--zombie-grace', type: 'int', min: 0, max: 86400, default: 120, doc: 'After a station reboots (accepted BootNotification), its transactions still open and silent for this long (s) are closed with reason StationRebooted.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -6,6 +6,8 @@ import type { TransactionService } from './transactions/transaction-service.js';
 import type { DataTransferRegistry } from './data-transfer.js';
 import type { DeviceModelService } from './device-model/device-model-service.js';
 import type { CommandService } from './journal/command-service.js';
+import type { ReservationService } from './reservations/reservation-service.js';
+import type { LocalAuthListService } from './local-auth/local-auth-list-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -18,4 +20,8 @@ export interface DomainServices {
   deviceModel: DeviceModelService;
   /** send commands to stations and follow their progress */
   commands: CommandService;
+  /** reservations (1.6 Reservation profile, 2.0.1 block H) */
+  reservations: ReservationService;
+  /** local authorization lists derived from the token store (1.6 Local Auth List Management, 2.0.1 block D) */
+  localAuthList: LocalAuthListService;
 }

@@ -73,3 +73,9 @@ export function integerOf(value: string, what: string): number {
   if (!/^\d{1,10}$/.test(value)) throw new CallFailed('InvalidRequest', `${what} must be an integer for OCPP 1.6`);
   return Number(value);
 }
+
+/** A field the command journal fills before sending (see correlatedBy); missing only when sent around it. */
+export function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new CallFailed('InvalidRequest', `${what} is required`);
+  return value;
+}

@@ -1,4 +1,5 @@
 import type { CallHandler } from '../ocpp/rpc/endpoint.js';
+import { RpcError } from '../ocpp/rpc/errors.js';
 import type { SimulatedStation } from './station.js';
 
 /** How a station answers one CSMS action: normally, and when told to refuse it. */
@@ -20,6 +21,7 @@ export function handlersOf<A extends ActionTypes<A>>(table: CommandTable<A>): Re
       // A promise that never settles keeps the CALL unanswered, as a hung station would. A fresh
       // one per call: a shared one would collect every waiting handler for good.
       if (st.behaviour.silent) return new Promise<never>(() => undefined);
+      if (st.behaviour.unsupported?.has(action)) throw new RpcError('NotSupported', `${action} is not supported by this station`);
       return st.behaviour.reject?.has(action) ? cmd.refuse(payload, st) : cmd.answer(payload, st);
     });
   }

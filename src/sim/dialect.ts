@@ -29,6 +29,19 @@ export interface Session {
   ending?: boolean;
   /** told the outcome when the session ends or is lost */
   onEnd?: (outcome: SessionSummary | Error) => void;
+  /** the reservation this session uses, quoted in its start message */
+  reservationId?: number;
+}
+
+/** A reservation the station holds on one connector (1.6) / EVSE (2.0.1). */
+export interface SimReservation {
+  id: number;
+  idTag: string;
+  /** 1.6 parentIdTag / 2.0.1 groupIdToken: tokens of this group may use it too */
+  groupIdTag?: string;
+  expiresAt: number;
+  /** ends the reservation at its expiry */
+  timer?: NodeJS.Timeout;
 }
 
 export interface ConnectorState {
@@ -41,6 +54,7 @@ export interface ConnectorState {
   importWh: number;
   exportWh: number;
   session?: Session;
+  reservation?: SimReservation;
 }
 
 /** Everything that differs between OCPP versions: messages sent, and commands answered. */

@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { protocol as protocolOf } from '../ocpp/protocols.js';
 import { CallFailed } from '../ocpp/rpc/call-failed.js';
 import { RpcEndpoint } from '../ocpp/rpc/endpoint.js';
-import type { ConnectorState, Dialect, Session } from './dialect.js';
+import type { ConnectorState, Dialect, Session, SimReservation } from './dialect.js';
 import { pause } from './pause.js';
 import {
   ConnectError, SessionRefused,
@@ -48,6 +48,8 @@ export class SimulatedStation {
   /** calls sent, and those that failed (any reason) */
   calls = 0;
   errors = 0;
+  /** @internal the local authorization list: its version and entries by token */
+  readonly localList: { version: number; entries: Map<string, { status: string; groupIdTag?: string }> } = { version: 0, entries: new Map() };
 
   private readonly dialect: Dialect;
   private readonly ports: ConnectorState[];
@@ -154,9 +156,10 @@ export class SimulatedStation {
 
   /** A whole session: start, periodic meter values at the given power, stop after durationMs. */
   async runSession(o: RunSessionOptions): Promise<SessionSummary> {
-    const connector = o.connector ?? this.freeConnector();
+    const idTag = o.idTag ?? randomIdTag();
+    const connector = o.connector ?? this.freeConnector(idTag);
     if (connector === 0) throw new Error('no free connector');
-    const s = this.claim(connector, o.idTag ?? randomIdTag());
+    const s = this.claim(connector, idTag);
     s.powerW = o.powerW ?? this.defaultPowerW;
     const ended = new Promise<SessionSummary | Error>((resolve) => (s.onEnd = resolve));
     await this.launch(s, true, o.intervalMs ?? this.meterIntervalMs);
@@ -200,6 +203,7 @@ export class SimulatedStation {
     this.closing = true;
     this.resetWhenIdle = false;
     this.stopHeartbeats();
+    for (let n = 1; n <= this.ports.length; n++) this.unreserve(n);
     this.dropSessions(new Error('station closed'));
     await this.disconnect();
   }
@@ -246,9 +250,59 @@ export class SimulatedStation {
     return this.ports.flatMap((c) => (c.session ? [c.session] : []));
   }
 
-  /** @internal first connector that could start a session now, 0 if none */
-  freeConnector(): number {
-    return this.ports.findIndex((c) => !c.session && c.operative) + 1;
+  /**
+   * @internal first connector that could start a session now, 0 if none: the one reserved for
+   * `idTag` if there is one, else one that is not reserved
+   */
+  freeConnector(idTag?: string): number {
+    const reserved = idTag === undefined ? -1 : this.ports.findIndex((c) => !c.session && c.operative && c.reservation && this.entitled(c.reservation, idTag));
+    if (reserved >= 0) return reserved + 1;
+    return this.ports.findIndex((c) => !c.session && c.operative && !c.reservation) + 1;
+  }
+
+  /** @internal whether `idTag` may start on the connector now (it is free, and not reserved for someone else) */
+  mayUse(connector: number, idTag: string): boolean {
+    const c = this.hasPort(connector) ? this.port(connector) : undefined;
+    return !!c && !c.session && c.operative && (!c.reservation || this.entitled(c.reservation, idTag));
+  }
+
+  /** @internal holds a reservation on a connector; `expired` runs when it lapses unused */
+  reserve(connector: number, r: SimReservation, expired: () => Promise<unknown>): void {
+    const c = this.port(connector);
+    this.unreserve(connector);
+    r.timer = setTimeout(() => {
+      if (c.reservation !== r) return;
+      c.reservation = undefined;
+      this.after(expired);
+    }, Math.max(0, r.expiresAt - Date.now()));
+    r.timer.unref();
+    c.reservation = r;
+  }
+
+  /** @internal ends a connector's reservation (used, cancelled or replaced) */
+  unreserve(connector: number): SimReservation | undefined {
+    const c = this.port(connector);
+    const r = c.reservation;
+    if (r) clearTimeout(r.timer);
+    c.reservation = undefined;
+    return r;
+  }
+
+  /** @internal the connector holding reservation `id`, 0 if none */
+  reservationConnector(id: number): number {
+    return this.ports.findIndex((c) => c.reservation?.id === id) + 1;
+  }
+
+  /** the reservation held on a connector (id, token, expiry), if any */
+  reservation(connector: number): { id: number; idTag: string; expiresAt: number } | undefined {
+    const r = this.port(connector).reservation;
+    return r && { id: r.id, idTag: r.idTag, expiresAt: r.expiresAt };
+  }
+
+  /** The reserved token itself, or a token of the reservation's group according to the local list. */
+  private entitled(r: SimReservation, idTag: string): boolean {
+    if (r.idTag === idTag) return true;
+    return r.groupIdTag !== undefined && this.localList.entries.get(idTag)?.groupIdTag === r.groupIdTag;
   }
 
   /**
@@ -259,6 +313,9 @@ export class SimulatedStation {
     const c = this.port(connector);
     if (c.session) throw new Error(`connector ${connector} is busy`);
     if (!c.operative) throw new Error(`connector ${connector} is unavailable`);
+    if (c.reservation && !this.entitled(c.reservation, idTag)) throw new Error(`connector ${connector} is reserved for another token`);
+    // starting with the reserved token uses the reservation up; the start message quotes it
+    const reservationId = this.unreserve(connector)?.id;
     if (extra.meterStartWh !== undefined) {
       if (extra.meterStartWh < c.importWh) throw new RangeError(`meter register is already at ${c.importWh} Wh`);
       c.importWh = extra.meterStartWh;
@@ -269,6 +326,7 @@ export class SimulatedStation {
       seqNo: 0, meterStartWh: Math.round(c.importWh), startedAt: now, powerW: 0, lastTick: now,
     };
     if (extra.remoteStartId !== undefined) s.remoteStartId = extra.remoteStartId;
+    if (reservationId !== undefined) s.reservationId = reservationId;
     c.session = s;
     return s;
   }

@@ -36,6 +36,8 @@ export interface Behaviour {
   rebootDelayMs?: number;
   /** reconnect (without a new boot, as the specifications ask) after the CSMS drops the socket */
   reconnect?: boolean;
+  /** CSMS actions answered with a NotSupported CALLERROR, as a station without that feature does */
+  unsupported?: ReadonlySet<string>;
 }
 
 export interface StationOptions {

@@ -14,7 +14,8 @@ export function securityProfile(st: SimulatedStation): string {
 export const seconds = (ms: number): string => String(ms === 0 ? 0 : Math.max(1, Math.round(ms / 1000)));
 
 /**
- * The configuration keys of a Core + RemoteTrigger charge point (OCPP 1.6 §9.1) plus the
+ * The configuration keys of a Core + LocalAuthListManagement + Reservation + RemoteTrigger
+ * charge point (OCPP 1.6 §9.1, §9.2, §9.3) plus the
  * security whitepaper's AuthorizationKey and SecurityProfile. HeartbeatInterval,
  * MeterValueSampleInterval and AuthorizationKey act on the station when changed.
  */
@@ -30,6 +31,8 @@ export const v16Keys: ReadonlyMap<string, SimVariable> = indexSettings([
   setting('HeartbeatInterval', 'integer', 'ReadWrite', '', {
     min: 1, max: 86_400, get: (st) => String(st.heartbeatIntervalS), set: (st, v) => st.setHeartbeatInterval(Number(v)),
   }),
+  setting('LocalAuthListEnabled', 'boolean', 'ReadWrite', 'true'),
+  setting('LocalAuthListMaxLength', 'integer', 'ReadOnly', '100'),
   setting('LocalAuthorizeOffline', 'boolean', 'ReadWrite', 'true'),
   setting('LocalPreAuthorize', 'boolean', 'ReadWrite', 'false'),
   setting('MeterValuesAlignedData', 'MemberList', 'ReadWrite', 'Energy.Active.Import.Register', { members: measurands }),
@@ -38,13 +41,15 @@ export const v16Keys: ReadonlyMap<string, SimVariable> = indexSettings([
     min: 0, max: 86_400, get: (st) => seconds(st.meterIntervalMs), set: (st, v) => st.setMeterInterval(Number(v) * 1000),
   }),
   setting('NumberOfConnectors', 'integer', 'ReadOnly', '', { get: (st) => String(st.connectorCount) }),
+  setting('ReserveConnectorZeroSupported', 'boolean', 'ReadOnly', 'true'),
   setting('ResetRetries', 'integer', 'ReadWrite', '1', { min: 0, max: 10 }),
   setting('SecurityProfile', 'integer', 'ReadOnly', '', { get: securityProfile }),
+  setting('SendLocalListMaxLength', 'integer', 'ReadOnly', '100'),
   setting('StopTransactionOnEVSideDisconnect', 'boolean', 'ReadWrite', 'true'),
   setting('StopTransactionOnInvalidId', 'boolean', 'ReadWrite', 'true'),
   setting('StopTxnAlignedData', 'MemberList', 'ReadWrite', '', { members: measurands }),
   setting('StopTxnSampledData', 'MemberList', 'ReadWrite', 'Energy.Active.Import.Register', { members: measurands }),
-  setting('SupportedFeatureProfiles', 'MemberList', 'ReadOnly', 'Core,RemoteTrigger'),
+  setting('SupportedFeatureProfiles', 'MemberList', 'ReadOnly', 'Core,LocalAuthListManagement,Reservation,RemoteTrigger'),
   setting('TransactionMessageAttempts', 'integer', 'ReadWrite', '3', { min: 0, max: 10 }),
   setting('TransactionMessageRetryInterval', 'integer', 'ReadWrite', '60', { min: 0, max: 3600 }),
   setting('UnlockConnectorOnEVSideDisconnect', 'boolean', 'ReadWrite', 'true'),

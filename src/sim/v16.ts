@@ -1,6 +1,6 @@
 import type { Actions as V16 } from '../ocpp/types/generated/v16.js';
 import { handlersOf, type CommandTable } from './commands.js';
-import type { ConnectorState, Dialect, Session } from './dialect.js';
+import type { ConnectorState, Dialect, Session, SimReservation } from './dialect.js';
 import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
@@ -87,13 +87,33 @@ const triggers: Record<Trigger, (st: SimulatedStation, connector: number | undef
 
 const rejected = { status: 'Rejected' } as const;
 
+/** Why a connector cannot be reserved now, as a ReserveNow status; undefined = it can. */
+function unreservable(c: ConnectorState, reservationId: number): Res<'ReserveNow'>['status'] | undefined {
+  if (c.status === 'Faulted') return 'Faulted';
+  if (!c.operative) return 'Unavailable';
+  if (c.session || (c.reservation && c.reservation.id !== reservationId)) return 'Occupied';
+  return undefined;
+}
+
+type ExtendedTrigger = Req<'ExtendedTriggerMessage'>['requestedMessage'];
+/** ExtendedTriggerMessage (security whitepaper): the core triggers plus the security ones. */
+const extendedTriggers: Partial<Record<ExtendedTrigger, (st: SimulatedStation, connector: number | undefined) => Promise<unknown>>> = {
+  BootNotification: (st) => st.boot(),
+  Heartbeat: (st) => st.heartbeat(),
+  StatusNotification: (st, n) => triggers.StatusNotification(st, n),
+  MeterValues: (st, n) => triggers.MeterValues(st, n),
+  LogStatusNotification: (st) => send(st, 'LogStatusNotification', { status: 'Idle' }),
+  FirmwareStatusNotification: (st) => send(st, 'SignedFirmwareStatusNotification', { status: 'Idle' }),
+  // SignChargePointCertificate: the simulator holds no key pair, so it answers NotImplemented
+};
+
 /** How a 1.6 charge point answers the CSMS: each answer and its follow-up effect. */
 const commands: CommandTable<V16> = {
   RemoteStartTransaction: {
     answer(req, st) {
-      const n = req.connectorId ?? st.freeConnector();
-      const c = st.hasPort(n) ? st.port(n) : undefined;
-      if (!c || c.session || !c.operative) return rejected;
+      const n = req.connectorId ?? st.freeConnector(req.idTag);
+      // a reserved connector only starts for the reservation's token (§5.13)
+      if (!st.mayUse(n, req.idTag)) return rejected;
       const s = st.claim(n, req.idTag);
       s.powerW = st.defaultPowerW;
       // AuthorizeRemoteTxRequests decides whether the token is checked first (§5.11)
@@ -188,6 +208,72 @@ const commands: CommandTable<V16> = {
     },
     refuse: () => rejected,
   },
+  ExtendedTriggerMessage: {
+    answer(req, st) {
+      if (req.connectorId !== undefined && req.connectorId !== 0 && !st.hasPort(req.connectorId)) return rejected;
+      const task = extendedTriggers[req.requestedMessage];
+      if (!task) return { status: 'NotImplemented' };
+      st.after(() => task(st, req.connectorId));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ReserveNow: {
+    answer(req, st) {
+      // connectorId 0 reserves the charge point: the station holds one free connector for the token
+      if (req.connectorId === 0 && st.setting('ReserveConnectorZeroSupported') !== 'true') return rejected;
+      const n = req.connectorId === 0 ? st.reservationConnector(req.reservationId) || st.freeConnector() : req.connectorId;
+      if (n === 0) return { status: 'Occupied' };
+      if (!st.hasPort(n)) return rejected;
+      const problem = unreservable(st.port(n), req.reservationId);
+      if (problem) return { status: problem };
+      const r: SimReservation = { id: req.reservationId, idTag: req.idTag, expiresAt: Date.parse(req.expiryDate), ...(req.parentIdTag !== undefined ? { groupIdTag: req.parentIdTag } : {}) };
+      // a reservation with a known id replaces the old one, wherever it was
+      const previous = st.reservationConnector(req.reservationId);
+      if (previous && previous !== n) st.unreserve(previous);
+      st.reserve(n, r, () => status(st, n, idle(st.port(n))));
+      st.after(async () => {
+        if (previous && previous !== n) await status(st, previous, idle(st.port(previous)));
+        await status(st, n, 'Reserved');
+      });
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  CancelReservation: {
+    answer(req, st) {
+      const n = st.reservationConnector(req.reservationId);
+      if (n === 0) return rejected;
+      st.unreserve(n);
+      st.after(() => status(st, n, idle(st.port(n))));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  GetLocalListVersion: {
+    // -1: the local list is not enabled (OCPP 1.6 §6.26)
+    answer: (_req, st) => ({ listVersion: st.setting('LocalAuthListEnabled') === 'true' ? st.localList.version : -1 }),
+    refuse: () => ({ listVersion: -1 }),
+  },
+  SendLocalList: {
+    answer(req, st) {
+      if (st.setting('LocalAuthListEnabled') !== 'true') return { status: 'NotSupported' };
+      const list = st.localList;
+      if (req.updateType === 'Differential' && req.listVersion <= list.version) return { status: 'VersionMismatch' };
+      const items = req.localAuthorizationList ?? [];
+      if (items.length > Number(st.setting('SendLocalListMaxLength'))) return { status: 'Failed' };
+      if (req.updateType === 'Full') list.entries.clear();
+      for (const e of items) {
+        if (e.idTagInfo) list.entries.set(e.idTag, { status: e.idTagInfo.status, ...(e.idTagInfo.parentIdTag !== undefined ? { groupIdTag: e.idTagInfo.parentIdTag } : {}) });
+        else list.entries.delete(e.idTag);
+      }
+      if (list.entries.size > Number(st.setting('LocalAuthListMaxLength'))) return { status: 'Failed' };
+      // version 0 means "no list": a full update without entries empties it
+      list.version = list.entries.size === 0 && req.updateType === 'Full' ? 0 : req.listVersion;
+      return { status: 'Accepted' };
+    },
+    refuse: () => ({ status: 'Failed' }),
+  },
 };
 
 const dialect: Dialect = {
@@ -222,6 +308,7 @@ const dialect: Dialect = {
     await status(st, s.connector, 'Preparing');
     const r = await send(st, 'StartTransaction', {
       connectorId: s.connector, idTag: s.idTag, meterStart: s.meterStartWh, timestamp: new Date(s.startedAt).toISOString(),
+      ...(s.reservationId !== undefined ? { reservationId: s.reservationId } : {}),
     });
     s.id = r.transactionId;
     if (r.idTagInfo.status !== 'Accepted') throw new SessionRefused(r.idTagInfo.status);

@@ -5,7 +5,7 @@ import type {
   ReportDataType, SampledValueType, TriggerReasonEnumType, VariableType,
 } from '../ocpp/types/generated/v201.js';
 import { handlersOf, type CommandTable } from './commands.js';
-import type { ConnectorState, Dialect } from './dialect.js';
+import type { ConnectorState, Dialect, SimReservation } from './dialect.js';
 import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
@@ -171,13 +171,27 @@ const triggers: Partial<Record<Trigger, (st: SimulatedStation, evse: number | un
 
 const rejected = { status: 'Rejected' } as const;
 
+/** Why an EVSE cannot be reserved now, as a ReserveNow status; undefined = it can. */
+function unreservable(c: ConnectorState, reservationId: number): Res<'ReserveNow'>['status'] | undefined {
+  if (c.status === 'Faulted') return 'Faulted';
+  if (!c.operative) return 'Unavailable';
+  if (c.session || (c.reservation && c.reservation.id !== reservationId)) return 'Occupied';
+  return undefined;
+}
+
+/** H04: a reservation that lapsed unused is reported, and the EVSE is available again. */
+async function reservationExpired(st: SimulatedStation, evse: number, id: number): Promise<void> {
+  await send(st, 'ReservationStatusUpdate', { reservationId: id, reservationUpdateStatus: 'Expired' });
+  await status(st, evse, idle(st.port(evse)));
+}
+
 /** How a 2.0.1 charging station answers the CSMS: each answer and its follow-up effect. */
 const commands: CommandTable<V201> = {
   RequestStartTransaction: {
     answer(req, st) {
-      const n = req.evseId ?? st.freeConnector();
-      const c = st.hasPort(n) ? st.port(n) : undefined;
-      if (!c || c.session || !c.operative) return rejected;
+      const n = req.evseId ?? st.freeConnector(req.idToken.idToken);
+      // a reserved EVSE only starts for the reservation's token (H03)
+      if (!st.mayUse(n, req.idToken.idToken)) return rejected;
       const s = st.claim(n, req.idToken.idToken, { remoteStartId: req.remoteStartId, tokenType: req.idToken.type });
       s.powerW = st.defaultPowerW;
       st.after(() => st.launch(s, st.setting('AuthCtrlr.AuthorizeRemoteStart') === 'true', st.meterIntervalMs));
@@ -298,6 +312,68 @@ const commands: CommandTable<V201> = {
     },
     refuse: () => rejected,
   },
+  ReserveNow: {
+    answer(req, st) {
+      if (st.setting('ReservationCtrlr.Enabled') !== 'true') return { status: 'Rejected', statusInfo: { reasonCode: 'NotEnabled' } };
+      // without evseId any EVSE is reserved (H01.FR.09): the station holds one free EVSE for the token
+      const n = req.evseId ?? (st.reservationConnector(req.id) || st.freeConnector());
+      if (n === 0) return { status: 'Occupied' };
+      if (!st.hasPort(n)) return rejected;
+      const problem = unreservable(st.port(n), req.id);
+      if (problem) return { status: problem };
+      const r: SimReservation = { id: req.id, idTag: req.idToken.idToken, expiresAt: Date.parse(req.expiryDateTime), ...(req.groupIdToken ? { groupIdTag: req.groupIdToken.idToken } : {}) };
+      const previous = st.reservationConnector(req.id);
+      if (previous && previous !== n) st.unreserve(previous);
+      st.reserve(n, r, () => reservationExpired(st, n, r.id));
+      st.after(async () => {
+        if (previous && previous !== n) await status(st, previous, idle(st.port(previous)));
+        await status(st, n, 'Reserved');
+      });
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  CancelReservation: {
+    answer(req, st) {
+      const n = st.reservationConnector(req.reservationId);
+      if (n === 0) return rejected;
+      st.unreserve(n);
+      st.after(() => status(st, n, idle(st.port(n))));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  GetLocalListVersion: {
+    answer: (_req, st) => ({ versionNumber: st.localList.version }),
+    refuse: () => ({ versionNumber: 0 }),
+  },
+  SendLocalList: {
+    answer(req, st) {
+      if (st.setting('LocalAuthListCtrlr.Enabled') !== 'true') return { status: 'Failed', statusInfo: { reasonCode: 'NotEnabled' } };
+      const list = st.localList;
+      // D01.FR.19: a differential update must move the version forward
+      if (req.updateType === 'Differential' && req.versionNumber <= list.version) return { status: 'VersionMismatch' };
+      const items = req.localAuthorizationList ?? [];
+      if (items.length > Number(st.setting('LocalAuthListCtrlr.ItemsPerMessage'))) return { status: 'Failed' };
+      if (req.updateType === 'Full') list.entries.clear();
+      for (const e of items) {
+        if (e.idTokenInfo) list.entries.set(e.idToken.idToken, { status: e.idTokenInfo.status, ...(e.idTokenInfo.groupIdToken ? { groupIdTag: e.idTokenInfo.groupIdToken.idToken } : {}) });
+        else list.entries.delete(e.idToken.idToken);
+      }
+      list.version = req.versionNumber;
+      return { status: 'Accepted' };
+    },
+    refuse: () => ({ status: 'Failed' }),
+  },
+  GetTransactionStatus: {
+    // the simulator sends its transaction messages at once, so nothing is ever queued
+    answer(req, st) {
+      if (req.transactionId === undefined) return { messagesInQueue: false };
+      const s = st.sessions().find((x) => x.id === req.transactionId);
+      return { ongoingIndicator: s !== undefined && !s.ending, messagesInQueue: false };
+    },
+    refuse: () => ({ messagesInQueue: false }),
+  },
 };
 
 const dialect: Dialect = {
@@ -344,6 +420,7 @@ const dialect: Dialect = {
       },
       evse: { id: s.connector, connectorId: 1 },
       idToken,
+      ...(s.reservationId !== undefined ? { reservationId: s.reservationId } : {}),
       meterValue: [{ timestamp: at, sampledValue: samples(c, undefined, 'Transaction.Begin') }],
     });
     const verdict = r.idTokenInfo?.status;

@@ -100,6 +100,8 @@ export interface TransactionsTable {
   offline: Generated<boolean>;
   chargingState: string | null;
   updatedAt: GeneratedTimestamp;
+  /** who ended it: the station's stop message, or the platform (superseded, left open by a reboot) */
+  closedBy: ColumnType<ClosedBy | null, ClosedBy | null | undefined, ClosedBy | null>;
 }
 
 export interface MeterValuesTable {
@@ -171,6 +173,46 @@ export interface StationCommandUpdatesTable {
   at: GeneratedTimestamp;
 }
 
+export type ClosedBy = 'station' | 'csms';
+
+/** Pending until the station answers; then its answer, and later Used / Cancelled / Expired / Removed. */
+export type ReservationStatus = 'Pending' | 'Accepted' | 'Faulted' | 'Occupied' | 'Rejected' | 'Unavailable' | 'Failed' | 'Used' | 'Cancelled' | 'Expired' | 'Removed';
+
+/** Reservations (migration 0004); the id is the reservationId sent to the station. */
+export interface ReservationsTable {
+  id: Generated<number>;
+  stationId: string;
+  /** null = any EVSE (1.6 connectorId 0) */
+  evseId: number | null;
+  connectorType: string | null;
+  idToken: string;
+  groupIdToken: string | null;
+  expiresAt: Timestamp;
+  status: ColumnType<ReservationStatus, ReservationStatus | undefined, ReservationStatus>;
+  transactionId: number | null;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+/** One entry of a local authorization list: the token's info as sent (absent = removed). */
+export interface LocalListEntry {
+  idToken: string;
+  /** 2.0.1 IdTokenEnumType */
+  type: string;
+  info?: { status: IdTokenStatus; expiresAt?: string; groupIdToken?: string };
+}
+
+/** The local list a station holds as far as the CSMS knows (migration 0004). */
+export interface LocalAuthListsTable {
+  stationId: string;
+  version: ColumnType<number, number | undefined, number>;
+  lastSentVersion: ColumnType<number, number | undefined, number>;
+  entries: Json<LocalListEntry[]>;
+  lastStatus: string | null;
+  syncedAt: Timestamp | null;
+  updatedAt: GeneratedTimestamp;
+}
+
 export interface Database {
   stations: StationsTable;
   connectors: ConnectorsTable;
@@ -182,6 +224,8 @@ export interface Database {
   deviceVariables: DeviceVariablesTable;
   stationCommands: StationCommandsTable;
   stationCommandUpdates: StationCommandUpdatesTable;
+  reservations: ReservationsTable;
+  localAuthLists: LocalAuthListsTable;
 }
 
 export type Station = Selectable<StationsTable>;
@@ -196,3 +240,5 @@ export type SecurityEvent = Selectable<SecurityEventsTable>;
 export type DeviceVariable = Selectable<DeviceVariablesTable>;
 export type StationCommandRow = Selectable<StationCommandsTable>;
 export type StationCommandUpdate = Selectable<StationCommandUpdatesTable>;
+export type Reservation = Selectable<ReservationsTable>;
+export type LocalAuthList = Selectable<LocalAuthListsTable>;

@@ -31,6 +31,6 @@ describe('configuration', () => {
   });
 
   it('the README configuration table is the generated one', () => {
-    assert.ok(readFileSync('README.md', 'utf8').includes(configurationTable()), 'README table is stale: paste configurationTable()');
+    assert.ok(readFileSync('README.md', 'utf8').includes(configurationTable()), 'README table is stale: run npm run gen:readme');
   });
 });

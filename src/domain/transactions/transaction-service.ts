@@ -58,6 +58,18 @@ interface ActiveTransaction {
   remoteStartId?: number;
 }
 
+/** A station that booted: its transactions not heard of by `due` are closed (see stationRebooted). */
+interface RebootCheck {
+  due: number;
+  /** refs of transactions the station mentioned since the boot */
+  seen: Set<string>;
+}
+
+export interface TransactionOptions {
+  /** how long (ms) a rebooted station has to mention a transaction before it is closed */
+  zombieGraceMs?: number;
+}
+
 /**
  * Transactions of both OCPP versions: 1.6 Start/Stop/MeterValues and 2.0.1 TransactionEvent
  * Started/Updated/Ended reach the same operations. Active transactions are kept in memory per
@@ -66,6 +78,10 @@ interface ActiveTransaction {
 export class TransactionService {
   /** per station: its active transactions by ref (a promise only while loading) */
   private readonly active = new Map<string, Map<string, ActiveTransaction> | Promise<Map<string, ActiveTransaction>>>();
+  /** stations that booted and whose silent transactions are to be closed; one timer serves them all */
+  private readonly rebootChecks = new Map<string, RebootCheck>();
+  private rebootTimer: NodeJS.Timeout | undefined;
+  private rebootSweep: Promise<void> | undefined;
 
   constructor(
     private readonly transactions: TransactionRepo,
@@ -75,6 +91,7 @@ export class TransactionService {
     private readonly security: SecurityLog,
     private readonly events: DomainEvents,
     private readonly log: Logger,
+    private readonly options: TransactionOptions = {},
   ) {}
 
   async started(s: StartInput): Promise<{ transactionId: number; transactionRef: string; authorization?: Authorization }> {
@@ -84,6 +101,13 @@ export class TransactionService {
       // A repeated Started (offline queue replayed, or a retry after a lost response) is idempotent.
       const known = (await this.find(s.stationId, s.transactionRef)) ?? (await this.transactions.findByRef(s.stationId, s.transactionRef));
       if (known) return { transactionId: known.id, transactionRef: s.transactionRef, authorization };
+    }
+    // Zombie rule (a): one open transaction per connector. A new start means the station lost
+    // or never sent the end of the previous one, so the platform closes it.
+    if (s.evseId > 0) {
+      for (const old of [...active.values()]) {
+        if (old.evseId === s.evseId && old.connectorId === s.connectorId) await this.closeByPlatform(s.stationId, old, 'SupersededByNewTransaction', s.startedAt);
+      }
     }
     const meterStartWh = s.meterStartWh ?? (s.readings ? lastEnergyWh(s.readings) : undefined);
     const { id, transactionRef } = await this.transactions.start({
@@ -97,6 +121,7 @@ export class TransactionService {
       chargingState: s.chargingState, idToken: s.idToken, remoteStartId: s.remoteStartId,
     };
     active.set(transactionRef, tx);
+    this.rebootChecks.get(s.stationId)?.seen.add(transactionRef);
     if (s.readings?.length) await this.storeReadings(s.stationId, id, s.evseId, s.readings);
     this.events.emit({ type: 'transaction.started', stationId: s.stationId, transactionId: id, transactionRef, evseId: s.evseId, connectorId: s.connectorId, meterStartWh });
     return { transactionId: id, transactionRef, authorization };
@@ -107,6 +132,12 @@ export class TransactionService {
     const tx = (await this.find(u.stationId, u.transactionRef)) ?? (await this.recover(u));
     const authorization = u.idToken !== undefined ? await this.tokens.authorize(u.idToken) : undefined;
     if (!tx) {
+      const closed = await this.transactions.findByRef(u.stationId, u.transactionRef);
+      if (closed?.closedBy === 'csms') {
+        // the platform closed it; the station's late news is kept, not treated as an attack
+        if (u.readings.length) await this.storeReadings(u.stationId, closed.id, u.evseId ?? closed.evseId ?? 0, u.readings);
+        return { authorization };
+      }
       await this.security.record({ stationId: u.stationId, type: 'TransactionAlreadyEnded', severity: 'warning', details: { transactionRef: u.transactionRef.slice(0, 40), operation: 'update' } });
       return { authorization };
     }
@@ -130,6 +161,16 @@ export class TransactionService {
     const authorization = e.idToken !== undefined ? await this.tokens.authorize(e.idToken) : undefined;
     if (!tx) {
       const ended = await this.transactions.findByRef(e.stationId, e.transactionRef);
+      if (ended?.closedBy === 'csms') {
+        // Zombie rule (c): the station's own end of a transaction the platform closed replaces
+        // the platform's end data; this is the expected late message, not a security event.
+        if (e.readings.length) await this.storeReadings(e.stationId, ended.id, e.evseId ?? ended.evseId ?? 0, e.readings);
+        const meterStopWh = e.meterStopWh ?? lastEnergyWh(e.readings) ?? ended.meterStopWh ?? undefined;
+        const energyWh = meterStopWh !== undefined && ended.meterStartWh !== null ? Math.max(0, meterStopWh - ended.meterStartWh) : undefined;
+        await this.transactions.replacePlatformEnd(ended.id, { endedAt: e.endedAt, meterStopWh: meterStopWh ?? null, energyWh: energyWh ?? null, stopReason: e.reason ?? null });
+        this.log.info({ station: e.stationId, transaction: e.transactionRef }, 'station ended a transaction the platform had closed: its end data replaces ours');
+        return { known: true, authorization };
+      }
       await this.security.record({
         stationId: e.stationId, type: ended ? 'TransactionAlreadyEnded' : 'UnknownTransaction', severity: 'warning',
         details: { transactionRef: e.transactionRef.slice(0, 40), operation: 'end' },
@@ -160,6 +201,65 @@ export class TransactionService {
       }
     }
     await this.storeReadings(m.stationId, tx?.id ?? null, m.evseId, m.readings, tx);
+  }
+
+  /**
+   * Zombie rule (b): an accepted BootNotification means the station restarted. Transactions it
+   * had open and does not mention again within the grace period are closed with reason
+   * StationRebooted. One timer serves every rebooted station.
+   */
+  stationRebooted(stationId: string, now = Date.now()): void {
+    this.rebootChecks.set(stationId, { due: now + (this.options.zombieGraceMs ?? 120_000), seen: new Set() });
+    this.armRebootTimer();
+  }
+
+  /** Closes the silent transactions of every rebooted station whose grace period is over. */
+  async sweepRebooted(now = Date.now()): Promise<void> {
+    const due: Array<[string, RebootCheck]> = [];
+    for (const [stationId, check] of this.rebootChecks) {
+      if (check.due <= now) due.push([stationId, check]);
+    }
+    for (const [stationId, check] of due) {
+      if (this.rebootChecks.get(stationId) === check) this.rebootChecks.delete(stationId);
+      const active = await this.activeOf(stationId);
+      for (const tx of [...active.values()]) {
+        if (!check.seen.has(tx.ref)) await this.closeByPlatform(stationId, tx, 'StationRebooted', new Date(now));
+      }
+    }
+  }
+
+  /** Stops the reboot sweep timer and waits for a sweep under way. */
+  async close(): Promise<void> {
+    clearTimeout(this.rebootTimer);
+    this.rebootTimer = undefined;
+    this.rebootChecks.clear();
+    await this.rebootSweep;
+  }
+
+  private armRebootTimer(): void {
+    if (this.rebootTimer || this.rebootSweep || this.rebootChecks.size === 0) return;
+    let next = Infinity;
+    for (const c of this.rebootChecks.values()) next = Math.min(next, c.due);
+    this.rebootTimer = setTimeout(() => {
+      this.rebootTimer = undefined;
+      this.rebootSweep = this.sweepRebooted()
+        .catch((err: unknown) => this.log.error({ err }, 'closing transactions of rebooted stations failed'))
+        .finally(() => {
+          this.rebootSweep = undefined;
+          this.armRebootTimer();
+        });
+    }, Math.max(0, next - Date.now()));
+    this.rebootTimer.unref();
+  }
+
+  /** Ends a transaction on the platform's own authority, with the last energy reading known. */
+  private async closeByPlatform(stationId: string, tx: ActiveTransaction, reason: string, endedAt: Date): Promise<void> {
+    const meterStopWh = tx.lastImportWh;
+    const energyWh = meterStopWh !== undefined && tx.meterStartWh !== undefined ? Math.max(0, meterStopWh - tx.meterStartWh) : undefined;
+    await this.transactions.end(tx.id, { endedAt, meterStopWh: meterStopWh ?? null, energyWh: energyWh ?? null, stopReason: reason, closedBy: 'csms' });
+    (await this.activeOf(stationId)).delete(tx.ref);
+    this.log.info({ station: stationId, transaction: tx.ref, reason }, 'transaction closed by the platform');
+    this.events.emit({ type: 'transaction.ended', stationId, transactionId: tx.id, transactionRef: tx.ref, energyWh, reason });
   }
 
   /** Forgets a station's cached state (on disconnect); the database stays the truth. */
@@ -224,7 +324,9 @@ export class TransactionService {
   }
 
   private async find(stationId: string, ref: string): Promise<ActiveTransaction | undefined> {
-    return (await this.activeOf(stationId)).get(ref);
+    const tx = (await this.activeOf(stationId)).get(ref);
+    if (tx) this.rebootChecks.get(stationId)?.seen.add(ref);
+    return tx;
   }
 
   private activeOf(stationId: string): Map<string, ActiveTransaction> | Promise<Map<string, ActiveTransaction>> {

@@ -1,4 +1,4 @@
-import { integerOf, type CommandTable } from '../adapter.js';
+import { integerOf, required, type CommandTable } from '../adapter.js';
 
 /** Neutral commands as OCPP 1.6 calls (Core and Remote Trigger profiles). */
 export const v16Commands: CommandTable = {
@@ -12,4 +12,19 @@ export const v16Commands: CommandTable = {
   triggerMessage: { action: 'TriggerMessage', accepted: ['Accepted'], payload: (c) => ({ requestedMessage: c.message, ...(c.evseId !== undefined && { connectorId: c.evseId }) }) },
   getConfiguration: { action: 'GetConfiguration', payload: (c) => (c.keys ? { key: c.keys } : {}) },
   changeConfiguration: { action: 'ChangeConfiguration', accepted: ['Accepted', 'RebootRequired'], payload: (c) => ({ key: c.key, value: c.value }) },
+  reserveNow: { action: 'ReserveNow', accepted: ['Accepted'], payload: (c) => ({
+    connectorId: c.evseId ?? 0, expiryDate: c.expiresAt, idTag: c.idToken, reservationId: required(c.reservationId, 'reservationId'),
+    ...(c.groupIdToken !== undefined && { parentIdTag: c.groupIdToken }),
+  }) },
+  cancelReservation: { action: 'CancelReservation', accepted: ['Accepted'], payload: (c) => ({ reservationId: c.reservationId }) },
+  sendLocalList: { action: 'SendLocalList', accepted: ['Accepted'], payload: (c) => ({
+    listVersion: c.version, updateType: c.updateType,
+    // a 1.6 idTag is at most 20 characters: longer (2.0.1-only) tokens cannot be on a 1.6 list
+    localAuthorizationList: c.entries.filter((e) => e.idToken.length <= 20).map((e) => ({
+      idTag: e.idToken,
+      ...(e.info && { idTagInfo: { status: e.info.status, ...(e.info.expiresAt && { expiryDate: e.info.expiresAt }), ...(e.info.groupIdToken && { parentIdTag: e.info.groupIdToken }) } }),
+    })),
+  }) },
+  getLocalListVersion: { action: 'GetLocalListVersion', payload: () => ({}) },
+  extendedTriggerMessage: { action: 'ExtendedTriggerMessage', accepted: ['Accepted'], payload: (c) => ({ requestedMessage: c.message, ...(c.evseId !== undefined && { connectorId: c.evseId }) }) },
 };

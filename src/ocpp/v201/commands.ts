@@ -1,5 +1,5 @@
 import type { VariableRef } from '../../domain/commands.js';
-import type { CommandTable } from '../adapter.js';
+import { required, type CommandTable } from '../adapter.js';
 
 const componentOf = (v: VariableRef) => ({
   name: v.component,
@@ -22,4 +22,28 @@ export const v201Commands: CommandTable = {
   getVariables: { action: 'GetVariables', payload: (c) => ({ getVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), ...attributeOf(v) })) }) },
   setVariables: { action: 'SetVariables', payload: (c) => ({ setVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), attributeValue: v.value, ...attributeOf(v) })) }) },
   getBaseReport: { action: 'GetBaseReport', accepted: ['Accepted'], payload: (c) => ({ requestId: c.requestId ?? Math.floor(Math.random() * 2 ** 31), reportBase: c.reportBase }) },
+  reserveNow: { action: 'ReserveNow', accepted: ['Accepted'], payload: (c) => ({
+    id: required(c.reservationId, 'reservationId'), expiryDateTime: c.expiresAt, idToken: { idToken: c.idToken, type: c.tokenType ?? 'ISO14443' },
+    ...(c.evseId !== undefined && c.evseId > 0 && { evseId: c.evseId }),
+    ...(c.connectorType !== undefined && { connectorType: c.connectorType }),
+    ...(c.groupIdToken !== undefined && { groupIdToken: { idToken: c.groupIdToken, type: 'Central' } }),
+  }) },
+  cancelReservation: { action: 'CancelReservation', accepted: ['Accepted'], payload: (c) => ({ reservationId: c.reservationId }) },
+  sendLocalList: { action: 'SendLocalList', accepted: ['Accepted'], payload: (c) => ({
+    versionNumber: c.version, updateType: c.updateType,
+    // the 2.0.1 schema wants at least one entry when the list is present
+    ...(c.entries.length > 0 && { localAuthorizationList: c.entries.map((e) => ({
+      idToken: { idToken: e.idToken, type: e.type },
+      ...(e.info && { idTokenInfo: {
+        status: e.info.status, ...(e.info.expiresAt && { cacheExpiryDateTime: e.info.expiresAt }),
+        ...(e.info.groupIdToken && { groupIdToken: { idToken: e.info.groupIdToken, type: 'Central' } }),
+      } }),
+    })) }),
+  }) },
+  getLocalListVersion: { action: 'GetLocalListVersion', payload: () => ({}) },
+  // 2.0.1's TriggerMessage covers what 1.6 needed ExtendedTriggerMessage for; only one name differs
+  extendedTriggerMessage: { action: 'TriggerMessage', accepted: ['Accepted'], payload: (c) => ({
+    requestedMessage: c.message === 'SignChargePointCertificate' ? 'SignChargingStationCertificate' : c.message, ...(c.evseId !== undefined && { evse: { id: c.evseId } }),
+  }) },
+  getTransactionStatus: { action: 'GetTransactionStatus', payload: (c) => (c.transactionRef !== undefined ? { transactionId: c.transactionRef } : {}) },
 };

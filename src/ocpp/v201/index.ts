@@ -6,6 +6,7 @@ import { dataTransferHandlers } from './handlers/data-transfer.js';
 import { meterValueHandlers } from './handlers/meter-values.js';
 import { provisioningHandlers } from './handlers/provisioning.js';
 import { transactionHandlers } from './handlers/transactions.js';
+import { reservationHandlers } from './handlers/reservation.js';
 
 /** OCPP 2.0.1: one handler block per functional block (key = file under handlers/). */
 export const v201Adapter = adapterOf('ocpp2.0.1', {
@@ -15,4 +16,5 @@ export const v201Adapter = adapterOf('ocpp2.0.1', {
   availability: availabilityHandlers,
   'meter-values': meterValueHandlers,
   'data-transfer': dataTransferHandlers,
+  reservation: reservationHandlers,
 }, v201Commands);

@@ -53,6 +53,11 @@ export class TokenRepo {
       .execute();
   }
 
+  /** Every token, in idToken order: the source local authorization lists are derived from. */
+  async all(): Promise<IdTokenRecord[]> {
+    return this.db.selectFrom('idTokens').selectAll().orderBy('idToken').execute();
+  }
+
   async setStatus(idToken: string, status: IdTokenStatus): Promise<boolean> {
     const r = await this.db
       .updateTable('idTokens')

@@ -2,7 +2,7 @@ import type { GroupCommitOptions } from '../group-commit.js';
 import type { Kysely } from 'kysely';
 import { BatchUpdater } from '../batch-updater.js';
 import { DuplicateError, isUniqueViolation } from '../errors.js';
-import type { Database, Transaction, TransactionState } from '../schema.js';
+import type { ClosedBy, Database, Transaction, TransactionState } from '../schema.js';
 import type { Page } from './page.js';
 
 export interface StartTransactionInput {
@@ -41,6 +41,8 @@ export interface EndTransactionInput {
   meterStopWh: number | null;
   energyWh: number | null;
   stopReason: string | null;
+  /** who ended it; absent = the station */
+  closedBy?: ClosedBy;
 }
 
 /** What changes on every 2.0.1 TransactionEvent of an active transaction. */
@@ -192,10 +194,29 @@ export class TransactionRepo {
         meterStopWh: e.meterStopWh,
         energyWh: e.energyWh,
         stopReason: e.stopReason,
+        closedBy: e.closedBy ?? 'station',
         updatedAt: eb.fn<Date>('now'),
       }))
       .where('id', '=', id)
       .where('state', '=', 'active')
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /**
+   * The station's own end data replaces what the platform wrote when it closed the transaction
+   * itself; false unless the transaction was closed by the platform.
+   */
+  async replacePlatformEnd(id: number, e: EndTransactionInput): Promise<boolean> {
+    const r = await this.db
+      .updateTable('transactions')
+      .set((eb) => ({
+        endedAt: e.endedAt, meterStopWh: e.meterStopWh, energyWh: e.energyWh, stopReason: e.stopReason,
+        closedBy: 'station' as const, updatedAt: eb.fn<Date>('now'),
+      }))
+      .where('id', '=', id)
+      .where('state', '=', 'ended')
+      .where('closedBy', '=', 'csms')
       .executeTakeFirst();
     return r.numUpdatedRows > 0n;
   }

@@ -53,6 +53,7 @@ export const coreHandlers = {
       stationId: ctx.stationId, protocol: 'ocpp1.6', ...location(req.connectorId), idToken: req.idTag,
       startedAt: new Date(req.timestamp), meterStartWh: req.meterStart, reservationId: req.reservationId,
     });
+    if (req.reservationId !== undefined) await ctx.services.reservations.used(ctx.stationId, { reservationId: req.reservationId, idToken: req.idTag, transactionId: r.transactionId });
     return { transactionId: r.transactionId, idTagInfo: idTagInfo(r.authorization!) };
   },
 

@@ -15,12 +15,15 @@ export const transactionHandlers = {
     const tx = ctx.services.transactions;
     let authorization: Authorization | undefined;
     switch (req.eventType) {
-      case 'Started':
-        ({ authorization } = await tx.started({
+      case 'Started': {
+        let transactionId: number;
+        ({ authorization, transactionId } = await tx.started({
           ...common, protocol: 'ocpp2.0.1', evseId: req.evse?.id ?? 0, connectorId: req.evse?.connectorId ?? 1,
           startedAt: new Date(req.timestamp), remoteStartId: info.remoteStartId, reservationId: req.reservationId,
         }));
+        if (req.reservationId !== undefined) await ctx.services.reservations.used(ctx.stationId, { reservationId: req.reservationId, idToken: req.idToken?.idToken, transactionId });
         break;
+      }
       case 'Updated':
         ({ authorization } = await tx.updated(common));
         break;

@@ -1,0 +1,36 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, LocalAuthList, LocalListEntry } from '../schema.js';
+
+/** Per station: the local authorization list version it accepted last and the entries it holds. */
+export class LocalAuthListRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(stationId: string): Promise<LocalAuthList | undefined> {
+    return this.db.selectFrom('localAuthLists').selectAll().where('stationId', '=', stationId).executeTakeFirst();
+  }
+
+  /**
+   * Reserves the next version number for a station (strictly above every version sent before,
+   * and above `atLeast`), so two syncs can never send the same number.
+   */
+  async nextVersion(stationId: string, atLeast = 0): Promise<number> {
+    const row = await this.db.insertInto('localAuthLists')
+      .values({ stationId, version: 0, lastSentVersion: Math.max(1, atLeast + 1), entries: '[]', lastStatus: null, syncedAt: null })
+      .onConflict((oc) => oc.column('stationId').doUpdateSet({
+        lastSentVersion: sql<number>`greatest(local_auth_lists.last_sent_version + 1, ${atLeast + 1})`,
+        updatedAt: sql<Date>`now()`,
+      }))
+      .returning('lastSentVersion').executeTakeFirstOrThrow();
+    return row.lastSentVersion;
+  }
+
+  /** Records the station's answer; the list state changes only when it accepted. */
+  async recordSync(stationId: string, status: string, accepted?: { version: number; entries: LocalListEntry[] }): Promise<void> {
+    await this.db.updateTable('localAuthLists')
+      .set({
+        lastStatus: status, syncedAt: sql<Date>`now()`, updatedAt: sql<Date>`now()`,
+        ...(accepted && { version: accepted.version, entries: JSON.stringify(accepted.entries) }),
+      })
+      .where('stationId', '=', stationId).execute();
+  }
+}
