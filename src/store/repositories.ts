@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { CommandRepo } from './repos/commands.js';
+import { CertificateRepo } from './repos/certificates.js';
 import { ConnectorRepo } from './repos/connectors.js';
 import { DeviceModelRepo } from './repos/device-model.js';
 import { MeterValueRepo } from './repos/meter-values.js';
@@ -30,6 +31,7 @@ export interface Repositories {
   securityEvents: SecurityEventRepo;
   deviceModel: DeviceModelRepo;
   commands: CommandRepo;
+  certificates: CertificateRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     securityEvents: new SecurityEventRepo(db),
     deviceModel: new DeviceModelRepo(db),
     commands: new CommandRepo(db),
+    certificates: new CertificateRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },
