@@ -22,4 +22,9 @@ export const v201Commands: CommandTable = {
   getVariables: { action: 'GetVariables', payload: (c) => ({ getVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), ...attributeOf(v) })) }) },
   setVariables: { action: 'SetVariables', payload: (c) => ({ setVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), attributeValue: v.value, ...attributeOf(v) })) }) },
   getBaseReport: { action: 'GetBaseReport', accepted: ['Accepted'], payload: (c) => ({ requestId: c.requestId ?? Math.floor(Math.random() * 2 ** 31), reportBase: c.reportBase }) },
+  certificateSigned: { action: 'CertificateSigned', accepted: ['Accepted'], payload: (c) => ({ certificateChain: c.certificateChain, ...(c.certificateType && { certificateType: c.certificateType }) }) },
+  installCertificate: { action: 'InstallCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateType: c.certificateType, certificate: c.certificate }) },
+  deleteCertificate: { action: 'DeleteCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateHashData: c.certificateHashData }) },
+  getInstalledCertificateIds: { action: 'GetInstalledCertificateIds', accepted: ['Accepted', 'NotFound'], payload: (c) => (c.certificateTypes?.length ? { certificateType: c.certificateTypes } : {}) },
+  setNetworkProfile: { action: 'SetNetworkProfile', accepted: ['Accepted'], payload: (c) => ({ configurationSlot: c.configurationSlot, connectionData: c.connectionData }) },
 };
