@@ -12,6 +12,7 @@ import type { DomainServices } from './domain/services.js';
 import { StationService } from './domain/stations/station-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
+import { CertificateService } from './domain/certificates/certificate-service.js';
 import type { Logger } from './log/logger.js';
 import { OcppServer } from './ocpp/transport/server.js';
 import { openStore, migrateToLatest, type Store } from './store/index.js';
@@ -92,11 +93,14 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
     commands: new CommandService(repos.commands, bus, events),
+    // CommandService keeps no state of its own, so a second instance journals into the same place
+    certificates: new CertificateService(repos.certificates, new CommandService(repos.commands, bus, events), security, log),
   };
   return {
     domain, repos, bus,
     async close() {
       await stations.close();
+      await domain.certificates.settled();
       await repos.close();
     },
   };

@@ -6,6 +6,7 @@ import type { TransactionService } from './transactions/transaction-service.js';
 import type { DataTransferRegistry } from './data-transfer.js';
 import type { DeviceModelService } from './device-model/device-model-service.js';
 import type { CommandService } from './journal/command-service.js';
+import type { CertificateService } from './certificates/certificate-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -18,4 +19,6 @@ export interface DomainServices {
   deviceModel: DeviceModelService;
   /** send commands to stations and follow their progress */
   commands: CommandService;
+  /** CSRs, certificate inventory, network profiles, ISO 15118 certificate requests */
+  certificates: CertificateService;
 }
