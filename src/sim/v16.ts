@@ -5,6 +5,7 @@ import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { v16Keys } from './v16-config.js';
+import { certificateCommands16, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V16> = V16[A]['request'];
 type Res<A extends keyof V16> = V16[A]['response'];
@@ -83,6 +84,13 @@ const triggers: Record<Trigger, (st: SimulatedStation, connector: number | undef
   },
   DiagnosticsStatusNotification: (st) => send(st, 'DiagnosticsStatusNotification', { status: 'Idle' }),
   FirmwareStatusNotification: (st) => send(st, 'FirmwareStatusNotification', { status: 'Idle' }),
+};
+
+type ExtendedTrigger = Req<'ExtendedTriggerMessage'>['requestedMessage'];
+const extendedTriggers: Record<ExtendedTrigger, (st: SimulatedStation, connector: number | undefined) => Promise<unknown>> = {
+  ...triggers,
+  LogStatusNotification: (st) => send(st, 'LogStatusNotification', { status: 'Idle' }),
+  SignChargePointCertificate: (st) => requestCertificate(st, 'ChargingStationCertificate'),
 };
 
 const rejected = { status: 'Rejected' } as const;
@@ -188,6 +196,16 @@ const commands: CommandTable<V16> = {
     },
     refuse: () => rejected,
   },
+  // Security Whitepaper: the same triggers plus the security messages
+  ExtendedTriggerMessage: {
+    answer(req, st) {
+      if (req.connectorId !== undefined && req.connectorId !== 0 && !st.hasPort(req.connectorId)) return rejected;
+      st.after(() => extendedTriggers[req.requestedMessage](st, req.connectorId));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ...certificateCommands16,
 };
 
 const dialect: Dialect = {
