@@ -100,14 +100,16 @@ export class CertificateService {
 
   /** Installs a root certificate; on success it joins the station's inventory. Throws CertificateError for a bad PEM. */
   async installCertificate(stationId: string, certificateType: InstallCertificateType, certificatePem: string): Promise<CommandRecord> {
-    const hash = await certificateHashData(certificatePem);
+    const hash = certificateHashData(certificatePem);
     const rec = await this.commands.send(stationId, { kind: 'installCertificate', certificateType, certificate: certificatePem });
     if (rec.status === 'Accepted') await this.repo.addInstalled(stationId, { certificateType, ...hash });
     return rec;
   }
 
   /** Deletes a certificate by its hash data; Accepted or NotFound both mean the station no longer has it. */
-  async deleteCertificate(stationId: string, certificateHashData: CertificateHashDataRef): Promise<CommandRecord> {
+  async deleteCertificate(stationId: string, hash: CertificateHashDataRef): Promise<CommandRecord> {
+    // exactly the four fields: callers may hand over a whole inventory row
+    const certificateHashData = { ...asHashData(hash), hashAlgorithm: hash.hashAlgorithm };
     const rec = await this.commands.send(stationId, { kind: 'deleteCertificate', certificateHashData });
     if (rec.status === 'Accepted' || rec.status === 'NotFound') await this.repo.removeInstalled(stationId, certificateHashData);
     return rec;

@@ -1,5 +1,5 @@
 import './reflect-shim.js';
-import { webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import type { CertificateHashData } from '../../store/schema.js';
 
@@ -25,15 +25,31 @@ function parseCertificate(pem: string): x509.X509Certificate {
   }
 }
 
-const hex = (b: ArrayBuffer) => Buffer.from(b).toString('hex');
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The contents of a key's subjectPublicKey BIT STRING, which an OCSP issuerKeyHash hashes. */
+function subjectPublicKeyBits(spki: Buffer): Buffer {
+  const key: KeyObject = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  let bits: Buffer | undefined;
+  if (key.asymmetricKeyType === 'rsa') bits = key.export({ type: 'pkcs1', format: 'der' });
+  else {
+    const jwk = key.export({ format: 'jwk' });
+    if (key.asymmetricKeyType === 'ec' && jwk.x && jwk.y) bits = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+    else if (jwk.x) bits = Buffer.from(jwk.x, 'base64url');
+  }
+  // the BIT STRING closes the SubjectPublicKeyInfo: anything else (e.g. a compressed point) is refused, not guessed
+  if (!bits || !spki.subarray(spki.length - bits.length).equals(bits)) throw new CertificateError(`unsupported public key (${key.asymmetricKeyType ?? 'unknown'})`);
+  return bits;
+}
 
 /**
  * OCPP certificateHashData (SHA256) of the first certificate of a PEM: the hashes of its
  * issuer's DER name and of its issuer's public key (the subjectPublicKey bits, as in an OCSP
  * CertID) and its serial number. The issuer is `issuerPem`, else the next certificate of the
- * chain, else the certificate itself when it is self-signed (a root).
+ * chain, else the certificate itself when it is self-signed (a root). Synchronous, so the
+ * simulator can answer with it too.
  */
-export async function certificateHashData(pem: string, issuerPem?: string): Promise<CertificateHashData> {
+export function certificateHashData(pem: string, issuerPem?: string): CertificateHashData {
   const blocks = pemBlocks(pem);
   if (blocks.length === 0) throw new CertificateError('no PEM certificate found');
   const cert = parseCertificate(blocks[0]!);
@@ -42,11 +58,10 @@ export async function certificateHashData(pem: string, issuerPem?: string): Prom
   if (issuerBlock) issuer = parseCertificate(issuerBlock);
   else if (cert.issuer === cert.subject) issuer = cert;
   else throw new CertificateError('the issuer certificate is needed to compute the issuer key hash');
-  const issuerName = new Uint8Array(cert.issuerName.toArrayBuffer());
   return {
     hashAlgorithm: 'SHA256',
-    issuerNameHash: hex(await webcrypto.subtle.digest('SHA-256', issuerName)),
-    issuerKeyHash: hex(await issuer.publicKey.getKeyIdentifier('SHA-256')),
+    issuerNameHash: sha256(new Uint8Array(cert.issuerName.toArrayBuffer())),
+    issuerKeyHash: sha256(subjectPublicKeyBits(Buffer.from(issuer.publicKey.rawData))),
     // OCPP 2.0.1 asks for the serial without leading zeroes
     serialNumber: cert.serialNumber.replace(/^0+(?=.)/, '').toLowerCase(),
   };
