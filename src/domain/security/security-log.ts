@@ -39,8 +39,10 @@ export class SecurityLog {
   /** A SecurityEventNotification (1.6 security extension, 2.0.1 A04): severity from the type table. */
   async stationReported(stationId: string, type: string, timestamp: Date, techInfo?: string): Promise<void> {
     const t = securityEventType(type);
+    // a station clock we cannot read is no reason to lose the event: it is stamped on arrival instead
+    const occurredAt = Number.isNaN(timestamp.getTime()) ? undefined : timestamp;
     await this.record({
-      stationId, type, severity: t.severity, origin: 'station', occurredAt: timestamp,
+      stationId, type, severity: t.severity, origin: 'station', occurredAt,
       details: { critical: t.critical, standard: t.standard, ...(techInfo !== undefined && { techInfo }) },
     });
   }

@@ -1,16 +1,10 @@
 import type { StationContext } from '../../adapter.js';
 import type { Req, Res } from '../types.js';
 
-/** A station clock we cannot read is no reason to lose the event: it is stamped on arrival instead. */
-const when = (ts: string) => {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? new Date() : d;
-};
-
 /** OCPP 1.6 Security Whitepaper ed. 3 extension, charge point → central system (certificate and event messages). */
 export const securityHandlers = {
   async SecurityEventNotification(req: Req<'SecurityEventNotification'>, ctx: StationContext): Promise<Res<'SecurityEventNotification'>> {
-    await ctx.services.security.stationReported(ctx.stationId, req.type, when(req.timestamp), req.techInfo);
+    await ctx.services.security.stationReported(ctx.stationId, req.type, new Date(req.timestamp), req.techInfo);
     return {};
   },
 

@@ -1,15 +1,10 @@
 import type { StationContext } from '../../adapter.js';
 import type { Req, Res } from '../types.js';
 
-const when = (ts: string) => {
-  const d = new Date(ts);
-  return Number.isNaN(d.getTime()) ? new Date() : d;
-};
-
 /** Functional block A — Security: security events (A04) and station certificate signing (A02/A03). */
 export const securityHandlers = {
   async SecurityEventNotification(req: Req<'SecurityEventNotification'>, ctx: StationContext): Promise<Res<'SecurityEventNotification'>> {
-    await ctx.services.security.stationReported(ctx.stationId, req.type, when(req.timestamp), req.techInfo);
+    await ctx.services.security.stationReported(ctx.stationId, req.type, new Date(req.timestamp), req.techInfo);
     return {};
   },
 
