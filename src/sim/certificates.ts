@@ -49,15 +49,20 @@ const sameHash = (a: CertificateHashData, b: CertificateHashData) =>
 
 const hashOf = (h: CertificateHashData) => ({ hashAlgorithm: h.hashAlgorithm as 'SHA256', issuerNameHash: h.issuerNameHash, issuerKeyHash: h.issuerKeyHash, serialNumber: h.serialNumber });
 
+/** A refused CSMS root is a security event (whitepaper / 2.0.1 A00: InvalidCentralSystemCertificate / InvalidCsmsCertificate). */
+const csmsRootTypes = new Set(['CentralSystemRootCertificate', 'CSMSRootCertificate']);
+
 /** Installs a root certificate; false when the PEM is not one certificate. */
 function install(st: SimulatedStation, type: string, pem: string): boolean {
-  if (pemBlocks(pem).length !== 1) return false;
-  let hash: CertificateHashData;
+  let hash: CertificateHashData | undefined;
   try {
-    hash = certificateHashData(pem);
+    if (pemBlocks(pem).length === 1) hash = certificateHashData(pem);
   } catch (err) {
-    if (err instanceof CertificateError) return false;
-    throw err;
+    if (!(err instanceof CertificateError)) throw err;
+  }
+  if (!hash) {
+    if (csmsRootTypes.has(type)) st.after(() => securityEvent(st, st.protocol === '1.6' ? 'InvalidCentralSystemCertificate' : 'InvalidCsmsCertificate', 'refused a root certificate that does not parse'));
+    return false;
   }
   const s = certificatesOf(st);
   s.installed = s.installed.filter((c) => !sameHash(c.hash, hash));

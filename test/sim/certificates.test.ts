@@ -53,7 +53,10 @@ describe('simulated station: certificates', () => {
     const peer = await csms.peer(st.identity);
     const root = await rootCertificate('Root 16');
     assert.deepEqual(await peer.call('InstallCertificate', { certificateType: 'CentralSystemRootCertificate', certificate: root }), { status: 'Accepted' });
+    const mark = csms.received.length;
     assert.deepEqual(await peer.call('InstallCertificate', { certificateType: 'CentralSystemRootCertificate', certificate: 'junk' }), { status: 'Rejected' });
+    const event = await csms.waitFor((r) => r.identity === st.identity && r.action === 'SecurityEventNotification', 3000, mark);
+    assert.equal(event.payload.type, 'InvalidCentralSystemCertificate');
     assert.deepEqual(await peer.call('GetInstalledCertificateIds', { certificateType: 'ManufacturerRootCertificate' }), { status: 'NotFound' });
     const listed = await peer.call('GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' });
     assert.deepEqual(listed, { status: 'Accepted', certificateHashData: [certificateHashData(root)] });
