@@ -14,6 +14,7 @@ import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
 import { LocalAuthListService } from './domain/local-auth/local-auth-list-service.js';
+import { CertificateService } from './domain/certificates/certificate-service.js';
 import type { Logger } from './log/logger.js';
 import { OcppServer } from './ocpp/transport/server.js';
 import { openStore, migrateToLatest, type Store } from './store/index.js';
@@ -97,6 +98,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
     localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
+    certificates: new CertificateService(repos.certificates, commands, security, log),
   };
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
@@ -113,6 +115,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
       clearInterval(reservationSweep);
       await stations.close();
       await transactions.close();
+      await domain.certificates.settled();
       await repos.close();
     },
   };

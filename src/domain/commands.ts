@@ -30,7 +30,15 @@ export type StationCommand =
   /** 1.6 ExtendedTriggerMessage (security whitepaper); 2.0.1 TriggerMessage, which covers the same messages */
   | { kind: 'extendedTriggerMessage'; message: string; evseId?: number }
   /** 2.0.1 GetTransactionStatus: the answer carries ongoingIndicator and messagesInQueue */
-  | { kind: 'getTransactionStatus'; transactionRef?: string };
+  | { kind: 'getTransactionStatus'; transactionRef?: string }
+  /** certificate management (1.6 Security Whitepaper, 2.0.1 blocks A and M) */
+  | { kind: 'certificateSigned'; certificateChain: string; certificateType?: SignedCertificateType }
+  | { kind: 'installCertificate'; certificateType: InstallCertificateType; certificate: string }
+  | { kind: 'deleteCertificate'; certificateHashData: CertificateHashDataRef }
+  /** 1.6 asks for exactly one type; 2.0.1 for several, or all when absent */
+  | { kind: 'getInstalledCertificateIds'; certificateTypes?: InstalledCertificateType[] }
+  /** 2.0.1 only; the journal keeps connectionData without its secrets (see journalRedaction) */
+  | { kind: 'setNetworkProfile'; configurationSlot: number; connectionData: NetworkConnectionData };
 
 export interface VariableRef {
   component: string;
@@ -42,6 +50,53 @@ export interface VariableRef {
 }
 
 export type CommandKind = StationCommand['kind'];
+
+/** The certificates a station asks to have signed (1.6 knows only the first). */
+export type SignedCertificateType = 'ChargingStationCertificate' | 'V2GCertificate';
+/** Root certificates the CSMS installs, named as in 2.0.1; 1.6 knows CSMSRootCertificate as CentralSystemRootCertificate. */
+export type InstallCertificateType = 'V2GRootCertificate' | 'MORootCertificate' | 'CSMSRootCertificate' | 'ManufacturerRootCertificate';
+export type InstalledCertificateType = InstallCertificateType | 'V2GCertificateChain';
+
+export interface CertificateHashDataRef {
+  hashAlgorithm: 'SHA256' | 'SHA384' | 'SHA512';
+  issuerNameHash: string;
+  issuerKeyHash: string;
+  serialNumber: string;
+}
+
+/** 2.0.1 NetworkConnectionProfileType. */
+export interface NetworkConnectionData {
+  ocppVersion: 'OCPP12' | 'OCPP15' | 'OCPP16' | 'OCPP20';
+  ocppTransport: 'JSON' | 'SOAP';
+  ocppCsmsUrl: string;
+  messageTimeout: number;
+  securityProfile: number;
+  ocppInterface: 'Wired0' | 'Wired1' | 'Wired2' | 'Wired3' | 'Wireless0' | 'Wireless1' | 'Wireless2' | 'Wireless3';
+  apn?: { apn: string; apnUserName?: string; apnPassword?: string; simPin?: number; preferredNetwork?: string; useOnlyPreferredNetwork?: boolean; apnAuthentication: 'CHAP' | 'NONE' | 'PAP' | 'AUTO' };
+  vpn?: { server: string; user: string; group?: string; password: string; key: string; type: 'IKEv2' | 'IPSec' | 'L2TP' | 'PPTP' };
+}
+
+/** The secrets of a network profile (VPN password and key, APN password, SIM PIN), masked. */
+export function redactConnectionData(d: NetworkConnectionData): Record<string, unknown> {
+  const { apn, vpn, ...rest } = d;
+  return {
+    ...rest,
+    ...(apn && { apn: { ...apn, ...(apn.apnPassword !== undefined && { apnPassword: REDACTED }), ...(apn.simPin !== undefined && { simPin: REDACTED }) } }),
+    ...(vpn && { vpn: { ...vpn, password: REDACTED, key: REDACTED } }),
+  };
+}
+const REDACTED = '[redacted]';
+
+/** Commands that carry secrets, and what the journal stores instead of them. */
+export const journalRedaction: { readonly [K in CommandKind]?: (c: Extract<StationCommand, { kind: K }>) => Record<string, unknown> } = {
+  setNetworkProfile: (c) => ({ ...c, connectionData: redactConnectionData(c.connectionData) }),
+};
+
+/** A command as the journal may store it. */
+export function journalView(c: StationCommand): Record<string, unknown> {
+  const redact = journalRedaction[c.kind] as ((c: StationCommand) => Record<string, unknown>) | undefined;
+  return redact ? redact(c) : (c as unknown as Record<string, unknown>);
+}
 
 /**
  * Commands whose later notifications quote an id the platform chooses, and the field that

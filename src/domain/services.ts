@@ -8,6 +8,7 @@ import type { DeviceModelService } from './device-model/device-model-service.js'
 import type { CommandService } from './journal/command-service.js';
 import type { ReservationService } from './reservations/reservation-service.js';
 import type { LocalAuthListService } from './local-auth/local-auth-list-service.js';
+import type { CertificateService } from './certificates/certificate-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -24,4 +25,6 @@ export interface DomainServices {
   reservations: ReservationService;
   /** local authorization lists derived from the token store (1.6 Local Auth List Management, 2.0.1 block D) */
   localAuthList: LocalAuthListService;
+  /** CSRs, certificate inventory, network profiles, ISO 15118 certificate requests */
+  certificates: CertificateService;
 }

@@ -5,6 +5,7 @@ import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { v16Keys } from './v16-config.js';
+import { certificateCommands16, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V16> = V16[A]['request'];
 type Res<A extends keyof V16> = V16[A]['response'];
@@ -104,7 +105,7 @@ const extendedTriggers: Partial<Record<ExtendedTrigger, (st: SimulatedStation, c
   MeterValues: (st, n) => triggers.MeterValues(st, n),
   LogStatusNotification: (st) => send(st, 'LogStatusNotification', { status: 'Idle' }),
   FirmwareStatusNotification: (st) => send(st, 'SignedFirmwareStatusNotification', { status: 'Idle' }),
-  // SignChargePointCertificate: the simulator holds no key pair, so it answers NotImplemented
+  SignChargePointCertificate: (st) => requestCertificate(st, 'ChargingStationCertificate'),
 };
 
 /** How a 1.6 charge point answers the CSMS: each answer and its follow-up effect. */
@@ -274,6 +275,7 @@ const commands: CommandTable<V16> = {
     },
     refuse: () => ({ status: 'Failed' }),
   },
+  ...certificateCommands16,
 };
 
 const dialect: Dialect = {

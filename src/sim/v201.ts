@@ -10,6 +10,7 @@ import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { itemsPerMessage, v201Model } from './v201-model.js';
+import { certificateCommands201, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V201> = V201[A]['request'];
 type Res<A extends keyof V201> = V201[A]['response'];
@@ -167,6 +168,8 @@ const triggers: Partial<Record<Trigger, (st: SimulatedStation, evse: number | un
   },
   FirmwareStatusNotification: (st) => () => send(st, 'FirmwareStatusNotification', { status: 'Idle' }),
   LogStatusNotification: (st) => () => send(st, 'LogStatusNotification', { status: 'Idle' }),
+  SignChargingStationCertificate: (st) => () => requestCertificate(st, 'ChargingStationCertificate'),
+  SignV2GCertificate: (st) => () => requestCertificate(st, 'V2GCertificate'),
 };
 
 const rejected = { status: 'Rejected' } as const;
@@ -374,6 +377,7 @@ const commands: CommandTable<V201> = {
     },
     refuse: () => ({ messagesInQueue: false }),
   },
+  ...certificateCommands201,
 };
 
 const dialect: Dialect = {

@@ -28,3 +28,4 @@ export { DeviceModelRepo, type DeviceVariableInput } from './repos/device-model.
 export { CommandRepo, type CommandAnswer } from './repos/commands.js';
 export { ReservationRepo, openReservationStatuses, type NewReservationInput } from './repos/reservations.js';
 export { LocalAuthListRepo } from './repos/local-auth-lists.js';
+export { CertificateRepo, type InstalledCertificateInput } from './repos/certificates.js';

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { CommandRepo } from './repos/commands.js';
+import { CertificateRepo } from './repos/certificates.js';
 import { ConnectorRepo } from './repos/connectors.js';
 import { DeviceModelRepo } from './repos/device-model.js';
 import { MeterValueRepo } from './repos/meter-values.js';
@@ -34,6 +35,7 @@ export interface Repositories {
   commands: CommandRepo;
   reservations: ReservationRepo;
   localAuthLists: LocalAuthListRepo;
+  certificates: CertificateRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     commands: new CommandRepo(db),
     reservations: new ReservationRepo(db),
     localAuthLists: new LocalAuthListRepo(db),
+    certificates: new CertificateRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -125,6 +125,8 @@ export interface SecurityEventsTable {
   severity: Severity;
   sourceIp: string | null;
   details: GeneratedJson<Record<string, unknown>>;
+  /** 'csms' (detected by the platform) or 'station' (SecurityEventNotification); migration 0007 */
+  origin: ColumnType<SecurityEventOrigin, SecurityEventOrigin | undefined, SecurityEventOrigin>;
 }
 
 /** OCPP 2.0.1 device model (NotifyReport), one row per component/variable/attribute. */
@@ -226,6 +228,10 @@ export interface Database {
   stationCommandUpdates: StationCommandUpdatesTable;
   reservations: ReservationsTable;
   localAuthLists: LocalAuthListsTable;
+  certificateRequests: CertificateRequestsTable;
+  installedCertificates: InstalledCertificatesTable;
+  networkProfiles: NetworkProfilesTable;
+  iso15118Requests: Iso15118RequestsTable;
 }
 
 export type Station = Selectable<StationsTable>;
@@ -242,3 +248,58 @@ export type StationCommandRow = Selectable<StationCommandsTable>;
 export type StationCommandUpdate = Selectable<StationCommandUpdatesTable>;
 export type Reservation = Selectable<ReservationsTable>;
 export type LocalAuthList = Selectable<LocalAuthListsTable>;
+
+export type SecurityEventOrigin = 'csms' | 'station';
+
+/** A CSR a station sent with SignCertificate (see migration 0007). */
+export interface CertificateRequestsTable {
+  id: Id;
+  stationId: string;
+  certificateType: string;
+  csr: string;
+  status: string;
+  reason: string | null;
+  commandId: number | null;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+/** The certificateHashData of a certificate a station reported (or was told to install). */
+export interface CertificateHashData {
+  hashAlgorithm: string;
+  issuerNameHash: string;
+  issuerKeyHash: string;
+  serialNumber: string;
+}
+
+export interface InstalledCertificatesTable extends CertificateHashData {
+  stationId: string;
+  certificateType: string;
+  childCertificates: ColumnType<CertificateHashData[] | null, string | null | undefined, string | null>;
+  reportedAt: GeneratedTimestamp;
+}
+
+export interface NetworkProfilesTable {
+  stationId: string;
+  configurationSlot: number;
+  /** redacted: no VPN password/key, APN password or SIM PIN */
+  connectionData: Json<Record<string, unknown>>;
+  status: string;
+  commandId: number | null;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface Iso15118RequestsTable {
+  id: Id;
+  stationId: string;
+  action: string;
+  request: Json<Record<string, unknown>>;
+  status: string;
+  reason: string | null;
+  createdAt: GeneratedTimestamp;
+}
+
+export type CertificateRequest = Selectable<CertificateRequestsTable>;
+export type InstalledCertificate = Selectable<InstalledCertificatesTable>;
+export type NetworkProfile = Selectable<NetworkProfilesTable>;
+export type Iso15118Request = Selectable<Iso15118RequestsTable>;

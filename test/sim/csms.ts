@@ -78,6 +78,9 @@ export async function startCsms(options: CsmsOptions = {}): Promise<TinyCsms> {
       DataTransfer: () => ({ status: 'Accepted' }),
       DiagnosticsStatusNotification: () => ({}),
       FirmwareStatusNotification: () => ({}),
+      SecurityEventNotification: () => ({}),
+      SignCertificate: () => ({ status: 'Accepted' }),
+      LogStatusNotification: () => ({}),
     },
     'ocpp2.0.1': {
       BootNotification: () => ({ status: options.bootStatus ?? 'Accepted', currentTime: now(), interval: options.interval ?? 300 }),
@@ -90,6 +93,8 @@ export async function startCsms(options: CsmsOptions = {}): Promise<TinyCsms> {
       FirmwareStatusNotification: () => ({}),
       LogStatusNotification: () => ({}),
       DataTransfer: () => ({ status: 'Accepted' }),
+      SecurityEventNotification: () => ({}),
+      SignCertificate: () => ({ status: 'Accepted' }),
     },
   };
 

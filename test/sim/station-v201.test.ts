@@ -254,7 +254,8 @@ describe('OCPP 2.0.1 station: answers to CSMS commands', () => {
     };
     assert.deepEqual(await trigger('BootNotification'), { status: 'Rejected' }, 'already accepted');
     assert.deepEqual(await trigger('TransactionEvent'), { status: 'Rejected' }, 'no transaction running');
-    assert.deepEqual(await trigger('SignChargingStationCertificate'), { status: 'NotImplemented' });
+    assert.deepEqual(await trigger('SignCombinedCertificate'), { status: 'NotImplemented' });
+    await expect('SignChargingStationCertificate', undefined, 'SignCertificate');
     assert.deepEqual(await trigger('Heartbeat', { id: 5 }), { status: 'Rejected' }, 'no such EVSE');
     await expect('Heartbeat', undefined, 'Heartbeat');
     await expect('FirmwareStatusNotification', undefined, 'FirmwareStatusNotification');

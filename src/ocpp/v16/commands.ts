@@ -1,4 +1,6 @@
 import { integerOf, required, type CommandTable } from '../adapter.js';
+import { CallFailed } from '../rpc/call-failed.js';
+import type { InstalledCertificateType } from '../../domain/commands.js';
 
 /** Neutral commands as OCPP 1.6 calls (Core and Remote Trigger profiles). */
 export const v16Commands: CommandTable = {
@@ -27,4 +29,24 @@ export const v16Commands: CommandTable = {
   }) },
   getLocalListVersion: { action: 'GetLocalListVersion', payload: () => ({}) },
   extendedTriggerMessage: { action: 'ExtendedTriggerMessage', accepted: ['Accepted'], payload: (c) => ({ requestedMessage: c.message, ...(c.evseId !== undefined && { connectorId: c.evseId }) }) },
+  // Security Whitepaper ed. 3: 1.6 knows only the charge point certificate and two root types
+  certificateSigned: { action: 'CertificateSigned', accepted: ['Accepted'], payload: (c) => {
+    if (c.certificateType === 'V2GCertificate') throw new CallFailed('NotSupported', 'OCPP 1.6 signs only the charge point certificate');
+    return { certificateChain: c.certificateChain };
+  } },
+  installCertificate: { action: 'InstallCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateType: rootType16(c.certificateType), certificate: c.certificate }) },
+  deleteCertificate: { action: 'DeleteCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateHashData: c.certificateHashData }) },
+  getInstalledCertificateIds: { action: 'GetInstalledCertificateIds', accepted: ['Accepted', 'NotFound'], payload: (c) => {
+    if (c.certificateTypes?.length !== 1) throw new CallFailed('InvalidRequest', 'OCPP 1.6 asks for exactly one certificate type');
+    return { certificateType: rootType16(c.certificateTypes[0]!) };
+  } },
 };
+
+const rootTypes16: Partial<Record<InstalledCertificateType, string>> = {
+  CSMSRootCertificate: 'CentralSystemRootCertificate', ManufacturerRootCertificate: 'ManufacturerRootCertificate',
+};
+function rootType16(t: InstalledCertificateType): string {
+  const v = rootTypes16[t];
+  if (!v) throw new CallFailed('NotSupported', `OCPP 1.6 has no ${t}`);
+  return v;
+}

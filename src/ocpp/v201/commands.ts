@@ -46,4 +46,9 @@ export const v201Commands: CommandTable = {
     requestedMessage: c.message === 'SignChargePointCertificate' ? 'SignChargingStationCertificate' : c.message, ...(c.evseId !== undefined && { evse: { id: c.evseId } }),
   }) },
   getTransactionStatus: { action: 'GetTransactionStatus', payload: (c) => (c.transactionRef !== undefined ? { transactionId: c.transactionRef } : {}) },
+  certificateSigned: { action: 'CertificateSigned', accepted: ['Accepted'], payload: (c) => ({ certificateChain: c.certificateChain, ...(c.certificateType && { certificateType: c.certificateType }) }) },
+  installCertificate: { action: 'InstallCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateType: c.certificateType, certificate: c.certificate }) },
+  deleteCertificate: { action: 'DeleteCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateHashData: c.certificateHashData }) },
+  getInstalledCertificateIds: { action: 'GetInstalledCertificateIds', accepted: ['Accepted', 'NotFound'], payload: (c) => (c.certificateTypes?.length ? { certificateType: c.certificateTypes } : {}) },
+  setNetworkProfile: { action: 'SetNetworkProfile', accepted: ['Accepted'], payload: (c) => ({ configurationSlot: c.configurationSlot, connectionData: c.connectionData }) },
 };

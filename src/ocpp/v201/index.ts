@@ -7,6 +7,8 @@ import { meterValueHandlers } from './handlers/meter-values.js';
 import { provisioningHandlers } from './handlers/provisioning.js';
 import { transactionHandlers } from './handlers/transactions.js';
 import { reservationHandlers } from './handlers/reservation.js';
+import { securityHandlers } from './handlers/security.js';
+import { iso15118CertificateHandlers } from './handlers/iso15118-certificates.js';
 
 /** OCPP 2.0.1: one handler block per functional block (key = file under handlers/). */
 export const v201Adapter = adapterOf('ocpp2.0.1', {
@@ -17,4 +19,6 @@ export const v201Adapter = adapterOf('ocpp2.0.1', {
   'meter-values': meterValueHandlers,
   'data-transfer': dataTransferHandlers,
   reservation: reservationHandlers,
+  security: securityHandlers,
+  'iso15118-certificates': iso15118CertificateHandlers,
 }, v201Commands);

@@ -5,6 +5,7 @@ import * as core from './0001_core.js';
 import * as deviceModel from './0002_device_model.js';
 import * as commandJournal from './0003_command_journal.js';
 import * as reservationsLocalAuth from './0004_reservations_local_auth.js';
+import * as certificates from './0007_certificates.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -17,4 +18,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0002_device_model', migration: deviceModel },
   { name: '0003_command_journal', migration: commandJournal },
   { name: '0004_reservations_local_auth', migration: reservationsLocalAuth },
+  { name: '0007_certificates', migration: certificates },
 ];

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database, SecurityEvent, Severity } from '../schema.js';
+import type { Database, SecurityEvent, SecurityEventOrigin, Severity } from '../schema.js';
 
 export interface SecurityEventInput {
   /** May name a station that does not exist (e.g. a rejected connection). */
@@ -8,6 +8,10 @@ export interface SecurityEventInput {
   severity: Severity;
   sourceIp?: string | null;
   details: Record<string, unknown>;
+  /** when it happened, if not now (a station's own timestamp) */
+  occurredAt?: Date;
+  /** default 'csms' */
+  origin?: SecurityEventOrigin;
 }
 
 export class SecurityEventRepo {
@@ -22,6 +26,8 @@ export class SecurityEventRepo {
         severity: e.severity,
         sourceIp: e.sourceIp ?? null,
         details: JSON.stringify(e.details),
+        ...(e.occurredAt && { occurredAt: e.occurredAt }),
+        ...(e.origin && { origin: e.origin }),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
