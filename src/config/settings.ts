@@ -2,7 +2,7 @@
  * Every setting of the platform, as data: its environment variable, CLI flag, default and
  * meaning. The loader, `--help` and the README's configuration table are all derived from it.
  */
-export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel';
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl';
 
 export interface Setting {
   env: string;
@@ -33,6 +33,10 @@ export const settings = {
   writeBatch: { env: 'OV2X_WRITE_BATCH', flag: '--write-batch', type: 'int', min: 1, max: 10000, default: 500, doc: 'Most rows of high-rate data (meter values, status) written in one statement.' },
   writeFlushMs: { env: 'OV2X_WRITE_FLUSH_MS', flag: '--write-flush-ms', type: 'int', min: 0, max: 1000, default: 4, doc: 'Longest wait (ms) before a partial batch of high-rate data is written.' },
   logLevel: { env: 'OV2X_LOG_LEVEL', flag: '--log-level', type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent. Logs are ECS JSON on stdout.' },
+  publicUrl: { env: 'OV2X_PUBLIC_URL', flag: '--public-url', type: 'httpUrl', default: undefined, doc: 'Base URL (`http(s)://host[:port]`) stations use for firmware downloads and log uploads; default derived from host and port.' },
+  transferTtl: { env: 'OV2X_TRANSFER_TTL_S', flag: '--transfer-ttl', type: 'int', min: 60, max: 604800, default: 3600, doc: 'Lifetime (s) of a file-transfer URL given to a station (firmware download, log upload).' },
+  maxUploadBytes: { env: 'OV2X_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes', type: 'int', min: 1024, max: 2147483647, default: 52428800, doc: 'Largest log or diagnostics file a station may upload; larger uploads get 413.' },
+  transferTimeout: { env: 'OV2X_TRANSFER_TIMEOUT_MS', flag: '--transfer-timeout', type: 'int', min: 1000, max: 3600000, default: 300000, doc: 'Longest time (ms) one HTTP request (an upload body included) may take; request heads stay bound by the handshake timeout.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -26,3 +26,4 @@ export { MeterValueRepo, type MeterValueInput } from './repos/meter-values.js';
 export { SecurityEventRepo, type SecurityEventInput } from './repos/security-events.js';
 export { DeviceModelRepo, type DeviceVariableInput } from './repos/device-model.js';
 export { CommandRepo, type CommandAnswer } from './repos/commands.js';
+export { FileRepo, type NewFirmwareImage, type NewStationFile, type NewTransfer } from './repos/files.js';

@@ -10,6 +10,7 @@ import { SecurityEventRepo } from './repos/security-events.js';
 import { StationRepo } from './repos/stations.js';
 import { TokenRepo } from './repos/tokens.js';
 import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
+import { FileRepo } from './repos/files.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -30,6 +31,7 @@ export interface Repositories {
   securityEvents: SecurityEventRepo;
   deviceModel: DeviceModelRepo;
   commands: CommandRepo;
+  files: FileRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     securityEvents: new SecurityEventRepo(db),
     deviceModel: new DeviceModelRepo(db),
     commands: new CommandRepo(db),
+    files: new FileRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },
