@@ -18,7 +18,18 @@ export type StationCommand =
   /** 2.0.1 device model */
   | { kind: 'getVariables'; variables: VariableRef[] }
   | { kind: 'setVariables'; variables: Array<VariableRef & { value: string }> }
-  | { kind: 'getBaseReport'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory'; requestId?: number };
+  | { kind: 'getBaseReport'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory'; requestId?: number }
+  /**
+   * Firmware update from `location` (domain: FirmwareService mints it). With signature and
+   * signingCertificate it is a secure update: 1.6 SignedUpdateFirmware, 2.0.1 L01; without,
+   * 1.6 UpdateFirmware / 2.0.1 L02.
+   */
+  | { kind: 'updateFirmware'; location: string; retrieveAt?: string; installAt?: string; retries?: number; retryInterval?: number; signature?: string; signingCertificate?: string; requestId?: number }
+  /** Log upload to `location`: 1.6 GetDiagnostics (diagnostics) or GetLog (security); 2.0.1 GetLog. */
+  | { kind: 'getLog'; logType: 'diagnostics' | 'security'; location: string; from?: string; to?: string; retries?: number; retryInterval?: number; requestId?: number }
+  /** 2.0.1 L03/L04, for local controllers: serve an image (MD5 checksum) locally, or stop. */
+  | { kind: 'publishFirmware'; location: string; checksum: string; retries?: number; retryInterval?: number; requestId?: number }
+  | { kind: 'unpublishFirmware'; checksum: string };
 
 export interface VariableRef {
   component: string;
@@ -38,6 +49,9 @@ export type CommandKind = StationCommand['kind'];
 export const correlatedBy: { readonly [K in CommandKind]?: string } = {
   remoteStart: 'remoteStartId',
   getBaseReport: 'requestId',
+  updateFirmware: 'requestId',
+  getLog: 'requestId',
+  publishFirmware: 'requestId',
 };
 
 /** A station's answer: its status word and the whole validated response payload. */

@@ -1,4 +1,5 @@
 import { integerOf, type CommandTable } from '../adapter.js';
+import { firmwareOf, logOf, retrying } from '../transfer-payloads.js';
 
 /** Neutral commands as OCPP 1.6 calls (Core and Remote Trigger profiles). */
 export const v16Commands: CommandTable = {
@@ -12,4 +13,23 @@ export const v16Commands: CommandTable = {
   triggerMessage: { action: 'TriggerMessage', accepted: ['Accepted'], payload: (c) => ({ requestedMessage: c.message, ...(c.evseId !== undefined && { connectorId: c.evseId }) }) },
   getConfiguration: { action: 'GetConfiguration', payload: (c) => (c.keys ? { key: c.keys } : {}) },
   changeConfiguration: { action: 'ChangeConfiguration', accepted: ['Accepted', 'RebootRequired'], payload: (c) => ({ key: c.key, value: c.value }) },
+  // Firmware Management profile, and the security whitepaper's signed update and security log
+  updateFirmware: {
+    action: 'UpdateFirmware',
+    payload: (c) => ({ location: c.location, retrieveDate: c.retrieveAt ?? new Date().toISOString(), ...retrying(c) }),
+    variants: [{
+      when: (c) => c.signature !== undefined && c.signingCertificate !== undefined,
+      action: 'SignedUpdateFirmware', accepted: ['Accepted', 'AcceptedCanceled'],
+      payload: (c) => ({ requestId: c.requestId, ...retrying(c), firmware: firmwareOf(c) }),
+    }],
+  },
+  getLog: {
+    action: 'GetDiagnostics',
+    payload: (c) => ({ location: c.location, ...retrying(c), ...(c.from !== undefined && { startTime: c.from }), ...(c.to !== undefined && { stopTime: c.to }) }),
+    variants: [{
+      when: (c) => c.logType === 'security',
+      action: 'GetLog', accepted: ['Accepted', 'AcceptedCanceled'],
+      payload: (c) => ({ logType: 'SecurityLog', requestId: c.requestId, ...retrying(c), log: logOf(c) }),
+    }],
+  },
 };

@@ -1,5 +1,6 @@
 import type { VariableRef } from '../../domain/commands.js';
 import type { CommandTable } from '../adapter.js';
+import { firmwareOf, logOf, retrying } from '../transfer-payloads.js';
 
 const componentOf = (v: VariableRef) => ({
   name: v.component,
@@ -22,4 +23,9 @@ export const v201Commands: CommandTable = {
   getVariables: { action: 'GetVariables', payload: (c) => ({ getVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), ...attributeOf(v) })) }) },
   setVariables: { action: 'SetVariables', payload: (c) => ({ setVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), attributeValue: v.value, ...attributeOf(v) })) }) },
   getBaseReport: { action: 'GetBaseReport', accepted: ['Accepted'], payload: (c) => ({ requestId: c.requestId ?? Math.floor(Math.random() * 2 ** 31), reportBase: c.reportBase }) },
+  // L01/L02 (secure or not, by what the command carries), L03/L04, N01
+  updateFirmware: { action: 'UpdateFirmware', accepted: ['Accepted', 'AcceptedCanceled'], payload: (c) => ({ requestId: c.requestId, ...retrying(c), firmware: firmwareOf(c) }) },
+  getLog: { action: 'GetLog', accepted: ['Accepted', 'AcceptedCanceled'], payload: (c) => ({ logType: c.logType === 'security' ? 'SecurityLog' : 'DiagnosticsLog', requestId: c.requestId, ...retrying(c), log: logOf(c) }) },
+  publishFirmware: { action: 'PublishFirmware', accepted: ['Accepted'], payload: (c) => ({ location: c.location, checksum: c.checksum, requestId: c.requestId, ...retrying(c) }) },
+  unpublishFirmware: { action: 'UnpublishFirmware', accepted: ['Unpublished'], payload: (c) => ({ checksum: c.checksum }) },
 };
