@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InProcessCommandBus } from './bus/command-bus.js';
 import type { Config } from './config/config.js';
@@ -16,6 +16,11 @@ import type { Logger } from './log/logger.js';
 import { OcppServer } from './ocpp/transport/server.js';
 import { openStore, migrateToLatest, type Store } from './store/index.js';
 import { openRepositories, type Repositories } from './store/repositories.js';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer } from './http/server.js';
+import { TransferService } from './domain/transfers/transfer-service.js';
+import { FirmwareService } from './domain/firmware/firmware-service.js';
+import { LogService } from './domain/logs/log-service.js';
 
 export interface Platform {
   config: Config;
@@ -28,6 +33,10 @@ export interface Platform {
   /** e.g. ws://127.0.0.1:9000/ocpp — stations append `/<stationId>` */
   ocppUrl: string;
   close(): Promise<void>;
+  /** the Fastify instance behind `http`: health, file transfers, later the REST API */
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:9000 */
+  httpUrl: string;
 }
 
 /** Opens the store (migrating it), wires the domain and starts the OCPP endpoint. */
@@ -43,29 +52,20 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
     });
-    const http = createServer((req, res) => {
-      if (req.url === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', stations: ocpp.connectionCount }));
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      }
-    });
-    // Slow or incomplete request heads (slowloris) cannot hold a socket longer than the handshake timeout.
-    http.headersTimeout = config.handshakeTimeout;
-    http.requestTimeout = config.handshakeTimeout;
+    const app = await createHttpServer({ config, log, transfers: services.domain.transfers, health: () => ({ stations: ocpp.connectionCount }) });
+    const http = app.server;
     ocpp.attach(http);
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.ocppPort, config.host, () => resolve());
-    });
+    await app.listen({ port: config.ocppPort, host: config.host });
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    services.domain.transfers.setListenAddress(config.host, port);
     return {
-      config, store, repos, services: services.domain, bus, ocpp, http,
+      config, store, repos, services: services.domain, bus, ocpp, http, app,
       ocppUrl: `ws://${host}:${port}${config.ocppPath}`,
+      httpUrl: `http://${host}:${port}`,
       async close() {
         await ocpp.close();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await app.close();
         await services.close();
         await store.close();
       },
@@ -88,10 +88,15 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     serverSecret: loadServerSecret(config), autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log);
+  const commands = new CommandService(repos.commands, bus, events);
+  const transfers = new TransferService(repos.files, security, {
+    dataDir: config.dataDir, ttlS: config.transferTtl, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl,
+  });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
-    commands: new CommandService(repos.commands, bus, events),
+    commands,
+    transfers, firmware: new FirmwareService(commands, transfers), logs: new LogService(commands, transfers),
   };
   return {
     domain, repos, bus,
