@@ -32,7 +32,8 @@ export const transferRoutes: FastifyPluginAsync<TransferRoutesOptions> = async (
   // This plugin reads bodies as streams itself; the scope keeps that from other plugins.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
-  await app.register(multipart, { limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 4096, parts: 20, headerPairs: 100 } });
+  // one byte over the limit reaches TransferService, which refuses the file (busboy would only truncate it)
+  await app.register(multipart, { limits: { fileSize: limit + 1, files: 1, fields: 10, fieldSize: 4096, parts: 20, headerPairs: 100 } });
 
   const authorized = async (req: FastifyRequest<{ Params: Params }>, purpose: 'upload' | 'download'): Promise<FileTransfer | undefined> =>
     transfers.authorize(req.params.station, req.params.token, purpose, req.ip);
