@@ -36,6 +36,12 @@ export interface Behaviour {
   rebootDelayMs?: number;
   /** reconnect (without a new boot, as the specifications ask) after the CSMS drops the socket */
   reconnect?: boolean;
+  /** how a firmware update fails; unset = it installs and the station reboots */
+  firmwareOutcome?: 'DownloadFailed' | 'InstallationFailed' | 'InvalidSignature';
+  /** log uploads fail without reaching the server (as with an unreachable one) */
+  uploadFails?: boolean;
+  /** how logs are uploaded: raw PUT below the location (default) or multipart POST to it */
+  uploadMethod?: 'PUT' | 'POST';
 }
 
 export interface StationOptions {
