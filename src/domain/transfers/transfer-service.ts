@@ -41,6 +41,8 @@ export class UploadTooLarge extends Error {
 
 /** base64url of 32 random bytes (256 bits): the only part of a transfer URL that grants anything. */
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const PRUNE_EVERY_MS = 600_000;
+const PRUNE_AFTER_MS = 86_400_000;
 const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 /** A station-given file name reduced to a harmless label; it never becomes part of a path. */
@@ -59,6 +61,7 @@ export function safeLabel(name: string | undefined): string | undefined {
  */
 export class TransferService {
   private baseUrl: string | undefined;
+  private lastPrune = 0;
   private readonly uploadDir: string;
   private readonly firmwareDir: string;
 
@@ -213,8 +216,17 @@ export class TransferService {
     return join(this.uploadDir, file.storageName);
   }
 
+  /** Forgets transfer URLs expired for a day (kept that long for audits of refused uses); at most every ten minutes. */
+  private pruneNowAndThen(): void {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    this.repo.pruneTransfers(new Date(now - PRUNE_AFTER_MS)).catch(() => undefined);
+  }
+
   private async mint(stationId: string, purpose: TransferPurpose, fileKind: FileKind, image?: FirmwareImage): Promise<MintedUrl> {
     if (!this.baseUrl) throw new Error('the transfer base URL is not known yet (HTTP server not listening)');
+    this.pruneNowAndThen();
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.o.ttlS * 1000);
     await this.repo.createTransfer({ tokenHash: hashOf(token), stationId, purpose, fileKind, firmwareId: image?.id, expiresAt });
