@@ -60,3 +60,17 @@ export interface CommandResult {
   status: string;
   response: Record<string, unknown>;
 }
+
+/** A transfer URL without its token (see TransferService): the token is a bearer secret stored only hashed. */
+const hideTransferToken = (url: unknown): unknown =>
+  typeof url === 'string' ? url.replace(/(\/transfers\/[^/]+\/)[A-Za-z0-9_-]{43}(?=\/|$)/, '$1REDACTED') : url;
+
+/**
+ * How the command journal stores a command whose fields carry secrets; the station still gets
+ * the whole command. Kinds not listed are stored verbatim.
+ */
+export const journalView: { readonly [K in CommandKind]?: (c: Record<string, unknown>) => Record<string, unknown> } = {
+  updateFirmware: (c) => ({ ...c, location: hideTransferToken(c.location) }),
+  getLog: (c) => ({ ...c, location: hideTransferToken(c.location) }),
+  publishFirmware: (c) => ({ ...c, location: hideTransferToken(c.location) }),
+};

@@ -1,7 +1,7 @@
 import type { CommandBus } from '../../bus/command-bus.js';
 import { CallFailed } from '../../ocpp/rpc/call-failed.js';
 import type { CommandRepo, StationCommandRow, StationCommandUpdate } from '../../store/index.js';
-import { correlatedBy, type CommandKind, type StationCommand } from '../commands.js';
+import { correlatedBy, journalView, type CommandKind, type StationCommand } from '../commands.js';
 import type { DomainEvents } from '../events.js';
 
 export interface CommandRecord extends StationCommandRow {
@@ -23,14 +23,15 @@ export class CommandService {
 
   /** Never throws for what the station did (offline, timeout, rejection): the record says it. */
   async send(stationId: string, command: StationCommand, timeoutMs?: number): Promise<CommandRecord> {
-    const row = await this.repo.create(stationId, command.kind, command as unknown as Record<string, unknown>);
+    const stored = journalView[command.kind] ?? ((c: Record<string, unknown>) => c);
+    const row = await this.repo.create(stationId, command.kind, stored(command as unknown as Record<string, unknown>));
     const field = correlatedBy[command.kind];
     let sent = command;
     if (field) {
       const given = (command as unknown as Record<string, unknown>)[field];
       const requestId = typeof given === 'number' ? given : row.id % 2 ** 31;
       sent = { ...command, [field]: requestId } as StationCommand;
-      await this.repo.sent(row.id, sent as unknown as Record<string, unknown>, requestId);
+      await this.repo.sent(row.id, stored(sent as unknown as Record<string, unknown>), requestId);
     }
     let answered: StationCommandRow;
     try {

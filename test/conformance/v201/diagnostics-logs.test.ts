@@ -37,6 +37,7 @@ describe('OCPP 2.0.1 N Diagnostics: log retrieval (conformance, CSMS side)', () 
     assert.equal(rec.action, 'GetLog');
     assert.equal(rec.status, 'Accepted');
     assert.equal(rec.command.logType, 'security');
+    assert.equal(rec.command.location, `${p.httpUrl}/transfers/${st.identity}/REDACTED`);
     const done = await progressUntil(p, rec.id, ['Uploaded', 'UploadFailure']);
     assert.deepEqual(timeline(done), ['Uploading', 'Uploaded']);
     const [file] = await p.services.logs.files(st.identity);
