@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { UploadTooLarge, type TransferService } from '../domain/transfers/transfer-service.js';
@@ -63,7 +63,8 @@ export const transferRoutes: FastifyPluginAsync<TransferRoutesOptions> = async (
       body = part.file;
       meta = { originalName: part.filename, contentType: part.mimetype };
     } else {
-      body = req.body as Readable;
+      // Fastify skips the parser for an empty body: that is an empty file, not an error
+      body = (req.body as Readable | undefined) ?? Readable.from([]);
       meta = { originalName: req.params.name, contentType: req.headers['content-type'] };
     }
     try {
