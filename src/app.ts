@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InProcessCommandBus } from './bus/command-bus.js';
 import type { Config } from './config/config.js';
@@ -19,6 +19,11 @@ import type { Logger } from './log/logger.js';
 import { OcppServer } from './ocpp/transport/server.js';
 import { openStore, migrateToLatest, type Store } from './store/index.js';
 import { openRepositories, type Repositories } from './store/repositories.js';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer } from './http/server.js';
+import { TransferService } from './domain/transfers/transfer-service.js';
+import { FirmwareService } from './domain/firmware/firmware-service.js';
+import { LogService } from './domain/logs/log-service.js';
 
 export interface Platform {
   config: Config;
@@ -31,6 +36,10 @@ export interface Platform {
   /** e.g. ws://127.0.0.1:9000/ocpp — stations append `/<stationId>` */
   ocppUrl: string;
   close(): Promise<void>;
+  /** the Fastify instance behind `http`: health, file transfers, later the REST API */
+  app: FastifyInstance;
+  /** e.g. http://127.0.0.1:9000 */
+  httpUrl: string;
 }
 
 /** Opens the store (migrating it), wires the domain and starts the OCPP endpoint. */
@@ -46,29 +55,20 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
     });
-    const http = createServer((req, res) => {
-      if (req.url === '/health') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', stations: ocpp.connectionCount }));
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      }
-    });
-    // Slow or incomplete request heads (slowloris) cannot hold a socket longer than the handshake timeout.
-    http.headersTimeout = config.handshakeTimeout;
-    http.requestTimeout = config.handshakeTimeout;
+    const app = await createHttpServer({ config, log, transfers: services.domain.transfers, health: () => ({ stations: ocpp.connectionCount }) });
+    const http = app.server;
     ocpp.attach(http);
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(config.ocppPort, config.host, () => resolve());
-    });
+    await app.listen({ port: config.ocppPort, host: config.host });
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    services.domain.transfers.setListenAddress(config.host, port);
     return {
-      config, store, repos, services: services.domain, bus, ocpp, http,
+      config, store, repos, services: services.domain, bus, ocpp, http, app,
       ocppUrl: `ws://${host}:${port}${config.ocppPath}`,
+      httpUrl: `http://${host}:${port}`,
       async close() {
         await ocpp.close();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await app.close();
         await services.close();
         await store.close();
       },
@@ -92,6 +92,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log, { zombieGraceMs: config.zombieGrace * 1000 });
   const commands = new CommandService(repos.commands, bus, events);
+  const transfers = new TransferService(repos.files, security, {
+    dataDir: config.dataDir, ttlS: config.transferTtl, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl,
+  });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
@@ -99,6 +102,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
     localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
     certificates: new CertificateService(repos.certificates, commands, security, log),
+    transfers, firmware: new FirmwareService(commands, transfers), logs: new LogService(commands, transfers),
   };
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {

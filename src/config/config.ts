@@ -33,6 +33,15 @@ const parsers: Record<SettingType, (raw: string, s: Setting) => { ok: unknown } 
       return { error: 'must be a postgres:// URL' };
     }
   },
+  httpUrl: (raw) => {
+    try {
+      const u = new URL(raw);
+      const ok = (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && !u.search && !u.hash;
+      return ok ? { ok: raw.replace(/\/+$/, '') } : { error: 'must be an http:// or https:// URL without credentials, query or fragment' };
+    } catch {
+      return { error: 'must be an http:// or https:// URL' };
+    }
+  },
 };
 
 function int(raw: string, min: number, max: number): { ok: number } | { error: string } {

@@ -2,7 +2,7 @@
  * Every setting of the platform, as data: its environment variable, CLI flag, default and
  * meaning. The loader, `--help` and the README's configuration table are all derived from it.
  */
-export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel';
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl';
 
 export interface Setting {
   env: string;
@@ -35,6 +35,10 @@ export const settings = {
   pgliteWorker: { env: 'OV2X_PGLITE_WORKER', flag: '--pglite-worker', type: 'bool', default: true, doc: 'Run the embedded database in a worker thread, so its statements never block the OCPP event loop (false: on the event loop).' },
   logLevel: { env: 'OV2X_LOG_LEVEL', flag: '--log-level', type: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent. Logs are ECS JSON on stdout.' },
   zombieGrace: { env: 'OV2X_ZOMBIE_GRACE_S', flag: '--zombie-grace', type: 'int', min: 0, max: 86400, default: 120, doc: 'After a station reboots (accepted BootNotification), its transactions still open and silent for this long (s) are closed with reason StationRebooted.' },
+  publicUrl: { env: 'OV2X_PUBLIC_URL', flag: '--public-url', type: 'httpUrl', default: undefined, doc: 'Base URL (`http(s)://host[:port]`) stations use for firmware downloads and log uploads; default derived from host and port.' },
+  transferTtl: { env: 'OV2X_TRANSFER_TTL_S', flag: '--transfer-ttl', type: 'int', min: 60, max: 604800, default: 3600, doc: 'Lifetime (s) of a file-transfer URL given to a station (firmware download, log upload).' },
+  maxUploadBytes: { env: 'OV2X_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes', type: 'int', min: 1024, max: 2147483647, default: 52428800, doc: 'Largest log or diagnostics file a station may upload; larger uploads get 413.' },
+  transferTimeout: { env: 'OV2X_TRANSFER_TIMEOUT_MS', flag: '--transfer-timeout', type: 'int', min: 1000, max: 3600000, default: 300000, doc: 'Longest time (ms) one HTTP request (an upload body included) may take; request heads stay bound by the handshake timeout.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -38,7 +38,18 @@ export type StationCommand =
   /** 1.6 asks for exactly one type; 2.0.1 for several, or all when absent */
   | { kind: 'getInstalledCertificateIds'; certificateTypes?: InstalledCertificateType[] }
   /** 2.0.1 only; the journal keeps connectionData without its secrets (see journalRedaction) */
-  | { kind: 'setNetworkProfile'; configurationSlot: number; connectionData: NetworkConnectionData };
+  | { kind: 'setNetworkProfile'; configurationSlot: number; connectionData: NetworkConnectionData }
+  /**
+   * Firmware update from `location` (domain: FirmwareService mints it). With signature and
+   * signingCertificate it is a secure update: 1.6 SignedUpdateFirmware, 2.0.1 L01; without,
+   * 1.6 UpdateFirmware / 2.0.1 L02.
+   */
+  | { kind: 'updateFirmware'; location: string; retrieveAt?: string; installAt?: string; retries?: number; retryInterval?: number; signature?: string; signingCertificate?: string; requestId?: number }
+  /** Log upload to `location`: 1.6 GetDiagnostics (diagnostics) or GetLog (security); 2.0.1 GetLog. */
+  | { kind: 'getLog'; logType: 'diagnostics' | 'security'; location: string; from?: string; to?: string; retries?: number; retryInterval?: number; requestId?: number }
+  /** 2.0.1 L03/L04, for local controllers: serve an image (MD5 checksum) locally, or stop. */
+  | { kind: 'publishFirmware'; location: string; checksum: string; retries?: number; retryInterval?: number; requestId?: number }
+  | { kind: 'unpublishFirmware'; checksum: string };
 
 export interface VariableRef {
   component: string;
@@ -87,9 +98,15 @@ export function redactConnectionData(d: NetworkConnectionData): Record<string, u
 }
 const REDACTED = '[redacted]';
 
-/** Commands that carry secrets, and what the journal stores instead of them. */
+/** A transfer URL without its token (see TransferService): the token is a bearer secret stored only hashed. */
+const hideTransferToken = (url: string): string => url.replace(/(\/transfers\/[^/]+\/)[A-Za-z0-9_-]{43}(?=\/|$)/, '$1REDACTED');
+
+/** Commands that carry secrets, and what the journal stores instead of them; the station still gets the whole command. */
 export const journalRedaction: { readonly [K in CommandKind]?: (c: Extract<StationCommand, { kind: K }>) => Record<string, unknown> } = {
   setNetworkProfile: (c) => ({ ...c, connectionData: redactConnectionData(c.connectionData) }),
+  updateFirmware: (c) => ({ ...c, location: hideTransferToken(c.location) }),
+  getLog: (c) => ({ ...c, location: hideTransferToken(c.location) }),
+  publishFirmware: (c) => ({ ...c, location: hideTransferToken(c.location) }),
 };
 
 /** A command as the journal may store it. */
@@ -107,6 +124,9 @@ export const correlatedBy: { readonly [K in CommandKind]?: string } = {
   getBaseReport: 'requestId',
   reserveNow: 'reservationId',
   cancelReservation: 'reservationId',
+  updateFirmware: 'requestId',
+  getLog: 'requestId',
+  publishFirmware: 'requestId',
 };
 
 /** A station's answer: its status word and the whole validated response payload. */

@@ -9,6 +9,9 @@ import type { CommandService } from './journal/command-service.js';
 import type { ReservationService } from './reservations/reservation-service.js';
 import type { LocalAuthListService } from './local-auth/local-auth-list-service.js';
 import type { CertificateService } from './certificates/certificate-service.js';
+import type { TransferService } from './transfers/transfer-service.js';
+import type { FirmwareService } from './firmware/firmware-service.js';
+import type { LogService } from './logs/log-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -27,4 +30,8 @@ export interface DomainServices {
   localAuthList: LocalAuthListService;
   /** CSRs, certificate inventory, network profiles, ISO 15118 certificate requests */
   certificates: CertificateService;
+  /** expiring transfer URLs, uploaded files, firmware images */
+  transfers: TransferService;
+  firmware: FirmwareService;
+  logs: LogService;
 }

@@ -22,6 +22,8 @@ export interface CommandMapping<K extends StationCommand['kind']> {
   payload(command: Extract<StationCommand, { kind: K }>): unknown;
   /** status words that mean the station accepted; absent = the response has no status word */
   accepted?: readonly string[];
+  /** other actions for the same command, chosen by what it carries (e.g. a signature → a signed update); first match wins */
+  variants?: ReadonlyArray<Omit<CommandMapping<K>, 'variants'> & { when(command: Extract<StationCommand, { kind: K }>): boolean }>;
 }
 
 export type CommandTable = { [K in StationCommand['kind']]?: CommandMapping<K> };
@@ -56,8 +58,9 @@ export async function executeCommand(
   command: StationCommand,
   call: (action: string, payload: unknown) => Promise<Record<string, unknown>>,
 ): Promise<CommandResult> {
-  const mapping = adapter.commands[command.kind] as CommandMapping<typeof command.kind> | undefined;
+  let mapping = adapter.commands[command.kind] as Omit<CommandMapping<typeof command.kind>, 'variants'> & Pick<CommandMapping<typeof command.kind>, 'variants'> | undefined;
   if (!mapping) throw new CallFailed('NotSupported', `${command.kind} has no equivalent in ${adapter.version}`);
+  mapping = mapping.variants?.find((v) => v.when(command as never)) ?? mapping;
   const response = await call(mapping.action, mapping.payload(command as never));
   const status = typeof response.status === 'string' ? response.status : 'Accepted';
   if (mapping.accepted && !mapping.accepted.includes(status)) {

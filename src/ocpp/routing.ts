@@ -18,7 +18,7 @@ export function routingTable(adapter: Adapter): Route[] {
   for (const [name, block] of Object.entries(adapter.blocks)) for (const action of Object.keys(block)) blockOf.set(action, name);
   const commandsOf = new Map<string, string[]>();
   for (const [kind, mapping] of Object.entries(adapter.commands)) {
-    if (mapping) commandsOf.set(mapping.action, [...(commandsOf.get(mapping.action) ?? []), kind]);
+    for (const { action } of mapping ? [mapping, ...(mapping.variants ?? [])] : []) commandsOf.set(action, [...(commandsOf.get(action) ?? []), kind]);
   }
   return [...p.schemas.actions.keys()].sort().map((action) => {
     const from = p.fromStation.has(action);

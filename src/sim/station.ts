@@ -50,6 +50,10 @@ export class SimulatedStation {
   errors = 0;
   /** @internal the local authorization list: its version and entries by token */
   readonly localList: { version: number; entries: Map<string, { status: string; groupIdTag?: string }> } = { version: 0, entries: new Map() };
+  /** @internal the version a firmware update installed; reported from the next boot on */
+  installedFirmware: string | undefined;
+  /** @internal MD5 checksums of the firmware images this station publishes (2.0.1 local controller); created on first use */
+  published: Set<string> | undefined;
 
   private readonly dialect: Dialect;
   private readonly ports: ConnectorState[];
@@ -78,7 +82,7 @@ export class SimulatedStation {
   get vendor(): string { return this.o.vendor ?? 'OV2X'; }
   get model(): string { return this.o.model ?? 'SimCharger'; }
   get serial(): string { return this.o.serial ?? `SN-${this.identity}`.slice(0, 25); }
-  get firmware(): string { return this.o.firmware ?? '1.0.0'; }
+  get firmware(): string { return this.installedFirmware ?? this.o.firmware ?? '1.0.0'; }
   get connectorCount(): number { return this.ports.length; }
   get connected(): boolean { return this.endpoint?.isOpen ?? false; }
   /** connected and not in the middle of a reset */

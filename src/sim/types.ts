@@ -38,6 +38,12 @@ export interface Behaviour {
   reconnect?: boolean;
   /** CSMS actions answered with a NotSupported CALLERROR, as a station without that feature does */
   unsupported?: ReadonlySet<string>;
+  /** how a firmware update fails; unset = it installs and the station reboots */
+  firmwareOutcome?: 'DownloadFailed' | 'InstallationFailed' | 'InvalidSignature';
+  /** log uploads fail without reaching the server (as with an unreachable one) */
+  uploadFails?: boolean;
+  /** how logs are uploaded: raw PUT below the location (default) or multipart POST to it */
+  uploadMethod?: 'PUT' | 'POST';
 }
 
 export interface StationOptions {

@@ -5,6 +5,7 @@ import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { v16Keys } from './v16-config.js';
+import { looksLikeCertificate, updateFirmware, uploadLog } from './transfers.js';
 import { certificateCommands16, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V16> = V16[A]['request'];
@@ -276,6 +277,53 @@ const commands: CommandTable<V16> = {
     refuse: () => ({ status: 'Failed' }),
   },
   ...certificateCommands16,
+  // Firmware Management: the file moves for real over HTTP; 1.6 plain notifications carry no requestId
+  UpdateFirmware: {
+    answer(req, st) {
+      st.after(() => updateFirmware(st, {
+        location: req.location, signed: false,
+        report: (status) => send(st, 'FirmwareStatusNotification', { status: status as Req<'FirmwareStatusNotification'>['status'] }),
+      }));
+      return {};
+    },
+    // UpdateFirmware.conf has no status: a station that will not update just never starts
+    refuse: () => ({}),
+  },
+  GetDiagnostics: {
+    answer(req, st) {
+      const fileName = `diagnostics-${st.identity}-${Date.now()}.log`;
+      st.after(() => uploadLog(st, {
+        location: req.location, fileName, kind: 'diagnostics', words: { uploading: 'Uploading', uploaded: 'Uploaded', failed: 'UploadFailed' },
+        report: (status) => send(st, 'DiagnosticsStatusNotification', { status: status as Req<'DiagnosticsStatusNotification'>['status'] }),
+      }));
+      return { fileName };
+    },
+    // no fileName: no diagnostics available
+    refuse: () => ({}),
+  },
+  // Security whitepaper: signed update and security log, both quoting the requestId
+  SignedUpdateFirmware: {
+    answer(req, st) {
+      if (!looksLikeCertificate(req.firmware.signingCertificate)) return { status: 'InvalidCertificate' };
+      st.after(() => updateFirmware(st, {
+        location: req.firmware.location, signed: true,
+        report: (status) => send(st, 'SignedFirmwareStatusNotification', { status: status as Req<'SignedFirmwareStatusNotification'>['status'], requestId: req.requestId }),
+      }));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  GetLog: {
+    answer(req, st) {
+      const filename = `${req.logType === 'SecurityLog' ? 'security' : 'diagnostics'}-${st.identity}-${Date.now()}.log`;
+      st.after(() => uploadLog(st, {
+        location: req.log.remoteLocation, fileName: filename, kind: req.logType, words: { uploading: 'Uploading', uploaded: 'Uploaded', failed: 'UploadFailure' },
+        report: (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId }),
+      }));
+      return { status: 'Accepted', filename };
+    },
+    refuse: () => rejected,
+  },
 };
 
 const dialect: Dialect = {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RpcError } from '../ocpp/rpc/errors.js';
 import type {
   Actions as V201, ComponentType, ConnectorStatusEnumType, IdTokenEnumType, ReasonEnumType, ReportBaseEnumType,
@@ -10,6 +10,7 @@ import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { itemsPerMessage, v201Model } from './v201-model.js';
+import { download, looksLikeCertificate, TransferFailed, updateFirmware, uploadLog } from './transfers.js';
 import { certificateCommands201, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V201> = V201[A]['request'];
@@ -378,7 +379,74 @@ const commands: CommandTable<V201> = {
     refuse: () => ({ messagesInQueue: false }),
   },
   ...certificateCommands201,
+  // L01/L02: the image is downloaded for real; a signed update needs a plausible certificate
+  UpdateFirmware: {
+    answer(req, st) {
+      const fw = req.firmware;
+      const signed = fw.signature !== undefined || fw.signingCertificate !== undefined;
+      if (signed && !looksLikeCertificate(fw.signingCertificate ?? '')) return { status: 'InvalidCertificate' };
+      st.after(() => updateFirmware(st, {
+        location: fw.location, signed, rebootingStatus: 'InstallRebooting',
+        report: (status) => send(st, 'FirmwareStatusNotification', { status: status as Req<'FirmwareStatusNotification'>['status'], requestId: req.requestId }),
+      }));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  // N01
+  GetLog: {
+    answer(req, st) {
+      const filename = `${req.logType === 'SecurityLog' ? 'security' : 'diagnostics'}-${st.identity}-${Date.now()}.log`;
+      st.after(() => uploadLog(st, {
+        location: req.log.remoteLocation, fileName: filename, kind: req.logType, words: { uploading: 'Uploading', uploaded: 'Uploaded', failed: 'UploadFailure' },
+        report: (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId }),
+      }));
+      return { status: 'Accepted', filename };
+    },
+    refuse: () => rejected,
+  },
+  // L03/L04: the station acts as a local controller that serves images to others
+  PublishFirmware: {
+    answer(req, st) {
+      st.after(() => publishFirmware(st, req));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  UnpublishFirmware: {
+    answer(req, st) {
+      const checksum = req.checksum.toLowerCase();
+      if (!st.published?.has(checksum)) return { status: 'NoFirmware' };
+      st.published.delete(checksum);
+      return { status: 'Unpublished' };
+    },
+    refuse: () => ({ status: 'NoFirmware' }),
+  },
 };
+
+/** Downloads the image, checks its MD5 against the request and "publishes" it at a local URL. */
+async function publishFirmware(st: SimulatedStation, req: Req<'PublishFirmware'>): Promise<void> {
+  const report = (status: Req<'PublishFirmwareStatusNotification'>['status'], location?: [string, ...string[]]) =>
+    send(st, 'PublishFirmwareStatusNotification', { status, requestId: req.requestId, ...(location && { location }) });
+  await report('Downloading');
+  let image: Buffer;
+  try {
+    if (st.behaviour.firmwareOutcome === 'DownloadFailed') throw new TransferFailed('download failed (simulated)');
+    image = await download(req.location);
+  } catch {
+    await report('DownloadFailed');
+    return;
+  }
+  await report('Downloaded');
+  if (createHash('md5').update(image).digest('hex') !== req.checksum.toLowerCase()) {
+    await report('InvalidChecksum');
+    return;
+  }
+  await report('ChecksumVerified');
+  const checksum = req.checksum.toLowerCase();
+  (st.published ??= new Set()).add(checksum);
+  await report('Published', [`http://${st.identity}.local/firmware/${checksum}`]);
+}
 
 const dialect: Dialect = {
   subprotocol: 'ocpp2.0.1',

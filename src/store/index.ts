@@ -29,3 +29,4 @@ export { CommandRepo, type CommandAnswer } from './repos/commands.js';
 export { ReservationRepo, openReservationStatuses, type NewReservationInput } from './repos/reservations.js';
 export { LocalAuthListRepo } from './repos/local-auth-lists.js';
 export { CertificateRepo, type InstalledCertificateInput } from './repos/certificates.js';
+export { FileRepo, type NewFirmwareImage, type NewStationFile, type NewTransfer } from './repos/files.js';

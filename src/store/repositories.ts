@@ -13,6 +13,7 @@ import { TokenRepo } from './repos/tokens.js';
 import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
 import { ReservationRepo } from './repos/reservations.js';
 import { LocalAuthListRepo } from './repos/local-auth-lists.js';
+import { FileRepo } from './repos/files.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -36,6 +37,7 @@ export interface Repositories {
   reservations: ReservationRepo;
   localAuthLists: LocalAuthListRepo;
   certificates: CertificateRepo;
+  files: FileRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -58,6 +60,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     reservations: new ReservationRepo(db),
     localAuthLists: new LocalAuthListRepo(db),
     certificates: new CertificateRepo(db),
+    files: new FileRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -232,6 +232,9 @@ export interface Database {
   installedCertificates: InstalledCertificatesTable;
   networkProfiles: NetworkProfilesTable;
   iso15118Requests: Iso15118RequestsTable;
+  firmwareImages: FirmwareImagesTable;
+  fileTransfers: FileTransfersTable;
+  stationFiles: StationFilesTable;
 }
 
 export type Station = Selectable<StationsTable>;
@@ -303,3 +306,51 @@ export type CertificateRequest = Selectable<CertificateRequestsTable>;
 export type InstalledCertificate = Selectable<InstalledCertificatesTable>;
 export type NetworkProfile = Selectable<NetworkProfilesTable>;
 export type Iso15118Request = Selectable<Iso15118RequestsTable>;
+export type FirmwareImage = Selectable<FirmwareImagesTable>;
+export type FileTransfer = Selectable<FileTransfersTable>;
+export type StationFile = Selectable<StationFilesTable>;
+
+export type TransferPurpose = 'upload' | 'download';
+/** what a transfer carries: a 1.6 diagnostics file, a 2.0.1/1.6-security log, a firmware image */
+export type FileKind = 'diagnostics' | 'securityLog' | 'firmware';
+
+/** Firmware images registered by the operator (see migration 0006). */
+export interface FirmwareImagesTable {
+  id: Id;
+  name: string;
+  version: string | null;
+  storageName: string;
+  size: number;
+  sha256: string;
+  md5: string;
+  signature: string | null;
+  signingCertificate: string | null;
+  createdAt: GeneratedTimestamp;
+}
+
+/** One expiring transfer URL; the token itself is never stored. */
+export interface FileTransfersTable {
+  id: Id;
+  tokenHash: string;
+  stationId: string;
+  purpose: TransferPurpose;
+  fileKind: FileKind;
+  firmwareId: number | null;
+  expiresAt: Timestamp;
+  usedAt: Timestamp | null;
+  createdAt: GeneratedTimestamp;
+}
+
+/** Files stations uploaded (logs, diagnostics). */
+export interface StationFilesTable {
+  id: Id;
+  stationId: string;
+  transferId: number;
+  fileKind: FileKind;
+  originalName: string | null;
+  storageName: string;
+  contentType: string | null;
+  size: number;
+  sha256: string;
+  receivedAt: GeneratedTimestamp;
+}

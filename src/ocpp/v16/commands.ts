@@ -1,6 +1,7 @@
 import { integerOf, required, type CommandTable } from '../adapter.js';
 import { CallFailed } from '../rpc/call-failed.js';
 import type { InstalledCertificateType } from '../../domain/commands.js';
+import { firmwareOf, logOf, retrying } from '../transfer-payloads.js';
 
 /** Neutral commands as OCPP 1.6 calls (Core and Remote Trigger profiles). */
 export const v16Commands: CommandTable = {
@@ -40,6 +41,25 @@ export const v16Commands: CommandTable = {
     if (c.certificateTypes?.length !== 1) throw new CallFailed('InvalidRequest', 'OCPP 1.6 asks for exactly one certificate type');
     return { certificateType: rootType16(c.certificateTypes[0]!) };
   } },
+  // Firmware Management profile, and the security whitepaper's signed update and security log
+  updateFirmware: {
+    action: 'UpdateFirmware',
+    payload: (c) => ({ location: c.location, retrieveDate: c.retrieveAt ?? new Date().toISOString(), ...retrying(c) }),
+    variants: [{
+      when: (c) => c.signature !== undefined && c.signingCertificate !== undefined,
+      action: 'SignedUpdateFirmware', accepted: ['Accepted', 'AcceptedCanceled'],
+      payload: (c) => ({ requestId: c.requestId, ...retrying(c), firmware: firmwareOf(c) }),
+    }],
+  },
+  getLog: {
+    action: 'GetDiagnostics',
+    payload: (c) => ({ location: c.location, ...retrying(c), ...(c.from !== undefined && { startTime: c.from }), ...(c.to !== undefined && { stopTime: c.to }) }),
+    variants: [{
+      when: (c) => c.logType === 'security',
+      action: 'GetLog', accepted: ['Accepted', 'AcceptedCanceled'],
+      payload: (c) => ({ logType: 'SecurityLog', requestId: c.requestId, ...retrying(c), log: logOf(c) }),
+    }],
+  },
 };
 
 const rootTypes16: Partial<Record<InstalledCertificateType, string>> = {

@@ -1,5 +1,6 @@
 import type { VariableRef } from '../../domain/commands.js';
 import { required, type CommandTable } from '../adapter.js';
+import { firmwareOf, logOf, retrying } from '../transfer-payloads.js';
 
 const componentOf = (v: VariableRef) => ({
   name: v.component,
@@ -51,4 +52,9 @@ export const v201Commands: CommandTable = {
   deleteCertificate: { action: 'DeleteCertificate', accepted: ['Accepted'], payload: (c) => ({ certificateHashData: c.certificateHashData }) },
   getInstalledCertificateIds: { action: 'GetInstalledCertificateIds', accepted: ['Accepted', 'NotFound'], payload: (c) => (c.certificateTypes?.length ? { certificateType: c.certificateTypes } : {}) },
   setNetworkProfile: { action: 'SetNetworkProfile', accepted: ['Accepted'], payload: (c) => ({ configurationSlot: c.configurationSlot, connectionData: c.connectionData }) },
+  // L01/L02 (secure or not, by what the command carries), L03/L04, N01
+  updateFirmware: { action: 'UpdateFirmware', accepted: ['Accepted', 'AcceptedCanceled'], payload: (c) => ({ requestId: c.requestId, ...retrying(c), firmware: firmwareOf(c) }) },
+  getLog: { action: 'GetLog', accepted: ['Accepted', 'AcceptedCanceled'], payload: (c) => ({ logType: c.logType === 'security' ? 'SecurityLog' : 'DiagnosticsLog', requestId: c.requestId, ...retrying(c), log: logOf(c) }) },
+  publishFirmware: { action: 'PublishFirmware', accepted: ['Accepted'], payload: (c) => ({ location: c.location, checksum: c.checksum, requestId: c.requestId, ...retrying(c) }) },
+  unpublishFirmware: { action: 'UnpublishFirmware', accepted: ['Unpublished'], payload: (c) => ({ checksum: c.checksum }) },
 };

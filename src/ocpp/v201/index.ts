@@ -9,6 +9,8 @@ import { transactionHandlers } from './handlers/transactions.js';
 import { reservationHandlers } from './handlers/reservation.js';
 import { securityHandlers } from './handlers/security.js';
 import { iso15118CertificateHandlers } from './handlers/iso15118-certificates.js';
+import { firmwareHandlers } from './handlers/firmware.js';
+import { logHandlers } from './handlers/logs.js';
 
 /** OCPP 2.0.1: one handler block per functional block (key = file under handlers/). */
 export const v201Adapter = adapterOf('ocpp2.0.1', {
@@ -21,4 +23,6 @@ export const v201Adapter = adapterOf('ocpp2.0.1', {
   reservation: reservationHandlers,
   security: securityHandlers,
   'iso15118-certificates': iso15118CertificateHandlers,
+  firmware: firmwareHandlers,
+  logs: logHandlers,
 }, v201Commands);

@@ -6,6 +6,7 @@ import * as deviceModel from './0002_device_model.js';
 import * as commandJournal from './0003_command_journal.js';
 import * as reservationsLocalAuth from './0004_reservations_local_auth.js';
 import * as certificates from './0007_certificates.js';
+import * as firmwareLogsFiles from './0006_firmware_logs_files.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -19,4 +20,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0003_command_journal', migration: commandJournal },
   { name: '0004_reservations_local_auth', migration: reservationsLocalAuth },
   { name: '0007_certificates', migration: certificates },
+  { name: '0006_firmware_logs_files', migration: firmwareLogsFiles },
 ];
