@@ -26,3 +26,7 @@ export { MeterValueRepo, type MeterValueInput } from './repos/meter-values.js';
 export { SecurityEventRepo, type SecurityEventInput } from './repos/security-events.js';
 export { DeviceModelRepo, type DeviceVariableInput } from './repos/device-model.js';
 export { CommandRepo, type CommandAnswer } from './repos/commands.js';
+export { MonitorRepo, DeviceEventRepo, type MonitorInput, type DeviceEventInput } from './repos/monitoring.js';
+export { CustomerInformationRepo, type CustomerInformationPartInput } from './repos/customer-information.js';
+export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
+export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';

@@ -10,6 +10,9 @@ import { SecurityEventRepo } from './repos/security-events.js';
 import { StationRepo } from './repos/stations.js';
 import { TokenRepo } from './repos/tokens.js';
 import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
+import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
+import { CustomerInformationRepo } from './repos/customer-information.js';
+import { DisplayMessageRepo } from './repos/display-messages.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -30,6 +33,10 @@ export interface Repositories {
   securityEvents: SecurityEventRepo;
   deviceModel: DeviceModelRepo;
   commands: CommandRepo;
+  monitors: MonitorRepo;
+  deviceEvents: DeviceEventRepo;
+  customerInformation: CustomerInformationRepo;
+  displayMessages: DisplayMessageRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -49,6 +56,10 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     securityEvents: new SecurityEventRepo(db),
     deviceModel: new DeviceModelRepo(db),
     commands: new CommandRepo(db),
+    monitors: new MonitorRepo(db),
+    deviceEvents: new DeviceEventRepo(db),
+    customerInformation: new CustomerInformationRepo(db),
+    displayMessages: new DisplayMessageRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },
