@@ -6,6 +6,9 @@ import { loadServerSecret } from './config/secret.js';
 import { DataTransferRegistry } from './domain/data-transfer.js';
 import { DeviceModelService } from './domain/device-model/device-model-service.js';
 import { CommandService } from './domain/journal/command-service.js';
+import { MonitoringService } from './domain/monitoring/monitoring-service.js';
+import { CustomerInformationService } from './domain/customer-information/customer-information-service.js';
+import { DisplayMessageService } from './domain/display-messages/display-message-service.js';
 import { DomainEvents } from './domain/events.js';
 import { SecurityLog } from './domain/security/security-log.js';
 import type { DomainServices } from './domain/services.js';
@@ -88,10 +91,14 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     serverSecret: loadServerSecret(config), autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log);
+  const commands = new CommandService(repos.commands, bus, events);
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
-    dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
-    commands: new CommandService(repos.commands, bus, events),
+    dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel, commands),
+    commands,
+    monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands),
+    customerInformation: new CustomerInformationService(repos.customerInformation, commands),
+    displayMessages: new DisplayMessageService(repos.displayMessages, commands),
   };
   return {
     domain, repos, bus,

@@ -6,6 +6,9 @@ import type { TransactionService } from './transactions/transaction-service.js';
 import type { DataTransferRegistry } from './data-transfer.js';
 import type { DeviceModelService } from './device-model/device-model-service.js';
 import type { CommandService } from './journal/command-service.js';
+import type { MonitoringService } from './monitoring/monitoring-service.js';
+import type { CustomerInformationService } from './customer-information/customer-information-service.js';
+import type { DisplayMessageService } from './display-messages/display-message-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -18,4 +21,10 @@ export interface DomainServices {
   deviceModel: DeviceModelService;
   /** send commands to stations and follow their progress */
   commands: CommandService;
+  /** 2.0.1 monitors and events (block N) */
+  monitoring: MonitoringService;
+  /** 2.0.1 customer information reports (block N), personal data */
+  customerInformation: CustomerInformationService;
+  /** 2.0.1 display messages (block O) */
+  displayMessages: DisplayMessageService;
 }

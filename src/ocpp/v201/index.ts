@@ -7,6 +7,8 @@ import { dataTransferHandlers } from './handlers/data-transfer.js';
 import { meterValueHandlers } from './handlers/meter-values.js';
 import { provisioningHandlers } from './handlers/provisioning.js';
 import { transactionHandlers } from './handlers/transactions.js';
+import { monitoringHandlers } from './handlers/monitoring.js';
+import { displayMessageHandlers } from './handlers/display-messages.js';
 
 /** OCPP 2.0.1: one handler table per functional block, merged. */
 export const v201Adapter: Adapter = {
@@ -14,6 +16,7 @@ export const v201Adapter: Adapter = {
   handlers: new Map(Object.entries({
     ...provisioningHandlers, ...availabilityHandlers, ...authorizationHandlers,
     ...transactionHandlers, ...meterValueHandlers, ...dataTransferHandlers,
+    ...monitoringHandlers, ...displayMessageHandlers,
   }) as Array<[string, CallHandler<StationContext>]>),
   commands: v201Commands,
 };
