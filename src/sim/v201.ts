@@ -10,6 +10,8 @@ import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { itemsPerMessage, v201Model } from './v201-model.js';
+import { monitoringCommands, rememberCustomer, variableChanged } from './v201-monitoring.js';
+import { displayCommands } from './v201-display.js';
 
 type Req<A extends keyof V201> = V201[A]['request'];
 type Res<A extends keyof V201> = V201[A]['response'];
@@ -117,6 +119,19 @@ function reportRows(st: SimulatedStation, base: ReportBaseEnumType): ReportDataT
     }
   }
   return rows;
+}
+
+type GetReportReq = Req<'GetReport'>;
+
+/** B08 custom report: the simulator's components are all Active, Available and Enabled, none has a Problem. */
+function customReport(st: SimulatedStation, req: GetReportReq): ReportDataType[] {
+  const criteria = req.componentCriteria as string[] | undefined;
+  if (criteria && !criteria.some((c) => c !== 'Problem')) return [];
+  return reportRows(st, 'FullInventory').filter((r) => !req.componentVariable || req.componentVariable.some((cv) =>
+    cv.component.name === r.component.name && (cv.component.instance ?? '') === (r.component.instance ?? '')
+    && (cv.component.evse === undefined || (cv.component.evse.id === r.component.evse?.id
+      && (cv.component.evse.connectorId === undefined || cv.component.evse.connectorId === r.component.evse.connectorId)))
+    && (cv.variable === undefined || (cv.variable.name === r.variable.name && cv.variable.instance === r.variable.instance))));
 }
 
 /** NotifyReport in pages of ItemsPerMessage[GetReport], tbc on all but the last. */
@@ -255,6 +270,7 @@ const commands: CommandTable<V201> = {
         if (f.v.mutability === 'ReadOnly') return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'ReadOnly' } };
         if (!accepts(f.v, d.attributeValue)) return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'InvalidValue' } };
         f.v.set(st, d.attributeValue, f.evse);
+        if (f.v.mutability !== 'WriteOnly') variableChanged(st, d.component, d.variable, f.v.get(st, f.evse));
         return { ...head, attributeStatus: 'Accepted' as const };
       });
       return { setVariableResult: results as Res<'SetVariables'>['setVariableResult'] };
@@ -297,7 +313,17 @@ const commands: CommandTable<V201> = {
       return { status: 'Accepted', ...(req.data !== undefined ? { data: req.data } : {}) };
     },
     refuse: () => rejected,
+  },  GetReport: {
+    answer(req, st) {
+      const rows = customReport(st, req);
+      if (rows.length === 0) return { status: 'EmptyResultSet' };
+      st.after(() => sendReport(st, req.requestId, rows));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
   },
+  ...monitoringCommands(find, (st) => itemsPerMessage(st, 'GetReport')),
+  ...displayCommands,
 };
 
 const dialect: Dialect = {
@@ -348,6 +374,7 @@ const dialect: Dialect = {
     });
     const verdict = r.idTokenInfo?.status;
     if (verdict !== undefined && verdict !== 'Accepted') throw new SessionRefused(verdict);
+    rememberCustomer(st, s.idTag, `transaction ${s.id} started ${at} on EVSE ${s.connector}`);
   },
 
   async meter(st, s, trigger) {
