@@ -164,6 +164,8 @@ export function monitoringCommands(find: FindVariable, itemsPerMessage: (st: Sim
     },
     SetMonitoringLevel: {
       answer(req, st) {
+        // the schema sets no bounds, but severities only go from 0 to 9
+        if (!Number.isInteger(req.severity) || req.severity < 0 || req.severity > 9) return { status: 'Rejected', statusInfo: { reasonCode: 'OutOfRange' } };
         of(st).level = req.severity;
         return { status: 'Accepted' };
       },
