@@ -91,5 +91,16 @@ for (const backend of backends) {
       assert.equal(await repo.remove(ST, 3), false);
       assert.deepEqual((await repo.list(ST)).map((x) => x.messageId), [1, 2]);
     });
+    it('a batch naming the same attribute, monitor or message twice keeps the last word instead of failing', async () => {
+      const key = { stationId: ST, component: 'Dup', componentInstance: '', evseId: null, connectorId: null, variable: 'X', variableInstance: '', attributeType: 'Actual' };
+      await new DeviceModelRepo(s.store.db).recordAnswers([{ ...key, value: '1', status: 'Accepted', statusReason: null }, { ...key, value: '2', status: 'Accepted', statusReason: null }]);
+      assert.equal((await new DeviceModelRepo(s.store.db).get(ST, 'Dup', 'X'))?.value, '2');
+      const monitors = new MonitorRepo(s.store.db);
+      await monitors.upsert([monitor({ monitorId: 50, value: 1 }), monitor({ monitorId: 50, value: 2 }), monitor({ variable: 'R1', status: 'Rejected' }), monitor({ variable: 'R2', status: 'Rejected' })]);
+      assert.deepEqual((await monitors.list(ST)).filter((m) => m.monitorId === 50 || m.variable.startsWith('R')).map((m) => [m.monitorId, m.value]), [[50, 2], [null, 22000], [null, 22000]]);
+      const messages = new DisplayMessageRepo(s.store.db);
+      await messages.recordReported([message({ messageId: 60, content: 'a' }), message({ messageId: 60, content: 'b' })]);
+      assert.equal((await messages.get(ST, 60))?.content, 'b');
+    });
   });
 }

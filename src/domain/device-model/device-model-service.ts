@@ -54,32 +54,59 @@ export class DeviceModelService {
     if (rows.size) await this.repo.upsert([...rows.values()]);
   }
 
-  /** Reads variables from the station and stores each answer (value or why not). */
-  async getVariables(stationId: string, variables: VariableRef[]): Promise<CommandRecord> {
-    const rec = await this.commands.send(stationId, { kind: 'getVariables', variables });
-    const results = (rec.response?.getVariableResult ?? []) as GetVariableResultType[];
-    await this.repo.recordAnswers(results.map((r) => ({
-      ...rowOf(stationId, r.component, r.variable, r.attributeType), value: r.attributeStatus === 'Accepted' ? r.attributeValue ?? null : null,
-      status: r.attributeStatus, statusReason: r.attributeStatusInfo?.reasonCode ?? null,
-    })));
-    return rec;
+  /**
+   * The most items the station takes in one GetVariables/SetVariables, when its device model
+   * says (DeviceDataCtrlr.ItemsPerMessage); unknown = no limit.
+   */
+  private async itemsPerMessage(stationId: string, action: 'GetVariables' | 'SetVariables'): Promise<number> {
+    const v = await this.repo.get(stationId, 'DeviceDataCtrlr', 'ItemsPerMessage', { variableInstance: action });
+    const n = Number(v?.value);
+    return Number.isInteger(n) && n > 0 ? n : Infinity;
   }
 
-  /** Sets variables; an Accepted value becomes the stored value, any other answer is recorded as status. */
-  async setVariables(stationId: string, variables: Array<VariableRef & { value: string }>): Promise<CommandRecord> {
-    const rec = await this.commands.send(stationId, { kind: 'setVariables', variables });
-    const sent = new Map(variables.map((v) => {
-      const row = rowOf(stationId, { name: v.component, ...(v.evseId !== undefined && { evse: { id: v.evseId, ...(v.connectorId !== undefined && { connectorId: v.connectorId }) } }) },
-        { name: v.variable, ...(v.instance !== undefined && { instance: v.instance }) }, v.attributeType);
-      return [keyOf(row), v.value];
-    }));
-    const results = (rec.response?.setVariableResult ?? []) as SetVariableResultType[];
-    await this.repo.recordAnswers(results.map((r) => {
-      const row = rowOf(stationId, r.component, r.variable, r.attributeType);
-      // RebootRequired: accepted, but the value applies only after a reboot
-      return { ...row, value: r.attributeStatus === 'Accepted' ? sent.get(keyOf(row)) ?? null : null, status: r.attributeStatus, statusReason: r.attributeStatusInfo?.reasonCode ?? null };
-    }));
-    return rec;
+  private async inChunks<T>(stationId: string, action: 'GetVariables' | 'SetVariables', items: T[], send: (chunk: T[]) => Promise<CommandRecord>): Promise<CommandRecord[]> {
+    const per = await this.itemsPerMessage(stationId, action);
+    const records: CommandRecord[] = [];
+    for (let i = 0; i < items.length; i += per === Infinity ? items.length : per) records.push(await send(items.slice(i, i + per)));
+    return records;
+  }
+
+  /**
+   * Reads variables from the station and stores each answer (value or why not); one command
+   * per ItemsPerMessage[GetVariables] variables when the station's limit is known.
+   */
+  getVariables(stationId: string, variables: VariableRef[]): Promise<CommandRecord[]> {
+    return this.inChunks(stationId, 'GetVariables', variables, async (chunk) => {
+      const rec = await this.commands.send(stationId, { kind: 'getVariables', variables: chunk });
+      const results = (rec.response?.getVariableResult ?? []) as GetVariableResultType[];
+      await this.repo.recordAnswers(results.map((r) => ({
+        ...rowOf(stationId, r.component, r.variable, r.attributeType), value: r.attributeStatus === 'Accepted' ? r.attributeValue ?? null : null,
+        status: r.attributeStatus, statusReason: r.attributeStatusInfo?.reasonCode ?? null,
+      })));
+      return rec;
+    });
+  }
+
+  /**
+   * Sets variables; an Accepted value becomes the stored value, any other answer is recorded
+   * as status. Chunked like getVariables.
+   */
+  setVariables(stationId: string, variables: Array<VariableRef & { value: string }>): Promise<CommandRecord[]> {
+    return this.inChunks(stationId, 'SetVariables', variables, async (chunk) => {
+      const rec = await this.commands.send(stationId, { kind: 'setVariables', variables: chunk });
+      const sent = new Map(chunk.map((v) => {
+        const row = rowOf(stationId, { name: v.component, ...(v.evseId !== undefined && { evse: { id: v.evseId, ...(v.connectorId !== undefined && { connectorId: v.connectorId }) } }) },
+          { name: v.variable, ...(v.instance !== undefined && { instance: v.instance }) }, v.attributeType);
+        return [keyOf(row), v.value];
+      }));
+      const results = (rec.response?.setVariableResult ?? []) as SetVariableResultType[];
+      await this.repo.recordAnswers(results.map((r) => {
+        const row = rowOf(stationId, r.component, r.variable, r.attributeType);
+        // RebootRequired: accepted, but the value applies only after a reboot
+        return { ...row, value: r.attributeStatus === 'Accepted' ? sent.get(keyOf(row)) ?? null : null, status: r.attributeStatus, statusReason: r.attributeStatusInfo?.reasonCode ?? null };
+      }));
+      return rec;
+    });
   }
 
   /** 1.6: reads configuration keys (all when `keys` is absent) into the store. */

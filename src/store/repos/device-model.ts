@@ -55,7 +55,9 @@ export class DeviceModelRepo {
   }
 
   /** Records answers to Get/SetVariables (or GetConfiguration); report data (characteristics) is kept. */
-  async recordAnswers(rows: readonly DeviceVariableAnswer[]): Promise<void> {
+  async recordAnswers(answers: readonly DeviceVariableAnswer[]): Promise<void> {
+    // one statement cannot update a row twice: the last answer about an attribute wins
+    const rows = [...new Map(answers.map((r) => [JSON.stringify([r.component, r.componentInstance, r.evseId, r.connectorId, r.variable, r.variableInstance, r.attributeType]), r])).values()];
     if (rows.length === 0) return;
     await this.db
       .insertInto('deviceVariables')

@@ -41,7 +41,9 @@ export class DisplayMessageRepo {
   }
 
   /** Messages the station reported (NotifyDisplayMessages): its copy wins, our status is kept. */
-  async recordReported(rows: readonly DisplayMessageInput[]): Promise<void> {
+  async recordReported(messages: readonly DisplayMessageInput[]): Promise<void> {
+    // one statement cannot update a row twice: the last copy of a message id wins
+    const rows = [...new Map(messages.map((m) => [m.messageId, m])).values()];
     if (rows.length === 0) return;
     await this.db.insertInto('displayMessages').values(rows.map((m) => ({ ...this.values(m), status: null, reportedAt: sql<Date>`now()` })))
       .onConflict((oc) => oc.columns(['stationId', 'messageId']).doUpdateSet((eb) => ({

@@ -25,9 +25,11 @@ export class MonitorRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** A monitor with a station id replaces the one with that id; refused ones (no id) are added. */
-  async upsert(rows: readonly MonitorInput[]): Promise<void> {
+  async upsert(monitors: readonly MonitorInput[]): Promise<void> {
+    // one statement cannot update a row twice: the last word about a monitor id wins
+    const rows = [...new Map(monitors.map((m, i) => [m.monitorId ?? `refused-${i}`, m])).values()];
     if (rows.length === 0) return;
-    await this.db.insertInto('variableMonitors').values([...rows])
+    await this.db.insertInto('variableMonitors').values(rows)
       .onConflict((oc) => oc.columns(['stationId', 'monitorId']).doUpdateSet((eb) => ({
         component: eb.ref('excluded.component'), componentInstance: eb.ref('excluded.componentInstance'),
         evseId: eb.ref('excluded.evseId'), connectorId: eb.ref('excluded.connectorId'),

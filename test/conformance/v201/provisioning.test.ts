@@ -41,8 +41,8 @@ describe('2.0.1 block B — Provisioning (CSMS)', () => {
   });
 
   it('TC_B_06_CSMS Get Variables - single value', async () => {
-    const rec = await p.services.deviceModel.getVariables(ID, [{ component: 'OCPPCommCtrlr', variable: 'OfflineThreshold' }]);
-    assert.equal(rec.status, 'Accepted');
+    const [rec] = await p.services.deviceModel.getVariables(ID, [{ component: 'OCPPCommCtrlr', variable: 'OfflineThreshold' }]);
+    assert.equal(rec?.status, 'Accepted');
     const v = await p.services.deviceModel.get(ID, 'OCPPCommCtrlr', 'OfflineThreshold');
     assert.deepEqual([v?.value, v?.status], ['600', 'Accepted']);
   });
@@ -62,9 +62,29 @@ describe('2.0.1 block B — Provisioning (CSMS)', () => {
     assert.deepEqual([secret?.status, secret?.statusReason, secret?.value], ['Rejected', 'WriteOnly', null]);
   });
 
+  it('TC_B_08_CSMS Get Variables - limit to maximum number of values', async () => {
+    const refs = Array.from({ length: 20 }, (_, i) => ({ component: 'OCPPCommCtrlr', variable: i % 2 ? 'OfflineThreshold' : 'ResetRetries', attributeType: 'Actual' as const }));
+    const limited = new SimulatedStation({ url: p.ocppUrl, identity: 'B-LIMIT2', password: await p.addStation('B-LIMIT2'), protocol: '2.0.1', log: silentLogger });
+    await limited.connect();
+    await limited.boot();
+    try {
+      // the limit not yet known: one call, which the station refuses as too large
+      const [whole, ...none] = await p.services.deviceModel.getVariables('B-LIMIT2', refs);
+      assert.deepEqual([none.length, whole?.status], [0, 'Failed']);
+      assert.match(whole?.failure ?? '', /OccurrenceConstraintViolation/);
+      await p.services.deviceModel.getVariables('B-LIMIT2', [{ component: 'DeviceDataCtrlr', variable: 'ItemsPerMessage', instance: 'GetVariables' }]);
+      // known now (16): two calls, every answer stored
+      const records = await p.services.deviceModel.getVariables('B-LIMIT2', refs);
+      assert.deepEqual(records.map((r) => [r.status, (r.command.variables as unknown[]).length]), [['Accepted', 16], ['Accepted', 4]]);
+      assert.equal((await p.services.deviceModel.get('B-LIMIT2', 'OCPPCommCtrlr', 'ResetRetries'))?.value, '1');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('TC_B_09_CSMS Set Variables - single value', async () => {
-    const rec = await p.services.deviceModel.setVariables(ID, [{ component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: '120' }]);
-    assert.equal(rec.status, 'Accepted');
+    const [rec] = await p.services.deviceModel.setVariables(ID, [{ component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: '120' }]);
+    assert.equal(rec?.status, 'Accepted');
     assert.equal(st.heartbeatIntervalS, 120);
     const v = await p.services.deviceModel.get(ID, 'OCPPCommCtrlr', 'HeartbeatInterval');
     assert.deepEqual([v?.value, v?.status], ['120', 'Accepted']);
@@ -119,8 +139,8 @@ describe('2.0.1 block B — Provisioning (CSMS)', () => {
 
   it('a command to an offline station is journaled as Failed and changes no stored value', async () => {
     await p.addStation('B-OFF');
-    const rec = await p.services.deviceModel.setVariables('B-OFF', [{ component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: '5' }]);
-    assert.equal(rec.status, 'Failed');
+    const [rec] = await p.services.deviceModel.setVariables('B-OFF', [{ component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval', value: '5' }]);
+    assert.equal(rec?.status, 'Failed');
     assert.deepEqual(await p.services.deviceModel.list('B-OFF'), []);
   });
 });
