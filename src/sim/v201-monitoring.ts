@@ -22,6 +22,8 @@ interface Monitor {
   /** threshold crossed and not yet cleared / the value a Delta monitor measures from */
   alerting?: boolean;
   baseline?: string;
+  /** the variable's current value, for periodic reports */
+  read: () => string;
 }
 
 /** Per-station state of block N: monitors, the active level, events sent, customer data. */
@@ -72,7 +74,31 @@ function eventFor(m: Monitor, value: string): Pick<EventDataType, 'trigger' | 'c
     m.baseline = value;
     return { trigger: 'Delta' };
   }
-  return undefined; // periodic monitors report on a clock the simulator does not run
+  return undefined; // periodic monitors report on their own clock (startPeriodic)
+}
+
+function eventOf(d: Diagnostics, m: Monitor, e: Pick<EventDataType, 'trigger' | 'cleared'>, value: string): EventDataType {
+  return {
+    eventId: d.nextEventId++, timestamp: now(), ...e, actualValue: value.slice(0, 2500), component: m.component, variable: m.variable,
+    variableMonitoringId: m.id, eventNotificationType: 'CustomMonitor',
+  };
+}
+
+/**
+ * A Periodic monitor reports the value every `value` seconds while the station is connected;
+ * it stops when cleared, replaced, or the connection ends (the simulator does not resume it).
+ */
+function startPeriodic(st: SimulatedStation, d: Diagnostics, m: Monitor): void {
+  const timer = setInterval(() => {
+    if (d.monitors.get(m.id) !== m || !st.connected) {
+      clearInterval(timer);
+      return;
+    }
+    if (m.severity > d.level || !st.online) return;
+    const eventData: [EventDataType] = [eventOf(d, m, { trigger: 'Periodic' }, m.read())];
+    st.after(() => st.call('NotifyEvent', { generatedAt: now(), seqNo: 0, tbc: false, eventData }));
+  }, Math.max(1, m.value) * 1000);
+  timer.unref();
 }
 
 /**
@@ -87,10 +113,7 @@ export function variableChanged(st: SimulatedStation, component: ComponentType, 
     if (!sameTarget(m, component, variable)) continue;
     const e = eventFor(m, value);
     if (!e || m.severity > d.level) continue;
-    events.push({
-      eventId: d.nextEventId++, timestamp: now(), ...e, actualValue: value.slice(0, 2500), component: m.component, variable: m.variable,
-      variableMonitoringId: m.id, eventNotificationType: 'CustomMonitor',
-    });
+    events.push(eventOf(d, m, e, value));
   }
   if (events.length) st.after(() => st.call('NotifyEvent', { generatedAt: now(), seqNo: 0, tbc: false, eventData: events }));
 }
@@ -134,10 +157,13 @@ export function monitoringCommands(find: FindVariable, itemsPerMessage: (st: Sim
           const twin = [...d.monitors.values()].find((x) => x.id !== m.id && sameTarget(x, m.component, m.variable) && x.type === m.type && x.value === m.value && x.severity === m.severity);
           if (twin) return { ...head, id: twin.id, status: 'Duplicate' };
           const id = m.id ?? d.nextMonitorId++;
-          d.monitors.set(id, {
+          const read = () => f.v.get(st, f.evse);
+          const monitor: Monitor = {
             id, component: m.component, variable: m.variable, type: m.type, value: m.value, severity: m.severity,
-            transaction: m.transaction ?? false, baseline: f.v.get(st, f.evse),
-          });
+            transaction: m.transaction ?? false, baseline: read(), read,
+          };
+          d.monitors.set(id, monitor);
+          if (m.type === 'Periodic') startPeriodic(st, d, monitor);
           return { ...head, id, status: 'Accepted' };
         });
         return { setMonitoringResult: results as Res<'SetVariableMonitoring'>['setMonitoringResult'] };

@@ -121,6 +121,18 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
     ], 'the severity 8 delta monitor stays silent at level 5');
   });
 
+  it('TC_N_24_CSMS Set Variable Monitoring - Periodic event', async () => {
+    const st = await station();
+    const rec = await p.services.monitoring.setVariableMonitoring(st.identity, [hb({ type: 'Periodic', value: 1, severity: 7 })]);
+    assert.equal((rec.response?.setMonitoringResult as Array<{ status: string }>)[0]?.status, 'Accepted');
+    const [e] = await eventually(async () => {
+      const got = await p.services.monitoring.listEvents(st.identity);
+      return got.length ? got : undefined;
+    }, 'a periodic event', 3000);
+    assert.deepEqual([e?.trigger, e?.actualValue, e?.variableMonitoringId, e?.cleared], ['Periodic', '300', 1, false]);
+    await p.services.monitoring.clearVariableMonitoring(st.identity, [1]);
+  });
+
   it('TC_N_01_CSMS Get Monitoring Report - with monitoringCriteria', async () => {
     const st = await station();
     await p.services.monitoring.setVariableMonitoring(st.identity, [hb(), hb({ type: 'Delta', value: 5 }), hb({ type: 'Periodic', value: 60 })]);
