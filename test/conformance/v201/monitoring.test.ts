@@ -232,10 +232,22 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
     assert.equal(await p.services.customerInformation.report(st.identity, rec.requestId!), undefined, 'no report was asked for');
   });
 
-  it('TC_N_62_CSMS Clear Customer Information - customerIdentifier', async () => {
+  it('TC_N_31_CSMS Clear Customer Information - Clear and report + no data', async () => {
     const st = await station();
-    const rec = await p.services.customerInformation.request(st.identity, { customer: { customerIdentifier: 'CONTRACT-77' }, report: false, clear: true });
+    const rec = await p.services.customerInformation.request(st.identity, { customer: { idToken: 'NOBODY', type: 'ISO14443' }, report: true, clear: true });
     assert.equal(rec.status, 'Accepted');
+    await finished(rec);
+    assert.deepEqual((await p.services.customerInformation.report(st.identity, rec.requestId!))?.data, '');
+  });
+
+  it('TC_N_62_CSMS Clear Customer Information - Clear and report - customerIdentifier', async () => {
+    const st = await station();
+    const rec = await p.services.customerInformation.request(st.identity, { customer: { customerIdentifier: 'CONTRACT-77' }, report: true, clear: true });
+    assert.equal(rec.status, 'Accepted');
+    assert.equal(rec.command.customer && (rec.command.customer as { customerIdentifier?: string }).customerIdentifier, 'CONTRACT-77');
+    const done = await finished(rec);
+    assert.equal(done.progress, 'Completed');
+    assert.equal((await p.services.customerInformation.report(st.identity, rec.requestId!))?.complete, true);
   });
 
   it('a customer information request naming nothing to do is answered Invalid', async () => {
