@@ -51,7 +51,9 @@ for (const backend of backends) {
       const all = await repo.list(ST);
       assert.deepEqual(all.map((m) => [m.monitorId, m.status, m.value]), [[7, 'Accepted', 11000], [null, 'UnknownVariable', 22000], [null, 'Rejected', 22000]]);
       assert.equal((await repo.list(ST, { status: 'Accepted' }))[0]?.severity, 2);
-      assert.equal(await repo.remove(ST, [7, 99]), 1);
+      await repo.upsert([monitor({ monitorId: 7, value: 12000, status: 'Reported' }), monitor({ monitorId: 8, status: 'Reported' })]);
+      assert.deepEqual((await repo.list(ST)).filter((m) => m.monitorId !== null).map((m) => [m.monitorId, m.status, m.value]), [[7, 'Accepted', 12000], [8, 'Reported', 22000]], 'a report keeps our status');
+      assert.equal(await repo.remove(ST, [7, 8, 99]), 2);
       assert.equal((await repo.list(ST)).length, 2);
     });
 

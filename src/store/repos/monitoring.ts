@@ -24,7 +24,10 @@ export type DeviceEventInput = Omit<DeviceEvent, 'id' | 'receivedAt' | 'occurred
 export class MonitorRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** A monitor with a station id replaces the one with that id; refused ones (no id) are added. */
+  /**
+   * A monitor with a station id replaces the one with that id; refused ones (no id) are added.
+   * A report ('Reported') updates a monitor we set but keeps its status: we still set it.
+   */
   async upsert(monitors: readonly MonitorInput[]): Promise<void> {
     // one statement cannot update a row twice: the last word about a monitor id wins
     const rows = [...new Map(monitors.map((m, i) => [m.monitorId ?? `refused-${i}`, m])).values()];
@@ -35,7 +38,9 @@ export class MonitorRepo {
         evseId: eb.ref('excluded.evseId'), connectorId: eb.ref('excluded.connectorId'),
         variable: eb.ref('excluded.variable'), variableInstance: eb.ref('excluded.variableInstance'),
         type: eb.ref('excluded.type'), value: eb.ref('excluded.value'), severity: eb.ref('excluded.severity'),
-        transaction: eb.ref('excluded.transaction'), status: eb.ref('excluded.status'), statusReason: eb.ref('excluded.statusReason'),
+        transaction: eb.ref('excluded.transaction'),
+        status: sql<string>`case when excluded.status = 'Reported' then variable_monitors.status else excluded.status end`,
+        statusReason: sql<string | null>`case when excluded.status = 'Reported' then variable_monitors.status_reason else excluded.status_reason end`,
         updatedAt: sql<Date>`now()`,
       })))
       .execute();

@@ -150,7 +150,7 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
     const done = await finished(rec);
     assert.equal(done.updates.reduce((k, u) => k + Number(u.details.monitors), 0), 1);
     const reported = await p.services.monitoring.list(st.identity, { component: 'EVSE' });
-    assert.deepEqual(reported.map((m) => [m.monitorId, m.status, m.evseId, m.value]), [[2, 'Reported', 2, 500]]);
+    assert.deepEqual(reported.map((m) => [m.monitorId, m.status, m.evseId, m.value]), [[2, 'Accepted', 2, 500]], 'confirmed by the report, still ours');
   });
 
   it('TC_N_47_CSMS Get Monitoring Report - Report all', async () => {
