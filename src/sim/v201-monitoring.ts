@@ -6,6 +6,7 @@ import type { SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 
 type Req<A extends keyof V201> = V201[A]['request'];
+type Res<A extends keyof V201> = V201[A]['response'];
 
 /** How the 2.0.1 dialect finds the variable a component/variable pair addresses. */
 export type FindVariable = (st: SimulatedStation, component: ComponentType, variable: VariableType) =>
@@ -242,4 +243,3 @@ export function monitoringCommands(find: FindVariable, itemsPerMessage: (st: Sim
   };
 }
 
-type Res<A extends keyof V201> = V201[A]['response'];

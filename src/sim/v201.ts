@@ -313,7 +313,8 @@ const commands: CommandTable<V201> = {
       return { status: 'Accepted', ...(req.data !== undefined ? { data: req.data } : {}) };
     },
     refuse: () => rejected,
-  },  GetReport: {
+  },
+  GetReport: {
     answer(req, st) {
       const rows = customReport(st, req);
       if (rows.length === 0) return { status: 'EmptyResultSet' };
