@@ -92,11 +92,12 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log);
   const commands = new CommandService(repos.commands, bus, events);
+  const deviceModel = new DeviceModelService(repos.deviceModel, commands);
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
-    dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel, commands),
+    dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
-    monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands),
+    monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
   };

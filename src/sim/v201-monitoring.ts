@@ -1,6 +1,7 @@
 import type {
   Actions as V201, ComponentType, EventDataType, MonitorEnumType, MonitoringDataType, SetMonitoringResultType, VariableType,
 } from '../ocpp/types/generated/v201.js';
+import { RpcError } from '../ocpp/rpc/errors.js';
 import type { CommandTable } from './commands.js';
 import type { SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
@@ -30,6 +31,7 @@ interface Monitor {
 /** Per-station state of block N: monitors, the active level, events sent, customer data. */
 interface Diagnostics {
   monitors: Map<number, Monitor>;
+  base: 'All' | 'FactoryDefault' | 'HardWiredOnly';
   nextMonitorId: number;
   /** events with a severity above this are not reported (0 = Danger .. 9 = Debug) */
   level: number;
@@ -41,11 +43,21 @@ interface Diagnostics {
 const state = new WeakMap<SimulatedStation, Diagnostics>();
 function of(st: SimulatedStation): Diagnostics {
   let s = state.get(st);
-  if (!s) state.set(st, (s = { monitors: new Map(), nextMonitorId: 1, level: 9, nextEventId: 1, customers: new Map() }));
+  if (!s) state.set(st, (s = { monitors: new Map(), base: 'All', nextMonitorId: 1, level: 9, nextEventId: 1, customers: new Map() }));
   return s;
 }
 
 const now = (): string => new Date().toISOString();
+
+/** MonitoringCtrlr.ActiveMonitoringLevel / ActiveMonitoringBase, for the device model. */
+export const monitoringLevel = (st: SimulatedStation): number => of(st).level;
+export const monitoringBase = (st: SimulatedStation): string => of(st).base;
+
+/** A request longer than MonitoringCtrlr.ItemsPerMessage[action] is refused as a whole, as the spec's CALLERROR. */
+function tooMany(st: SimulatedStation, action: 'SetVariableMonitoring' | 'ClearVariableMonitoring', count: number): void {
+  const max = Number(st.setting(`MonitoringCtrlr.ItemsPerMessage[${action}]`));
+  if (count > max) throw new RpcError('OccurrenceConstraintViolation', `${count} items, ItemsPerMessage[${action}] is ${max}`);
+}
 const sameTarget = (m: Monitor, c: ComponentType, v: VariableType) =>
   m.component.name === c.name && m.component.evse?.id === c.evse?.id && m.component.evse?.connectorId === c.evse?.connectorId
   && m.variable.name === v.name && m.variable.instance === v.instance;
@@ -146,6 +158,7 @@ export function monitoringCommands(find: FindVariable, itemsPerMessage: (st: Sim
   return {
     SetVariableMonitoring: {
       answer(req, st) {
+        tooMany(st, 'SetVariableMonitoring', req.setMonitoringData.length);
         const d = of(st);
         const results = req.setMonitoringData.map((m): SetMonitoringResultType => {
           const head = { component: m.component, variable: m.variable, type: m.type, severity: m.severity };
@@ -175,6 +188,7 @@ export function monitoringCommands(find: FindVariable, itemsPerMessage: (st: Sim
     },
     ClearVariableMonitoring: {
       answer(req, st) {
+        tooMany(st, 'ClearVariableMonitoring', req.id.length);
         const d = of(st);
         const results = req.id.map((id) => ({ id, status: d.monitors.delete(id) ? 'Accepted' as const : 'NotFound' as const }));
         return { clearMonitoringResult: results as Res<'ClearVariableMonitoring'>['clearMonitoringResult'] };
@@ -184,7 +198,9 @@ export function monitoringCommands(find: FindVariable, itemsPerMessage: (st: Sim
     SetMonitoringBase: {
       answer(req, st) {
         // the simulator has no hard-wired or preconfigured monitors: anything but All drops the custom ones
-        if (req.monitoringBase !== 'All') of(st).monitors.clear();
+        const d = of(st);
+        if (req.monitoringBase !== 'All') d.monitors.clear();
+        d.base = req.monitoringBase;
         return { status: 'Accepted' };
       },
       refuse: () => ({ status: 'Rejected' }),

@@ -109,7 +109,7 @@ function reportRows(st: SimulatedStation, base: ReportBaseEnumType): ReportDataT
           ...(v.mutability === 'WriteOnly' ? {} : { value: v.get(st, n) }),
         }],
         variableCharacteristics: {
-          dataType: v.kind, supportsMonitoring: false,
+          dataType: v.kind, supportsMonitoring: v.mutability !== 'WriteOnly',
           ...(v.unit ? { unit: v.unit } : {}),
           ...(v.min !== undefined ? { minLimit: v.min } : {}),
           ...(v.max !== undefined ? { maxLimit: v.max } : {}),

@@ -55,19 +55,21 @@ export class DeviceModelService {
   }
 
   /**
-   * The most items the station takes in one GetVariables/SetVariables, when its device model
-   * says (DeviceDataCtrlr.ItemsPerMessage); unknown = no limit.
+   * The most items the station takes in one request, when its device model says
+   * (`component`.ItemsPerMessage[`action`]); unknown = no limit.
    */
-  private async itemsPerMessage(stationId: string, action: 'GetVariables' | 'SetVariables'): Promise<number> {
-    const v = await this.repo.get(stationId, 'DeviceDataCtrlr', 'ItemsPerMessage', { variableInstance: action });
+  async itemsPerMessage(stationId: string, component: string, action: string): Promise<number> {
+    const v = await this.repo.get(stationId, component, 'ItemsPerMessage', { variableInstance: action });
     const n = Number(v?.value);
     return Number.isInteger(n) && n > 0 ? n : Infinity;
   }
 
-  private async inChunks<T>(stationId: string, action: 'GetVariables' | 'SetVariables', items: T[], send: (chunk: T[]) => Promise<CommandRecord>): Promise<CommandRecord[]> {
-    const per = await this.itemsPerMessage(stationId, action);
+  /** Sends `items` in as many requests as the station's ItemsPerMessage for `action` asks; one journal record each. */
+  async inChunks<T>(stationId: string, component: string, action: string, items: T[], send: (chunk: T[]) => Promise<CommandRecord>): Promise<CommandRecord[]> {
+    const per = await this.itemsPerMessage(stationId, component, action);
+    const step = per === Infinity ? Math.max(1, items.length) : per;
     const records: CommandRecord[] = [];
-    for (let i = 0; i < items.length; i += per === Infinity ? items.length : per) records.push(await send(items.slice(i, i + per)));
+    for (let i = 0; i < items.length; i += step) records.push(await send(items.slice(i, i + step)));
     return records;
   }
 
@@ -76,7 +78,7 @@ export class DeviceModelService {
    * per ItemsPerMessage[GetVariables] variables when the station's limit is known.
    */
   getVariables(stationId: string, variables: VariableRef[]): Promise<CommandRecord[]> {
-    return this.inChunks(stationId, 'GetVariables', variables, async (chunk) => {
+    return this.inChunks(stationId, 'DeviceDataCtrlr', 'GetVariables', variables, async (chunk) => {
       const rec = await this.commands.send(stationId, { kind: 'getVariables', variables: chunk });
       const results = (rec.response?.getVariableResult ?? []) as GetVariableResultType[];
       await this.repo.recordAnswers(results.map((r) => ({
@@ -92,7 +94,7 @@ export class DeviceModelService {
    * as status. Chunked like getVariables.
    */
   setVariables(stationId: string, variables: Array<VariableRef & { value: string }>): Promise<CommandRecord[]> {
-    return this.inChunks(stationId, 'SetVariables', variables, async (chunk) => {
+    return this.inChunks(stationId, 'DeviceDataCtrlr', 'SetVariables', variables, async (chunk) => {
       const rec = await this.commands.send(stationId, { kind: 'setVariables', variables: chunk });
       const sent = new Map(chunk.map((v) => {
         const row = rowOf(stationId, { name: v.component, ...(v.evseId !== undefined && { evse: { id: v.evseId, ...(v.connectorId !== undefined && { connectorId: v.connectorId }) } }) },

@@ -1,6 +1,7 @@
 import type { DeviceEventInput, DeviceEventRepo, MonitorInput, MonitorRepo } from '../../store/index.js';
 import type { ClearMonitoringResultType, ComponentType, EventDataType, MonitoringDataType, SetMonitoringResultType, VariableType } from '../../ocpp/types/generated/v201.js';
 import type { MonitorSpec } from '../commands.js';
+import type { DeviceModelService } from '../device-model/device-model-service.js';
 import type { CommandRecord, CommandService } from '../journal/command-service.js';
 
 const at = (c: ComponentType, v: VariableType) => ({
@@ -17,27 +18,36 @@ export class MonitoringService {
     private readonly monitors: MonitorRepo,
     private readonly events: DeviceEventRepo,
     private readonly commands: CommandService,
+    private readonly deviceModel: DeviceModelService,
   ) {}
 
-  /** Sets monitors and stores each result: accepted ones under the station's id, refused ones with their status. */
-  async setVariableMonitoring(stationId: string, monitors: MonitorSpec[]): Promise<CommandRecord> {
-    const rec = await this.commands.send(stationId, { kind: 'setVariableMonitoring', monitors });
-    const results = (rec.response?.setMonitoringResult ?? []) as SetMonitoringResultType[];
-    // results come in request order (N04.FR.02); value and transaction are only in the request
-    await this.monitors.upsert(results.map((r, i): MonitorInput => ({
-      stationId, ...at(r.component, r.variable), monitorId: r.status === 'Accepted' ? r.id ?? null : null,
-      type: r.type, severity: r.severity, value: monitors[i]?.value ?? 0, transaction: monitors[i]?.transaction ?? false,
-      status: r.status, statusReason: r.statusInfo?.reasonCode ?? null,
-    })));
-    return rec;
+  /**
+   * Sets monitors and stores each result: accepted ones under the station's id, refused ones
+   * with their status. One command per MonitoringCtrlr.ItemsPerMessage[SetVariableMonitoring]
+   * monitors when the station's limit is known.
+   */
+  setVariableMonitoring(stationId: string, monitors: MonitorSpec[]): Promise<CommandRecord[]> {
+    return this.deviceModel.inChunks(stationId, 'MonitoringCtrlr', 'SetVariableMonitoring', monitors, async (chunk) => {
+      const rec = await this.commands.send(stationId, { kind: 'setVariableMonitoring', monitors: chunk });
+      const results = (rec.response?.setMonitoringResult ?? []) as SetMonitoringResultType[];
+      // results come in request order; value and transaction are only in the request
+      await this.monitors.upsert(results.map((r, i): MonitorInput => ({
+        stationId, ...at(r.component, r.variable), monitorId: r.status === 'Accepted' ? r.id ?? null : null,
+        type: r.type, severity: r.severity, value: chunk[i]?.value ?? 0, transaction: chunk[i]?.transaction ?? false,
+        status: r.status, statusReason: r.statusInfo?.reasonCode ?? null,
+      })));
+      return rec;
+    });
   }
 
-  /** Clears monitors; those the station cleared (or never had) are removed from the store. */
-  async clearVariableMonitoring(stationId: string, ids: number[]): Promise<CommandRecord> {
-    const rec = await this.commands.send(stationId, { kind: 'clearVariableMonitoring', ids });
-    const results = (rec.response?.clearMonitoringResult ?? []) as ClearMonitoringResultType[];
-    await this.monitors.remove(stationId, results.filter((r) => r.status !== 'Rejected').map((r) => r.id));
-    return rec;
+  /** Clears monitors (chunked like setVariableMonitoring); those the station cleared or never had leave the store. */
+  clearVariableMonitoring(stationId: string, ids: number[]): Promise<CommandRecord[]> {
+    return this.deviceModel.inChunks(stationId, 'MonitoringCtrlr', 'ClearVariableMonitoring', ids, async (chunk) => {
+      const rec = await this.commands.send(stationId, { kind: 'clearVariableMonitoring', ids: chunk });
+      const results = (rec.response?.clearMonitoringResult ?? []) as ClearMonitoringResultType[];
+      await this.monitors.remove(stationId, results.filter((r) => r.status !== 'Rejected').map((r) => r.id));
+      return rec;
+    });
   }
 
   /** NotifyMonitoringReport data: the station's own account of its monitors. */

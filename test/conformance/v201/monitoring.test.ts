@@ -51,8 +51,8 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
 
   it('TC_N_08_CSMS Set Variable Monitoring - One element', async () => {
     const st = await station();
-    const rec = await p.services.monitoring.setVariableMonitoring(st.identity, [hb()]);
-    assert.equal(rec.status, 'Accepted');
+    const [rec] = await p.services.monitoring.setVariableMonitoring(st.identity, [hb()]);
+    assert.equal(rec?.status, 'Accepted');
     const [m] = await p.services.monitoring.list(st.identity);
     assert.deepEqual([m?.monitorId, m?.status, m?.type, m?.value, m?.severity, m?.component, m?.variable], [1, 'Accepted', 'UpperThreshold', 600, 5, 'OCPPCommCtrlr', 'HeartbeatInterval']);
   });
@@ -123,8 +123,8 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
 
   it('TC_N_24_CSMS Set Variable Monitoring - Periodic event', async () => {
     const st = await station();
-    const rec = await p.services.monitoring.setVariableMonitoring(st.identity, [hb({ type: 'Periodic', value: 1, severity: 7 })]);
-    assert.equal((rec.response?.setMonitoringResult as Array<{ status: string }>)[0]?.status, 'Accepted');
+    const [rec] = await p.services.monitoring.setVariableMonitoring(st.identity, [hb({ type: 'Periodic', value: 1, severity: 7 })]);
+    assert.equal((rec?.response?.setMonitoringResult as Array<{ status: string }>)[0]?.status, 'Accepted');
     const [e] = await eventually(async () => {
       const got = await p.services.monitoring.listEvents(st.identity);
       return got.length ? got : undefined;
@@ -156,6 +156,7 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
   it('TC_N_47_CSMS Get Monitoring Report - Report all', async () => {
     const st = await station();
     const monitors = Array.from({ length: 10 }, (_, i) => hb({ type: 'Delta', value: i + 1 }));
+    await p.services.deviceModel.getVariables(st.identity, [{ component: 'MonitoringCtrlr', variable: 'ItemsPerMessage', instance: 'SetVariableMonitoring' }]);
     await p.services.monitoring.setVariableMonitoring(st.identity, monitors);
     const rec = await p.services.commands.send(st.identity, { kind: 'getMonitoringReport' });
     const done = await finished(rec);
@@ -168,19 +169,44 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
     assert.equal(rec.status, 'EmptyResultSet');
   });
 
+  it('Set and Clear Variable Monitoring are split per MonitoringCtrlr.ItemsPerMessage once the station has told it', async () => {
+    const st = await station();
+    const twelve = Array.from({ length: 12 }, (_, i) => hb({ type: 'Delta', value: i + 1 }));
+    const [tooBig, ...none] = await p.services.monitoring.setVariableMonitoring(st.identity, twelve);
+    assert.deepEqual([tooBig?.status, none.length], ['Failed', 0]);
+    assert.match(tooBig?.failure ?? '', /OccurrenceConstraintViolation/);
+    assert.deepEqual(await p.services.monitoring.list(st.identity), [], 'nothing stored for a refused request');
+    await p.services.deviceModel.getVariables(st.identity, ['SetVariableMonitoring', 'ClearVariableMonitoring'].map((instance) => ({ component: 'MonitoringCtrlr', variable: 'ItemsPerMessage', instance })));
+    const sets = await p.services.monitoring.setVariableMonitoring(st.identity, twelve);
+    assert.deepEqual(sets.map((r) => (r.command.monitors as unknown[]).length), [8, 4]);
+    assert.equal((await p.services.monitoring.list(st.identity, { status: 'Accepted' })).length, 12);
+    const clears = await p.services.monitoring.clearVariableMonitoring(st.identity, Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.deepEqual(clears.map((r) => (r.command.ids as unknown[]).length), [8, 4]);
+    assert.deepEqual(await p.services.monitoring.list(st.identity), []);
+  });
+
+  it('the station reports its active monitoring level and base as MonitoringCtrlr variables', async () => {
+    const st = await station();
+    await p.services.commands.send(st.identity, { kind: 'setMonitoringLevel', severity: 3 });
+    await p.services.commands.send(st.identity, { kind: 'setMonitoringBase', base: 'HardWiredOnly' });
+    await p.services.deviceModel.getVariables(st.identity, [{ component: 'MonitoringCtrlr', variable: 'ActiveMonitoringLevel' }, { component: 'MonitoringCtrlr', variable: 'ActiveMonitoringBase' }]);
+    assert.equal((await p.services.deviceModel.get(st.identity, 'MonitoringCtrlr', 'ActiveMonitoringLevel'))?.value, '3');
+    assert.equal((await p.services.deviceModel.get(st.identity, 'MonitoringCtrlr', 'ActiveMonitoringBase'))?.value, 'HardWiredOnly');
+  });
+
   it('Clear Monitoring removes the monitors the station cleared; unknown ids come back NotFound', async () => {
     const st = await station();
     await p.services.monitoring.setVariableMonitoring(st.identity, [hb(), hb({ type: 'Delta', value: 1 })]);
-    const rec = await p.services.monitoring.clearVariableMonitoring(st.identity, [1, 77]);
-    assert.deepEqual(rec.response?.clearMonitoringResult, [{ id: 1, status: 'Accepted' }, { id: 77, status: 'NotFound' }]);
+    const [rec] = await p.services.monitoring.clearVariableMonitoring(st.identity, [1, 77]);
+    assert.deepEqual(rec?.response?.clearMonitoringResult, [{ id: 1, status: 'Accepted' }, { id: 77, status: 'NotFound' }]);
     assert.deepEqual((await p.services.monitoring.list(st.identity)).map((m) => m.monitorId), [2]);
   });
 
   it('TC_N_44_CSMS Clear Monitoring - Rejected', async () => {
     const st = await station(['ClearVariableMonitoring']);
     await p.services.monitoring.setVariableMonitoring(st.identity, [hb()]);
-    const rec = await p.services.monitoring.clearVariableMonitoring(st.identity, [1]);
-    assert.deepEqual(rec.response?.clearMonitoringResult, [{ id: 1, status: 'Rejected' }]);
+    const [rec] = await p.services.monitoring.clearVariableMonitoring(st.identity, [1]);
+    assert.deepEqual(rec?.response?.clearMonitoringResult, [{ id: 1, status: 'Rejected' }]);
     assert.equal((await p.services.monitoring.list(st.identity)).length, 1, 'a monitor the station kept stays');
   });
 
@@ -258,8 +284,8 @@ describe('2.0.1 block N — Monitoring and customer information (CSMS)', () => {
 
   it('monitoring commands to an offline station are journaled as Failed and store nothing', async () => {
     await p.addStation('N-OFF');
-    const rec = await p.services.monitoring.setVariableMonitoring('N-OFF', [hb()]);
-    assert.equal(rec.status, 'Failed');
+    const [rec] = await p.services.monitoring.setVariableMonitoring('N-OFF', [hb()]);
+    assert.equal(rec?.status, 'Failed');
     assert.deepEqual(await p.services.monitoring.list('N-OFF'), []);
   });
 });
