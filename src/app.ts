@@ -6,6 +6,9 @@ import { loadServerSecret } from './config/secret.js';
 import { DataTransferRegistry } from './domain/data-transfer.js';
 import { DeviceModelService } from './domain/device-model/device-model-service.js';
 import { CommandService } from './domain/journal/command-service.js';
+import { MonitoringService } from './domain/monitoring/monitoring-service.js';
+import { CustomerInformationService } from './domain/customer-information/customer-information-service.js';
+import { DisplayMessageService } from './domain/display-messages/display-message-service.js';
 import { DomainEvents } from './domain/events.js';
 import { SecurityLog } from './domain/security/security-log.js';
 import type { DomainServices } from './domain/services.js';
@@ -92,17 +95,21 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log, { zombieGraceMs: config.zombieGrace * 1000 });
   const commands = new CommandService(repos.commands, bus, events);
+  const deviceModel = new DeviceModelService(repos.deviceModel, commands);
   const transfers = new TransferService(repos.files, security, {
     dataDir: config.dataDir, ttlS: config.transferTtl, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl,
   });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
-    dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
+    dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
     localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
     certificates: new CertificateService(repos.certificates, commands, security, log),
     transfers, firmware: new FirmwareService(commands, transfers), logs: new LogService(commands, transfers),
+    monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
+    customerInformation: new CustomerInformationService(repos.customerInformation, commands),
+    displayMessages: new DisplayMessageService(repos.displayMessages, commands),
   };
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {

@@ -49,7 +49,21 @@ export type StationCommand =
   | { kind: 'getLog'; logType: 'diagnostics' | 'security'; location: string; from?: string; to?: string; retries?: number; retryInterval?: number; requestId?: number }
   /** 2.0.1 L03/L04, for local controllers: serve an image (MD5 checksum) locally, or stop. */
   | { kind: 'publishFirmware'; location: string; checksum: string; retries?: number; retryInterval?: number; requestId?: number }
-  | { kind: 'unpublishFirmware'; checksum: string };
+  | { kind: 'unpublishFirmware'; checksum: string }
+  /** 2.0.1 custom report: components matching all criteria and, if given, one of the listed components/variables */
+  | { kind: 'getReport'; componentCriteria?: ComponentCriterion[]; components?: ComponentVariableRef[]; requestId?: number }
+  /** 2.0.1 monitoring (block N) */
+  | { kind: 'setMonitoringBase'; base: 'All' | 'FactoryDefault' | 'HardWiredOnly' }
+  | { kind: 'setMonitoringLevel'; severity: number }
+  | { kind: 'setVariableMonitoring'; monitors: MonitorSpec[] }
+  | { kind: 'clearVariableMonitoring'; ids: number[] }
+  | { kind: 'getMonitoringReport'; criteria?: MonitoringCriterion[]; components?: ComponentVariableRef[]; requestId?: number }
+  /** 2.0.1 customer information: report and/or clear what the station holds about one customer */
+  | { kind: 'customerInformation'; report: boolean; clear: boolean; customer: CustomerRef; requestId?: number }
+  /** 2.0.1 display messages (block O) */
+  | { kind: 'setDisplayMessage'; message: DisplayMessage }
+  | { kind: 'getDisplayMessages'; ids?: number[]; priority?: DisplayMessage['priority']; state?: DisplayMessage['state']; requestId?: number }
+  | { kind: 'clearDisplayMessage'; id: number };
 
 export interface VariableRef {
   component: string;
@@ -58,6 +72,53 @@ export interface VariableRef {
   connectorId?: number;
   instance?: string;
   attributeType?: 'Actual' | 'Target' | 'MinSet' | 'MaxSet';
+}
+
+export type ComponentCriterion = 'Active' | 'Available' | 'Enabled' | 'Problem';
+export type MonitoringCriterion = 'ThresholdMonitoring' | 'DeltaMonitoring' | 'PeriodicMonitoring';
+export type MonitorType = 'UpperThreshold' | 'LowerThreshold' | 'Delta' | 'Periodic' | 'PeriodicClockAligned';
+
+/** A component, or one variable of it when `variable` is given (2.0.1 ComponentVariableType). */
+export interface ComponentVariableRef {
+  component: string;
+  componentInstance?: string;
+  evseId?: number;
+  connectorId?: number;
+  variable?: string;
+  variableInstance?: string;
+}
+
+/** A monitor to set on a variable; `id` replaces an existing monitor of the station. */
+export interface MonitorSpec extends ComponentVariableRef {
+  variable: string;
+  id?: number;
+  type: MonitorType;
+  /** threshold or delta; seconds for the periodic types */
+  value: number;
+  /** 0 (Danger) .. 9 (Debug) */
+  severity: number;
+  /** only active during a transaction */
+  transaction?: boolean;
+}
+
+/** Exactly one way to name the customer (2.0.1 N09). */
+export type CustomerRef =
+  | { idToken: string; type: string }
+  | { customerIdentifier: string }
+  | { certificate: { hashAlgorithm: 'SHA256' | 'SHA384' | 'SHA512'; issuerNameHash: string; issuerKeyHash: string; serialNumber: string } };
+
+export interface DisplayMessage {
+  id: number;
+  priority: 'AlwaysFront' | 'InFront' | 'NormalCycle';
+  state?: 'Charging' | 'Faulted' | 'Idle' | 'Unavailable';
+  startAt?: string;
+  endAt?: string;
+  transactionRef?: string;
+  content: string;
+  format: 'ASCII' | 'HTML' | 'URI' | 'UTF8';
+  language?: string;
+  /** the display component, when the station has several */
+  display?: { name: string; instance?: string; evseId?: number; connectorId?: number };
 }
 
 export type CommandKind = StationCommand['kind'];
@@ -127,6 +188,10 @@ export const correlatedBy: { readonly [K in CommandKind]?: string } = {
   updateFirmware: 'requestId',
   getLog: 'requestId',
   publishFirmware: 'requestId',
+  getReport: 'requestId',
+  getMonitoringReport: 'requestId',
+  customerInformation: 'requestId',
+  getDisplayMessages: 'requestId',
 };
 
 /** A station's answer: its status word and the whole validated response payload. */

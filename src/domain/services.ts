@@ -12,6 +12,9 @@ import type { CertificateService } from './certificates/certificate-service.js';
 import type { TransferService } from './transfers/transfer-service.js';
 import type { FirmwareService } from './firmware/firmware-service.js';
 import type { LogService } from './logs/log-service.js';
+import type { MonitoringService } from './monitoring/monitoring-service.js';
+import type { CustomerInformationService } from './customer-information/customer-information-service.js';
+import type { DisplayMessageService } from './display-messages/display-message-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -34,4 +37,10 @@ export interface DomainServices {
   transfers: TransferService;
   firmware: FirmwareService;
   logs: LogService;
+  /** 2.0.1 monitors and events (block N) */
+  monitoring: MonitoringService;
+  /** 2.0.1 customer information reports (block N), personal data */
+  customerInformation: CustomerInformationService;
+  /** 2.0.1 display messages (block O) */
+  displayMessages: DisplayMessageService;
 }

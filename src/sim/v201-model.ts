@@ -1,6 +1,7 @@
 import { indexSettings, measurands, passwordRule, setting, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { seconds, securityProfile } from './v16-config.js';
+import { monitoringBase, monitoringLevel } from './v201-monitoring.js';
 
 const availability = ['Available', 'Occupied', 'Reserved', 'Unavailable', 'Faulted'] as const;
 const txPoints = ['ParkingBayOccupancy', 'EVConnected', 'Authorized', 'DataSigned', 'PowerPathClosed', 'EnergyTransfer'] as const;
@@ -67,6 +68,11 @@ export const v201Model: ReadonlyMap<string, SimVariable> = indexSettings([
   setting('DeviceDataCtrlr.ItemsPerMessage[GetReport]', 'integer', 'ReadOnly', '8'),
   setting('DeviceDataCtrlr.ItemsPerMessage[GetVariables]', 'integer', 'ReadOnly', '16'),
   setting('DeviceDataCtrlr.ItemsPerMessage[SetVariables]', 'integer', 'ReadOnly', '16'),
+  setting('MonitoringCtrlr.Enabled', 'boolean', 'ReadOnly', 'true'),
+  setting('MonitoringCtrlr.ActiveMonitoringBase', 'OptionList', 'ReadOnly', '', { members: ['All', 'FactoryDefault', 'HardWiredOnly'], get: monitoringBase }),
+  setting('MonitoringCtrlr.ActiveMonitoringLevel', 'integer', 'ReadOnly', '', { min: 0, max: 9, get: (st) => String(monitoringLevel(st)) }),
+  setting('MonitoringCtrlr.ItemsPerMessage[SetVariableMonitoring]', 'integer', 'ReadOnly', '8'),
+  setting('MonitoringCtrlr.ItemsPerMessage[ClearVariableMonitoring]', 'integer', 'ReadOnly', '8'),
 ]);
 
 /** Maximum of a DeviceDataCtrlr.ItemsPerMessage instance. */

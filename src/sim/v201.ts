@@ -10,6 +10,8 @@ import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { itemsPerMessage, v201Model } from './v201-model.js';
+import { monitoringCommands, rememberCustomer, variableChanged } from './v201-monitoring.js';
+import { displayCommands } from './v201-display.js';
 import { download, looksLikeCertificate, TransferFailed, updateFirmware, uploadLog } from './transfers.js';
 import { certificateCommands201, requestCertificate } from './certificates.js';
 
@@ -109,7 +111,7 @@ function reportRows(st: SimulatedStation, base: ReportBaseEnumType): ReportDataT
           ...(v.mutability === 'WriteOnly' ? {} : { value: v.get(st, n) }),
         }],
         variableCharacteristics: {
-          dataType: v.kind, supportsMonitoring: false,
+          dataType: v.kind, supportsMonitoring: v.mutability !== 'WriteOnly',
           ...(v.unit ? { unit: v.unit } : {}),
           ...(v.min !== undefined ? { minLimit: v.min } : {}),
           ...(v.max !== undefined ? { maxLimit: v.max } : {}),
@@ -190,6 +192,19 @@ async function reservationExpired(st: SimulatedStation, evse: number, id: number
 }
 
 /** How a 2.0.1 charging station answers the CSMS: each answer and its follow-up effect. */
+type GetReportReq = Req<'GetReport'>;
+
+/** B08 custom report: the simulator's components are all Active, Available and Enabled, none has a Problem. */
+function customReport(st: SimulatedStation, req: GetReportReq): ReportDataType[] {
+  const criteria = req.componentCriteria as string[] | undefined;
+  if (criteria && !criteria.some((c) => c !== 'Problem')) return [];
+  return reportRows(st, 'FullInventory').filter((r) => !req.componentVariable || req.componentVariable.some((cv) =>
+    cv.component.name === r.component.name && (cv.component.instance ?? '') === (r.component.instance ?? '')
+    && (cv.component.evse === undefined || (cv.component.evse.id === r.component.evse?.id
+      && (cv.component.evse.connectorId === undefined || cv.component.evse.connectorId === r.component.evse.connectorId)))
+    && (cv.variable === undefined || (cv.variable.name === r.variable.name && cv.variable.instance === r.variable.instance))));
+}
+
 const commands: CommandTable<V201> = {
   RequestStartTransaction: {
     answer(req, st) {
@@ -273,6 +288,7 @@ const commands: CommandTable<V201> = {
         if (f.v.mutability === 'ReadOnly') return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'ReadOnly' } };
         if (!accepts(f.v, d.attributeValue)) return { ...head, attributeStatus: 'Rejected' as const, attributeStatusInfo: { reasonCode: 'InvalidValue' } };
         f.v.set(st, d.attributeValue, f.evse);
+        if (f.v.mutability !== 'WriteOnly') variableChanged(st, d.component, d.variable, f.v.get(st, f.evse));
         return { ...head, attributeStatus: 'Accepted' as const };
       });
       return { setVariableResult: results as Res<'SetVariables'>['setVariableResult'] };
@@ -422,6 +438,17 @@ const commands: CommandTable<V201> = {
     },
     refuse: () => ({ status: 'NoFirmware' }),
   },
+  GetReport: {
+    answer(req, st) {
+      const rows = customReport(st, req);
+      if (rows.length === 0) return { status: 'EmptyResultSet' };
+      st.after(() => sendReport(st, req.requestId, rows));
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ...monitoringCommands(find, (st) => itemsPerMessage(st, 'GetReport')),
+  ...displayCommands,
 };
 
 /** Downloads the image, checks its MD5 against the request and "publishes" it at a local URL. */
@@ -497,6 +524,7 @@ const dialect: Dialect = {
     });
     const verdict = r.idTokenInfo?.status;
     if (verdict !== undefined && verdict !== 'Accepted') throw new SessionRefused(verdict);
+    rememberCustomer(st, s.idTag, `transaction ${s.id} started ${at} on EVSE ${s.connector}`);
   },
 
   async meter(st, s, trigger) {

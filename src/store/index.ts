@@ -30,3 +30,7 @@ export { ReservationRepo, openReservationStatuses, type NewReservationInput } fr
 export { LocalAuthListRepo } from './repos/local-auth-lists.js';
 export { CertificateRepo, type InstalledCertificateInput } from './repos/certificates.js';
 export { FileRepo, type NewFirmwareImage, type NewStationFile, type NewTransfer } from './repos/files.js';
+export { MonitorRepo, DeviceEventRepo, type MonitorInput, type DeviceEventInput } from './repos/monitoring.js';
+export { CustomerInformationRepo, type CustomerInformationPartInput } from './repos/customer-information.js';
+export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
+export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';

@@ -14,6 +14,9 @@ import { TransactionRepo, type TransactionProgressWriter } from './repos/transac
 import { ReservationRepo } from './repos/reservations.js';
 import { LocalAuthListRepo } from './repos/local-auth-lists.js';
 import { FileRepo } from './repos/files.js';
+import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
+import { CustomerInformationRepo } from './repos/customer-information.js';
+import { DisplayMessageRepo } from './repos/display-messages.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -38,6 +41,10 @@ export interface Repositories {
   localAuthLists: LocalAuthListRepo;
   certificates: CertificateRepo;
   files: FileRepo;
+  monitors: MonitorRepo;
+  deviceEvents: DeviceEventRepo;
+  customerInformation: CustomerInformationRepo;
+  displayMessages: DisplayMessageRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -61,6 +68,10 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     localAuthLists: new LocalAuthListRepo(db),
     certificates: new CertificateRepo(db),
     files: new FileRepo(db),
+    monitors: new MonitorRepo(db),
+    deviceEvents: new DeviceEventRepo(db),
+    customerInformation: new CustomerInformationRepo(db),
+    displayMessages: new DisplayMessageRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

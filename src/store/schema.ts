@@ -146,6 +146,9 @@ export interface DeviceVariablesTable {
   /** Generated coalesce(evse_id, -1) / coalesce(connector_id, -1), part of the primary key. */
   evseKey: ColumnType<number, never, never>;
   connectorKey: ColumnType<number, never, never>;
+  /** the station's last answer about this attribute (GetVariables/SetVariables status), see migration 0008 */
+  status: ColumnType<string | null, string | null | undefined, string | null>;
+  statusReason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Every command sent to a station (see migration 0003). */
@@ -215,6 +218,81 @@ export interface LocalAuthListsTable {
   updatedAt: GeneratedTimestamp;
 }
 
+/** 2.0.1 variable monitors (migration 0008): set by us or reported by the station. */
+export interface VariableMonitorsTable {
+  id: Id;
+  stationId: string;
+  monitorId: number | null;
+  component: string;
+  componentInstance: ColumnType<string, string | undefined, string>;
+  evseId: number | null;
+  connectorId: number | null;
+  variable: string;
+  variableInstance: ColumnType<string, string | undefined, string>;
+  type: string;
+  value: number;
+  severity: number;
+  transaction: ColumnType<boolean, boolean | undefined, boolean>;
+  status: string;
+  statusReason: string | null;
+  updatedAt: GeneratedTimestamp;
+}
+
+/** 2.0.1 NotifyEvent events (migration 0008). */
+export interface DeviceEventsTable {
+  id: Id;
+  stationId: string;
+  eventId: number;
+  occurredAt: Timestamp;
+  trigger: string;
+  cause: number | null;
+  actualValue: string;
+  techCode: string | null;
+  techInfo: string | null;
+  cleared: boolean;
+  transactionId: string | null;
+  component: string;
+  componentInstance: string;
+  evseId: number | null;
+  connectorId: number | null;
+  variable: string;
+  variableInstance: string;
+  variableMonitoringId: number | null;
+  notificationType: string;
+  generatedAt: Timestamp;
+  seqNo: number;
+  receivedAt: GeneratedTimestamp;
+}
+
+/** 2.0.1 NotifyCustomerInformation parts (migration 0008). Personal data. */
+export interface CustomerInformationPartsTable {
+  stationId: string;
+  requestId: number;
+  seqNo: number;
+  tbc: boolean;
+  data: string;
+  generatedAt: Timestamp;
+  receivedAt: GeneratedTimestamp;
+}
+
+/** 2.0.1 display messages (migration 0008). */
+export interface DisplayMessagesTable {
+  stationId: string;
+  messageId: number;
+  priority: string;
+  state: string | null;
+  startAt: Timestamp | null;
+  endAt: Timestamp | null;
+  transactionId: string | null;
+  content: string;
+  format: string;
+  language: string | null;
+  display: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  status: string | null;
+  reportedAt: Timestamp | null;
+  updatedAt: GeneratedTimestamp;
+}
+
 export interface Database {
   stations: StationsTable;
   connectors: ConnectorsTable;
@@ -226,6 +304,10 @@ export interface Database {
   deviceVariables: DeviceVariablesTable;
   stationCommands: StationCommandsTable;
   stationCommandUpdates: StationCommandUpdatesTable;
+  variableMonitors: VariableMonitorsTable;
+  deviceEvents: DeviceEventsTable;
+  customerInformationParts: CustomerInformationPartsTable;
+  displayMessages: DisplayMessagesTable;
   reservations: ReservationsTable;
   localAuthLists: LocalAuthListsTable;
   certificateRequests: CertificateRequestsTable;
@@ -249,6 +331,10 @@ export type SecurityEvent = Selectable<SecurityEventsTable>;
 export type DeviceVariable = Selectable<DeviceVariablesTable>;
 export type StationCommandRow = Selectable<StationCommandsTable>;
 export type StationCommandUpdate = Selectable<StationCommandUpdatesTable>;
+export type VariableMonitor = Selectable<VariableMonitorsTable>;
+export type DeviceEvent = Selectable<DeviceEventsTable>;
+export type CustomerInformationPart = Selectable<CustomerInformationPartsTable>;
+export type DisplayMessageRow = Selectable<DisplayMessagesTable>;
 export type Reservation = Selectable<ReservationsTable>;
 export type LocalAuthList = Selectable<LocalAuthListsTable>;
 

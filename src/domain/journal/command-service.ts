@@ -57,6 +57,30 @@ export class CommandService {
     return cmd.id;
   }
 
+  /**
+   * Records one part of a multi-part report (NotifyReport, NotifyMonitoringReport, ...) as
+   * progress: 'Reporting' while tbc, then 'Completed' — or 'Incomplete' with the missing
+   * seqNos when earlier parts never arrived. Parts without a seqNo (NotifyDisplayMessages)
+   * count by arrival.
+   */
+  async reportPart(stationId: string, kinds: readonly CommandKind[], requestId: number, part: { seqNo?: number; tbc?: boolean }, details: Record<string, unknown> = {}): Promise<number | undefined> {
+    const cmd = await this.repo.findLatest(stationId, kinds, requestId);
+    if (!cmd) return undefined;
+    const earlier = await this.repo.updates(cmd.id);
+    const seqNo = part.seqNo ?? earlier.length;
+    let status = 'Reporting';
+    const extra: Record<string, unknown> = {};
+    if (!part.tbc) {
+      const seen = new Set(earlier.map((u) => u.details.seqNo));
+      const missing = Array.from({ length: seqNo }, (_, i) => i).filter((i) => !seen.has(i));
+      status = missing.length ? 'Incomplete' : 'Completed';
+      if (missing.length) extra.missing = missing;
+    }
+    await this.repo.addUpdate(cmd.id, status, { seqNo, ...details, ...extra });
+    this.events.emit({ type: 'command.progress', stationId, commandId: cmd.id, kind: cmd.kind, status });
+    return cmd.id;
+  }
+
   async get(id: number): Promise<CommandRecord | undefined> {
     const row = await this.repo.get(id);
     return row && { ...row, updates: await this.repo.updates(id) };

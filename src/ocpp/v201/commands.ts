@@ -1,4 +1,4 @@
-import type { VariableRef } from '../../domain/commands.js';
+import type { ComponentVariableRef, CustomerRef, DisplayMessage, VariableRef } from '../../domain/commands.js';
 import { required, type CommandTable } from '../adapter.js';
 import { firmwareOf, logOf, retrying } from '../transfer-payloads.js';
 
@@ -8,6 +8,23 @@ const componentOf = (v: VariableRef) => ({
 });
 const variableOf = (v: VariableRef) => ({ name: v.variable, ...(v.instance !== undefined && { instance: v.instance }) });
 const attributeOf = (v: VariableRef) => (v.attributeType ? { attributeType: v.attributeType } : {});
+
+const componentRefOf = (r: ComponentVariableRef) => ({
+  name: r.component,
+  ...(r.componentInstance !== undefined && { instance: r.componentInstance }),
+  ...(r.evseId !== undefined && { evse: { id: r.evseId, ...(r.connectorId !== undefined && { connectorId: r.connectorId }) } }),
+});
+const variableRefOf = (r: ComponentVariableRef) => (r.variable === undefined ? {} : { variable: { name: r.variable, ...(r.variableInstance !== undefined && { instance: r.variableInstance }) } });
+const componentVariables = (refs: ComponentVariableRef[] | undefined) => (refs?.length ? { componentVariable: refs.map((r) => ({ component: componentRefOf(r), ...variableRefOf(r) })) } : {});
+const customerOf = (c: CustomerRef) => ('idToken' in c ? { idToken: { idToken: c.idToken, type: c.type } }
+  : 'customerIdentifier' in c ? { customerIdentifier: c.customerIdentifier } : { customerCertificate: c.certificate });
+const messageInfoOf = (m: DisplayMessage) => ({
+  id: m.id, priority: m.priority, message: { format: m.format, content: m.content, ...(m.language !== undefined && { language: m.language }) },
+  ...(m.state !== undefined && { state: m.state }), ...(m.startAt !== undefined && { startDateTime: m.startAt }),
+  ...(m.endAt !== undefined && { endDateTime: m.endAt }), ...(m.transactionRef !== undefined && { transactionId: m.transactionRef }),
+  ...(m.display !== undefined && { display: componentRefOf({ component: m.display.name, componentInstance: m.display.instance, evseId: m.display.evseId, connectorId: m.display.connectorId }) }),
+});
+const requestIdOf = (id: number | undefined) => id ?? Math.floor(Math.random() * 2 ** 31);
 
 /** Neutral commands as OCPP 2.0.1 calls. */
 export const v201Commands: CommandTable = {
@@ -57,4 +74,18 @@ export const v201Commands: CommandTable = {
   getLog: { action: 'GetLog', accepted: ['Accepted', 'AcceptedCanceled'], payload: (c) => ({ logType: c.logType === 'security' ? 'SecurityLog' : 'DiagnosticsLog', requestId: c.requestId, ...retrying(c), log: logOf(c) }) },
   publishFirmware: { action: 'PublishFirmware', accepted: ['Accepted'], payload: (c) => ({ location: c.location, checksum: c.checksum, requestId: c.requestId, ...retrying(c) }) },
   unpublishFirmware: { action: 'UnpublishFirmware', accepted: ['Unpublished'], payload: (c) => ({ checksum: c.checksum }) },
+  getReport: { action: 'GetReport', accepted: ['Accepted'], payload: (c) => ({ requestId: requestIdOf(c.requestId), ...(c.componentCriteria?.length && { componentCriteria: c.componentCriteria }), ...componentVariables(c.components) }) },
+  setMonitoringBase: { action: 'SetMonitoringBase', accepted: ['Accepted'], payload: (c) => ({ monitoringBase: c.base }) },
+  setMonitoringLevel: { action: 'SetMonitoringLevel', accepted: ['Accepted'], payload: (c) => ({ severity: c.severity }) },
+  // per-monitor results: no overall status word
+  setVariableMonitoring: { action: 'SetVariableMonitoring', payload: (c) => ({ setMonitoringData: c.monitors.map((m) => ({
+    component: componentRefOf(m), variable: { name: m.variable, ...(m.variableInstance !== undefined && { instance: m.variableInstance }) },
+    type: m.type, value: m.value, severity: m.severity, ...(m.id !== undefined && { id: m.id }), ...(m.transaction !== undefined && { transaction: m.transaction }),
+  })) }) },
+  clearVariableMonitoring: { action: 'ClearVariableMonitoring', payload: (c) => ({ id: c.ids }) },
+  getMonitoringReport: { action: 'GetMonitoringReport', accepted: ['Accepted'], payload: (c) => ({ requestId: requestIdOf(c.requestId), ...(c.criteria?.length && { monitoringCriteria: c.criteria }), ...componentVariables(c.components) }) },
+  customerInformation: { action: 'CustomerInformation', accepted: ['Accepted'], payload: (c) => ({ requestId: requestIdOf(c.requestId), report: c.report, clear: c.clear, ...customerOf(c.customer) }) },
+  setDisplayMessage: { action: 'SetDisplayMessage', accepted: ['Accepted'], payload: (c) => ({ message: messageInfoOf(c.message) }) },
+  getDisplayMessages: { action: 'GetDisplayMessages', accepted: ['Accepted'], payload: (c) => ({ requestId: requestIdOf(c.requestId), ...(c.ids?.length && { id: c.ids }), ...(c.priority !== undefined && { priority: c.priority }), ...(c.state !== undefined && { state: c.state }) }) },
+  clearDisplayMessage: { action: 'ClearDisplayMessage', accepted: ['Accepted'], payload: (c) => ({ id: c.id }) },
 };

@@ -11,6 +11,8 @@ import { securityHandlers } from './handlers/security.js';
 import { iso15118CertificateHandlers } from './handlers/iso15118-certificates.js';
 import { firmwareHandlers } from './handlers/firmware.js';
 import { logHandlers } from './handlers/logs.js';
+import { monitoringHandlers } from './handlers/monitoring.js';
+import { displayMessageHandlers } from './handlers/display-messages.js';
 
 /** OCPP 2.0.1: one handler block per functional block (key = file under handlers/). */
 export const v201Adapter = adapterOf('ocpp2.0.1', {
@@ -25,4 +27,6 @@ export const v201Adapter = adapterOf('ocpp2.0.1', {
   'iso15118-certificates': iso15118CertificateHandlers,
   firmware: firmwareHandlers,
   logs: logHandlers,
+  monitoring: monitoringHandlers,
+  'display-messages': displayMessageHandlers,
 }, v201Commands);

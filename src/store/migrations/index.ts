@@ -7,6 +7,7 @@ import * as commandJournal from './0003_command_journal.js';
 import * as reservationsLocalAuth from './0004_reservations_local_auth.js';
 import * as certificates from './0007_certificates.js';
 import * as firmwareLogsFiles from './0006_firmware_logs_files.js';
+import * as monitoringDisplay from './0008_monitoring_display.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -21,4 +22,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0004_reservations_local_auth', migration: reservationsLocalAuth },
   { name: '0007_certificates', migration: certificates },
   { name: '0006_firmware_logs_files', migration: firmwareLogsFiles },
+  { name: '0008_monitoring_display', migration: monitoringDisplay },
 ];

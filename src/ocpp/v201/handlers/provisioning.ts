@@ -15,7 +15,7 @@ export const provisioningHandlers = {
 
   async NotifyReport(req: Req<'NotifyReport'>, ctx: StationContext): Promise<Res<'NotifyReport'>> {
     await ctx.services.deviceModel.storeReport(ctx.stationId, req.reportData ?? []);
-    await ctx.services.commands.progress(ctx.stationId, ['getBaseReport'], req.requestId, req.tbc ? 'Reporting' : 'Completed', { seqNo: req.seqNo, variables: req.reportData?.length ?? 0 });
+    await ctx.services.commands.reportPart(ctx.stationId, ['getBaseReport', 'getReport'], req.requestId, req, { variables: req.reportData?.length ?? 0 });
     return {};
   },
 };
