@@ -33,10 +33,11 @@ describe('OCPP 1.6 TriggerMessage and ExtendedTriggerMessage (CSMS)', () => {
     await until('a new boot', async () => ((await p.repos.stations.get('T16'))?.lastBootAt?.getTime() ?? 0) > before);
   });
 
-  it('ExtendedTriggerMessage for a message the station cannot send is recorded as NotImplemented', async () => {
+  it('ExtendedTriggerMessage SignChargePointCertificate makes the station send a CSR, which is stored', async () => {
     const r = await p.services.commands.send('T16', { kind: 'extendedTriggerMessage', message: 'SignChargePointCertificate' });
-    assert.equal(r.status, 'NotImplemented');
-    assert.match(r.failure ?? '', /^Rejected: /);
+    assert.equal(r.status, 'Accepted');
+    await until('the triggered SignCertificate', async () => (await p.services.certificates.requests('T16')).length > 0);
+    assert.match((await p.services.certificates.requests('T16'))[0]!.csr, /BEGIN CERTIFICATE REQUEST/);
   });
 
   it('ExtendedTriggerMessage for an unknown connector is Rejected', async () => {

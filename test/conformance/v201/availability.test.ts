@@ -122,12 +122,14 @@ describe('OCTT 2.0.1 block G — availability (CSMS)', () => {
     assert.deepEqual(await live('TC_G_17'), [[1, 1, 'Unavailable'], [2, 1, 'Available']]);
   });
 
-  it('TC_G_20_CSMS Connector status Notification - Lock Failure', { todo: 'no NotifyEvent handler on this branch (block N, monitoring work): the CSMS answers NotImplemented' }, async () => {
+  it('TC_G_20_CSMS Connector status Notification - Lock Failure', async () => {
     const st = await booted('TC_G_20');
     const res = await st.call('NotifyEvent', { generatedAt: ts(), seqNo: 0, eventData: [{
       eventId: 1, timestamp: ts(), trigger: 'Delta', actualValue: 'true', eventNotificationType: 'HardWiredNotification',
       component: { name: 'ConnectorPlugRetentionLock', evse: { id: 1, connectorId: 1 } }, variable: { name: 'Problem' },
     }] });
     assert.deepEqual(res, {});
+    const events = await p.services.monitoring.listEvents(st.id, { component: 'ConnectorPlugRetentionLock' });
+    assert.deepEqual(events.map((e) => [e.variable, e.actualValue, e.evseId, e.trigger]), [['Problem', 'true', 1, 'Delta']]);
   });
 });

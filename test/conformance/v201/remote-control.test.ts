@@ -147,7 +147,7 @@ describe('OCTT 2.0.1 block F — remote control (CSMS)', () => {
 
   it('TC_F_14_CSMS Trigger message - TransactionEvent - All EVSE', () => triggeredTransactionEvent('TC_F_14', undefined));
 
-  it('TC_F_15_CSMS Trigger message - LogStatusNotification - Idle', { todo: 'no LogStatusNotification handler on this branch (logs work): the CSMS answers NotImplemented' }, async () => {
+  it('TC_F_15_CSMS Trigger message - LogStatusNotification - Idle', async () => {
     const st = await booted('TC_F_15');
     const { payload, record } = await st.command({ kind: 'triggerMessage', message: 'LogStatusNotification' }, { status: 'Accepted' });
     assert.deepEqual(payload, { requestedMessage: 'LogStatusNotification' });
@@ -155,7 +155,7 @@ describe('OCTT 2.0.1 block F — remote control (CSMS)', () => {
     assert.deepEqual(await st.call('LogStatusNotification', { status: 'Idle' }), {});
   });
 
-  it('TC_F_18_CSMS Trigger message - FirmwareStatusNotification - Idle', { todo: 'no FirmwareStatusNotification handler on this branch (firmware work): the CSMS answers NotImplemented' }, async () => {
+  it('TC_F_18_CSMS Trigger message - FirmwareStatusNotification - Idle', async () => {
     const st = await booted('TC_F_18');
     const { payload, record } = await st.command({ kind: 'triggerMessage', message: 'FirmwareStatusNotification' }, { status: 'Accepted' });
     assert.deepEqual(payload, { requestedMessage: 'FirmwareStatusNotification' });
