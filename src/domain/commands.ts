@@ -1,3 +1,5 @@
+import type { ChargingLimitSource, ChargingProfile, ChargingRateUnit, ProfileCriteria } from './smart-charging/profile.js';
+
 /**
  * Version-neutral commands the platform sends to stations. Each OCPP adapter translates them
  * into its own action and payload; a command a version has no equivalent for fails with
@@ -18,7 +20,15 @@ export type StationCommand =
   /** 2.0.1 device model */
   | { kind: 'getVariables'; variables: VariableRef[] }
   | { kind: 'setVariables'; variables: Array<VariableRef & { value: string }> }
-  | { kind: 'getBaseReport'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory'; requestId?: number };
+  | { kind: 'getBaseReport'; reportBase: 'ConfigurationInventory' | 'FullInventory' | 'SummaryInventory'; requestId?: number }
+  /** smart charging (1.6 Smart Charging profile, 2.0.1 block K); evseId 0 = the whole station */
+  | { kind: 'setChargingProfile'; evseId: number; profile: ChargingProfile }
+  | ({ kind: 'clearChargingProfile' } & ProfileCriteria)
+  | { kind: 'getCompositeSchedule'; evseId: number; duration: number; chargingRateUnit?: ChargingRateUnit }
+  /** 2.0.1 only: the station answers with ReportChargingProfiles quoting requestId */
+  | ({ kind: 'getChargingProfiles'; requestId?: number; profileIds?: number[]; sources?: ChargingLimitSource[] } & Omit<ProfileCriteria, 'profileId'>)
+  /** 2.0.1 only (block I): the running cost of a transaction, in the tariff's currency */
+  | { kind: 'costUpdated'; transactionRef: string; totalCost: number };
 
 export interface VariableRef {
   component: string;
@@ -38,6 +48,7 @@ export type CommandKind = StationCommand['kind'];
 export const correlatedBy: { readonly [K in CommandKind]?: string } = {
   remoteStart: 'remoteStartId',
   getBaseReport: 'requestId',
+  getChargingProfiles: 'requestId',
 };
 
 /** A station's answer: its status word and the whole validated response payload. */

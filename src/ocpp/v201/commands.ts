@@ -1,5 +1,6 @@
 import type { VariableRef } from '../../domain/commands.js';
 import type { CommandTable } from '../adapter.js';
+import { chargingProfileOf, purposeOf } from './charging-profile.js';
 
 const componentOf = (v: VariableRef) => ({
   name: v.component,
@@ -22,4 +23,23 @@ export const v201Commands: CommandTable = {
   getVariables: { action: 'GetVariables', payload: (c) => ({ getVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), ...attributeOf(v) })) }) },
   setVariables: { action: 'SetVariables', payload: (c) => ({ setVariableData: c.variables.map((v) => ({ component: componentOf(v), variable: variableOf(v), attributeValue: v.value, ...attributeOf(v) })) }) },
   getBaseReport: { action: 'GetBaseReport', accepted: ['Accepted'], payload: (c) => ({ requestId: c.requestId ?? Math.floor(Math.random() * 2 ** 31), reportBase: c.reportBase }) },
+  // block K — smart charging
+  setChargingProfile: { action: 'SetChargingProfile', accepted: ['Accepted'], payload: (c) => ({ evseId: c.evseId, chargingProfile: chargingProfileOf(c.profile) }) },
+  clearChargingProfile: { action: 'ClearChargingProfile', accepted: ['Accepted'], payload: (c) => {
+    const criteria = {
+      ...(c.evseId !== undefined && { evseId: c.evseId }), ...(c.purpose !== undefined && { chargingProfilePurpose: purposeOf(c.purpose) }),
+      ...(c.stackLevel !== undefined && { stackLevel: c.stackLevel }),
+    };
+    return { ...(c.profileId !== undefined && { chargingProfileId: c.profileId }), ...(Object.keys(criteria).length > 0 && { chargingProfileCriteria: criteria }) };
+  } },
+  getCompositeSchedule: { action: 'GetCompositeSchedule', accepted: ['Accepted'], payload: (c) => ({ evseId: c.evseId, duration: c.duration, ...(c.chargingRateUnit !== undefined && { chargingRateUnit: c.chargingRateUnit }) }) },
+  getChargingProfiles: { action: 'GetChargingProfiles', accepted: ['Accepted'], payload: (c) => ({
+    requestId: c.requestId ?? Math.floor(Math.random() * 2 ** 31), ...(c.evseId !== undefined && { evseId: c.evseId }),
+    chargingProfile: {
+      ...(c.purpose !== undefined && { chargingProfilePurpose: purposeOf(c.purpose) }), ...(c.stackLevel !== undefined && { stackLevel: c.stackLevel }),
+      ...(c.profileIds?.length && { chargingProfileId: c.profileIds }), ...(c.sources?.length && { chargingLimitSource: c.sources }),
+    },
+  }) },
+  // block I — tariff and cost
+  costUpdated: { action: 'CostUpdated', payload: (c) => ({ totalCost: c.totalCost, transactionId: c.transactionRef }) },
 };
