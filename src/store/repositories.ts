@@ -10,6 +10,8 @@ import { SecurityEventRepo } from './repos/security-events.js';
 import { StationRepo } from './repos/stations.js';
 import { TokenRepo } from './repos/tokens.js';
 import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
+import { SmartChargingRepo } from './repos/smart-charging.js';
+import { TariffRepo } from './repos/tariffs.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -30,6 +32,8 @@ export interface Repositories {
   securityEvents: SecurityEventRepo;
   deviceModel: DeviceModelRepo;
   commands: CommandRepo;
+  smartCharging: SmartChargingRepo;
+  tariffs: TariffRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -49,6 +53,8 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     securityEvents: new SecurityEventRepo(db),
     deviceModel: new DeviceModelRepo(db),
     commands: new CommandRepo(db),
+    smartCharging: new SmartChargingRepo(db),
+    tariffs: new TariffRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -4,6 +4,7 @@ import type { Migration } from 'kysely';
 import * as core from './0001_core.js';
 import * as deviceModel from './0002_device_model.js';
 import * as commandJournal from './0003_command_journal.js';
+import * as smartChargingTariffs from './0005_smart_charging_tariffs.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -15,4 +16,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0001_core', migration: core },
   { name: '0002_device_model', migration: deviceModel },
   { name: '0003_command_journal', migration: commandJournal },
+  { name: '0005_smart_charging_tariffs', migration: smartChargingTariffs },
 ];
