@@ -6,6 +6,8 @@ import { loadServerSecret } from './config/secret.js';
 import { DataTransferRegistry } from './domain/data-transfer.js';
 import { DeviceModelService } from './domain/device-model/device-model-service.js';
 import { CommandService } from './domain/journal/command-service.js';
+import { SmartChargingService } from './domain/smart-charging/smart-charging-service.js';
+import { TariffService } from './domain/tariffs/tariff-service.js';
 import { DomainEvents } from './domain/events.js';
 import { SecurityLog } from './domain/security/security-log.js';
 import type { DomainServices } from './domain/services.js';
@@ -88,10 +90,14 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     serverSecret: loadServerSecret(config), autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log);
+  // CommandService holds no state, so the services that send commands may share their own instance
+  const journal = new CommandService(repos.commands, bus, events);
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel: new DeviceModelService(repos.deviceModel),
     commands: new CommandService(repos.commands, bus, events),
+    smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, journal),
+    tariffs: new TariffService(repos.tariffs, repos.transactions, journal),
   };
   return {
     domain, repos, bus,

@@ -7,6 +7,7 @@ import { dataTransferHandlers } from './handlers/data-transfer.js';
 import { meterValueHandlers } from './handlers/meter-values.js';
 import { provisioningHandlers } from './handlers/provisioning.js';
 import { transactionHandlers } from './handlers/transactions.js';
+import { smartChargingHandlers } from './handlers/smart-charging.js';
 
 /** OCPP 2.0.1: one handler table per functional block, merged. */
 export const v201Adapter: Adapter = {
@@ -14,6 +15,7 @@ export const v201Adapter: Adapter = {
   handlers: new Map(Object.entries({
     ...provisioningHandlers, ...availabilityHandlers, ...authorizationHandlers,
     ...transactionHandlers, ...meterValueHandlers, ...dataTransferHandlers,
+    ...smartChargingHandlers,
   }) as Array<[string, CallHandler<StationContext>]>),
   commands: v201Commands,
 };
