@@ -5,6 +5,8 @@ import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { v16Keys } from './v16-config.js';
+import { neutralProfile, neutralPurpose } from '../ocpp/v16/charging-profile.js';
+import { clear, composite, install, refusal, type Limits } from './smart-charging.js';
 
 type Req<A extends keyof V16> = V16[A]['request'];
 type Res<A extends keyof V16> = V16[A]['response'];
@@ -86,6 +88,16 @@ const triggers: Record<Trigger, (st: SimulatedStation, connector: number | undef
 };
 
 const rejected = { status: 'Rejected' } as const;
+
+/** ChargingScheduleAllowedChargingRateUnit and friends (§9.4) as the limits a profile must fit. */
+function limits(st: SimulatedStation): Limits {
+  const units = (st.setting('ChargingScheduleAllowedChargingRateUnit') ?? '').split(',').map((u) => u.trim());
+  return {
+    allowedUnits: [...(units.includes('Current') ? ['A' as const] : []), ...(units.includes('Power') ? ['W' as const] : [])],
+    maxStackLevel: Number(st.setting('ChargeProfileMaxStackLevel')), maxPeriods: Number(st.setting('ChargingScheduleMaxPeriods')),
+    maxInstalled: Number(st.setting('MaxChargingProfilesInstalled')),
+  };
+}
 
 /** How a 1.6 charge point answers the CSMS: each answer and its follow-up effect. */
 const commands: CommandTable<V16> = {
@@ -185,6 +197,38 @@ const commands: CommandTable<V16> = {
       if (req.connectorId !== undefined && req.connectorId !== 0 && !st.hasPort(req.connectorId)) return rejected;
       st.after(() => triggers[req.requestedMessage](st, req.connectorId));
       return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  SetChargingProfile: {
+    answer(req, st) {
+      if (st.behaviour.smartCharging === false) return { status: 'NotSupported' };
+      const profile = neutralProfile(req.csChargingProfiles);
+      if (refusal(st, req.connectorId, profile, limits(st))) return rejected;
+      install(st, req.connectorId, profile);
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ClearChargingProfile: {
+    answer(req, st) {
+      const cleared = clear(st, {
+        profileId: req.id, evseId: req.connectorId, stackLevel: req.stackLevel,
+        purpose: req.chargingProfilePurpose && neutralPurpose(req.chargingProfilePurpose),
+      });
+      return { status: cleared > 0 ? 'Accepted' : 'Unknown' };
+    },
+    refuse: () => ({ status: 'Unknown' }),
+  },
+  GetCompositeSchedule: {
+    answer(req, st) {
+      const unit = req.chargingRateUnit ?? 'A';
+      if (st.behaviour.smartCharging === false || (req.connectorId !== 0 && !st.hasPort(req.connectorId)) || !limits(st).allowedUnits.includes(unit)) return rejected;
+      const [first, ...rest] = composite(st, req.connectorId, req.duration, unit);
+      return {
+        status: 'Accepted', connectorId: req.connectorId, scheduleStart: now(),
+        chargingSchedule: { duration: req.duration, chargingRateUnit: unit, chargingSchedulePeriod: [first!, ...rest] },
+      };
     },
     refuse: () => rejected,
   },

@@ -62,6 +62,12 @@ export const v201Model: ReadonlyMap<string, SimVariable> = indexSettings([
   setting('DeviceDataCtrlr.ItemsPerMessage[GetReport]', 'integer', 'ReadOnly', '8'),
   setting('DeviceDataCtrlr.ItemsPerMessage[GetVariables]', 'integer', 'ReadOnly', '16'),
   setting('DeviceDataCtrlr.ItemsPerMessage[SetVariables]', 'integer', 'ReadOnly', '16'),
+  // block K; RateUnit is writable here so tests can make the station refuse a unit
+  setting('SmartChargingCtrlr.Enabled', 'boolean', 'ReadOnly', '', { get: (st) => String(st.behaviour.smartCharging !== false) }),
+  setting('SmartChargingCtrlr.RateUnit', 'MemberList', 'ReadWrite', 'A,W', { members: ['A', 'W'] }),
+  setting('SmartChargingCtrlr.ProfileStackLevel', 'integer', 'ReadOnly', '8'),
+  setting('SmartChargingCtrlr.PeriodsPerSchedule', 'integer', 'ReadOnly', '24'),
+  setting('SmartChargingCtrlr.Entries[ChargingProfiles]', 'integer', 'ReadOnly', '10'),
 ]);
 
 /** Maximum of a DeviceDataCtrlr.ItemsPerMessage instance. */

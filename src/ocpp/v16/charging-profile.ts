@@ -40,3 +40,24 @@ export function csChargingProfilesOf(p: ChargingProfile): CsChargingProfiles {
     chargingSchedule: scheduleOf(schedule),
   };
 }
+
+const fromV16: Record<V16Purpose, ProfilePurpose> = { ChargePointMaxProfile: 'ChargingStationMax', TxDefaultProfile: 'TxDefault', TxProfile: 'Tx' };
+export const neutralPurpose = (p: V16Purpose): ProfilePurpose => fromV16[p];
+
+/** 1.6 csChargingProfiles in neutral form (the simulator's view of a SetChargingProfile). */
+export function neutralProfile(p: CsChargingProfiles): ChargingProfile {
+  const s = p.chargingSchedule;
+  return {
+    id: p.chargingProfileId, stackLevel: p.stackLevel, purpose: fromV16[p.chargingProfilePurpose], kind: p.chargingProfileKind,
+    ...(p.recurrencyKind !== undefined && { recurrencyKind: p.recurrencyKind }),
+    ...(p.validFrom !== undefined && { validFrom: p.validFrom }),
+    ...(p.validTo !== undefined && { validTo: p.validTo }),
+    ...(p.transactionId !== undefined && { transactionRef: String(p.transactionId) }),
+    schedules: [{
+      chargingRateUnit: s.chargingRateUnit, periods: s.chargingSchedulePeriod.map((x) => ({ ...x })),
+      ...(s.duration !== undefined && { duration: s.duration }),
+      ...(s.startSchedule !== undefined && { startSchedule: s.startSchedule }),
+      ...(s.minChargingRate !== undefined && { minChargingRate: s.minChargingRate }),
+    }],
+  };
+}
