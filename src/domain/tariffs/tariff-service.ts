@@ -95,9 +95,9 @@ export class TariffService {
     return cost && Number(cost.total);
   }
 
-  /** Sends the running cost of a transaction to a 2.0.1 station (CostUpdated). */
-  async sendCost(stationId: string, transactionRef: string): Promise<CommandRecord> {
-    const totalCost = await this.totalCost(stationId, transactionRef, new Date());
+  /** Sends the running cost of a transaction (as of `at`) to a 2.0.1 station (CostUpdated). */
+  async sendCost(stationId: string, transactionRef: string, at = new Date()): Promise<CommandRecord> {
+    const totalCost = await this.totalCost(stationId, transactionRef, at);
     if (totalCost === undefined) throw new TariffError(`no tariff applies to transaction ${transactionRef.slice(0, 40)} of ${stationId}`);
     return this.commands.send(stationId, { kind: 'costUpdated', transactionRef, totalCost });
   }
