@@ -36,9 +36,11 @@ export class TariffRepo {
   /** Makes one tariff the default (unsetting the previous one); false for an unknown id. */
   async setDefault(id: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('tariffs').set({ isDefault: false, updatedAt: sql<Date>`now()` }).where('isDefault', '=', true).execute();
-      const r = await trx.updateTable('tariffs').set({ isDefault: true, updatedAt: sql<Date>`now()` }).where('id', '=', id).executeTakeFirst();
-      return r.numUpdatedRows > 0n;
+      // an unknown id must leave the current default alone
+      if (!(await trx.selectFrom('tariffs').select('id').where('id', '=', id).forUpdate().executeTakeFirst())) return false;
+      await trx.updateTable('tariffs').set({ isDefault: false, updatedAt: sql<Date>`now()` }).where('isDefault', '=', true).where('id', '!=', id).execute();
+      await trx.updateTable('tariffs').set({ isDefault: true, updatedAt: sql<Date>`now()` }).where('id', '=', id).execute();
+      return true;
     });
   }
 
