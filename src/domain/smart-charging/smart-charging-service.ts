@@ -1,5 +1,5 @@
 import type { SmartChargingRepo, StationRepo, TransactionRepo } from '../../store/index.js';
-import type { ChargingLimitRow, ChargingProfileRow, EvChargingNeedsRow, EvChargingScheduleRow } from '../../store/schema.js';
+import type { ChargingLimitRow, ChargingProfileRow, EvChargingNeedsRow, EvChargingScheduleRow, StationCommandRow } from '../../store/schema.js';
 import type { CommandRecord, CommandService } from '../journal/command-service.js';
 import {
   ChargingProfileError, matchesCriteria, validateProfile,
@@ -24,6 +24,8 @@ export interface EvChargingNeeds {
   ac?: Record<string, unknown>;
   dc?: Record<string, unknown>;
 }
+
+type GetCriteria = Omit<ProfileCriteria, 'profileId'> & { profileIds?: number[]; sources?: ChargingLimitSource[] };
 
 const stored = (r: ChargingProfileRow): StoredProfile => ({
   evseId: r.evseId, status: r.status, source: r.limitSource, profile: r.profile as unknown as ChargingProfile, commandId: r.commandId, updatedAt: r.updatedAt,
@@ -90,22 +92,27 @@ export class SmartChargingService {
   }
 
   /** 2.0.1 GetChargingProfiles: the station reports in ReportChargingProfiles parts, kept as progress and as reported profiles. */
-  async requestProfiles(stationId: string, criteria: Omit<ProfileCriteria, 'profileId'> & { profileIds?: number[]; sources?: ChargingLimitSource[] } = {}): Promise<CommandRecord> {
+  async requestProfiles(stationId: string, criteria: GetCriteria = {}): Promise<CommandRecord> {
     if ((await this.protocolOf(stationId)) !== 'ocpp2.0.1') throw new ChargingProfileError('GetChargingProfiles exists only in OCPP 2.0.1');
-    return this.commands.send(stationId, { kind: 'getChargingProfiles', ...criteria });
+    const rec = await this.commands.send(stationId, { kind: 'getChargingProfiles', ...criteria });
+    // no report will follow: nothing matching is installed any more
+    if (rec.status === 'NoProfiles') await this.dropStaleReports(stationId, rec);
+    return rec;
   }
 
-  /** One ReportChargingProfiles part. */
+  /** One ReportChargingProfiles part: stored first, so whoever sees the progress finds the profiles. */
   async reported(stationId: string, r: { requestId: number; evseId: number; source: ChargingLimitSource; profiles: ChargingProfile[]; tbc: boolean }): Promise<void> {
-    const commandId = await this.commands.progress(stationId, ['getChargingProfiles'], r.requestId, r.tbc ? 'Reporting' : 'Completed', {
-      evseId: r.evseId, source: r.source, profileIds: r.profiles.map((p) => p.id),
-    });
+    const cmd = await this.commands.find(stationId, ['getChargingProfiles'], r.requestId);
+    if (cmd) await this.dropStaleReports(stationId, cmd);
     for (const p of r.profiles) {
       await this.repo.saveProfile({
         stationId, evseId: r.evseId, profileId: p.id, stackLevel: p.stackLevel, purpose: p.purpose, status: 'reported', limitSource: r.source,
-        transactionRef: p.transactionRef ?? null, profile: p as unknown as Record<string, unknown>, commandId: commandId ?? null,
+        transactionRef: p.transactionRef ?? null, profile: p as unknown as Record<string, unknown>, commandId: cmd?.id ?? null,
       });
     }
+    await this.commands.progress(stationId, ['getChargingProfiles'], r.requestId, r.tbc ? 'Reporting' : 'Completed', {
+      evseId: r.evseId, source: r.source, profileIds: r.profiles.map((p) => p.id),
+    });
   }
 
   async profiles(stationId: string, filter: { status?: StoredProfile['status']; evseId?: number } = {}): Promise<StoredProfile[]> {
@@ -143,6 +150,19 @@ export class SmartChargingService {
 
   evSchedules(stationId: string): Promise<EvChargingScheduleRow[]> {
     return this.repo.listEvSchedules(stationId);
+  }
+
+  /**
+   * A report answers the request's criteria completely, so reported profiles matching them
+   * that are older than the request are no longer on the station.
+   */
+  private async dropStaleReports(stationId: string, cmd: StationCommandRow): Promise<void> {
+    const c = cmd.command as GetCriteria;
+    const stale = (await this.repo.listProfiles(stationId, { status: 'reported' })).filter((r) => r.updatedAt < cmd.createdAt
+      && (c.evseId === undefined || c.evseId === r.evseId) && (c.purpose === undefined || c.purpose === r.purpose)
+      && (c.stackLevel === undefined || c.stackLevel === r.stackLevel) && (!c.profileIds?.length || c.profileIds.includes(r.profileId))
+      && (!c.sources?.length || c.sources.includes(r.limitSource as ChargingLimitSource)));
+    await this.repo.deleteProfiles(stale.map((r) => r.id));
   }
 
   private async protocolOf(stationId: string): Promise<'ocpp1.6' | 'ocpp2.0.1'> {

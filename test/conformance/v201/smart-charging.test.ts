@@ -126,6 +126,23 @@ describe('OCPP 2.0.1 block K — smart charging (CSMS side)', () => {
     assert.deepEqual(reported.map((r) => [r.evseId, r.profile.id, r.source, r.commandId]), [[1, 14, 'CSO', rec.id], [2, 15, 'CSO', rec.id]]);
   });
 
+  it('a new report replaces what an earlier one said about the same criteria', async () => {
+    const st = await station();
+    const sc = p.services.smartCharging;
+    await sc.setProfile(st.identity, 1, profile(21));
+    await sc.setProfile(st.identity, 2, profile(22));
+    const first = await sc.requestProfiles(st.identity, {});
+    await waitFor(async () => (await p.services.commands.get(first.id))?.progress === 'Completed');
+    assert.deepEqual(await ids(st, 'reported'), [21, 22]);
+    await sc.clearProfiles(st.identity, { profileId: 21 });
+    const second = await sc.requestProfiles(st.identity, {});
+    await waitFor(async () => (await p.services.commands.get(second.id))?.progress === 'Completed');
+    assert.deepEqual(await ids(st, 'reported'), [22]);
+    await sc.clearProfiles(st.identity);
+    assert.equal((await sc.requestProfiles(st.identity, {})).status, 'NoProfiles');
+    assert.deepEqual(await ids(st), []);
+  });
+
   it('TC_K_32_CSMS Get Charging Profile - chargingProfileId', async () => {
     const st = await station();
     await p.services.smartCharging.setProfile(st.identity, 1, profile(16));
