@@ -90,6 +90,7 @@ export async function startCsms(options: CsmsOptions = {}): Promise<TinyCsms> {
       FirmwareStatusNotification: () => ({}),
       LogStatusNotification: () => ({}),
       DataTransfer: () => ({ status: 'Accepted' }),
+      ReportChargingProfiles: () => ({}),
     },
   };
 
