@@ -25,6 +25,7 @@ describe('charging profile rules', () => {
     const cases: Array<[ChargingProfile, Partial<ProfileContext>, RegExp]> = [
       [{ ...base, stackLevel: -1 }, {}, /stackLevel/], [{ ...base, stackLevel: 100 }, {}, /stackLevel/], [{ ...base, stackLevel: 1.5 }, {}, /stackLevel/],
       [{ ...base, purpose: 'ChargingStationMax' }, {}, /evseId must be 0/],
+      [{ ...base, purpose: 'ChargingStationMax', kind: 'Relative', schedules: [{ ...sched, startSchedule: undefined }] }, { evseId: 0 }, /cannot be Relative/],
       [{ ...base, purpose: 'Tx', transactionRef: 'T' }, { evseId: 0 }, /needs an EVSE/],
       [{ ...base, purpose: 'Tx' }, {}, /needs a transactionRef/],
       [{ ...base, purpose: 'Tx', transactionRef: 'abc' }, { protocol: 'ocpp1.6' }, /integers/],

@@ -86,6 +86,8 @@ export function validateProfile(p: ChargingProfile, ctx: ProfileContext): void {
   switch (p.purpose) {
     case 'ChargingStationMax':
       if (ctx.evseId !== 0) fail('ChargingStationMax applies to the whole station: evseId must be 0');
+      // K01.FR.38: a station maximum has no transaction to be relative to
+      if (p.kind === 'Relative') fail('a ChargingStationMax profile cannot be Relative');
       break;
     case 'TxDefault':
       break;

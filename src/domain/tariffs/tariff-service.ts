@@ -12,10 +12,13 @@ export interface TariffInput extends TariffPrices {
 /**
  * Tariffs (a default one and per-station assignments) and the cost of transactions under them
  * (2.0.1 block I: TransactionEventResponse.totalCost and CostUpdated). The station → tariff
- * lookup is cached, as it is asked on every TransactionEvent; every change here clears it.
+ * lookup is cached briefly, as it is asked on every TransactionEvent; every change here clears it.
  */
+/** How long a station's tariff lookup is trusted: other processes (the CLI) may change tariffs too. */
+const TARIFF_CACHE_MS = 30_000;
+
 export class TariffService {
-  private readonly byStation = new Map<string, TariffRow | null>();
+  private readonly byStation = new Map<string, { tariff: TariffRow | null; at: number }>();
   /** last energy register (Wh) seen per active transaction, for Updated events without one */
   private readonly lastRegister = new Map<string, number>();
 
@@ -56,12 +59,11 @@ export class TariffService {
 
   /** The station's tariff, else the default one, else none. */
   async forStation(stationId: string): Promise<TariffRow | undefined> {
-    let t = this.byStation.get(stationId);
-    if (t === undefined) {
-      t = (await this.repo.forStation(stationId)) ?? null;
-      this.byStation.set(stationId, t);
-    }
-    return t ?? undefined;
+    const cached = this.byStation.get(stationId);
+    if (cached && Date.now() - cached.at < TARIFF_CACHE_MS) return cached.tariff ?? undefined;
+    const tariff = (await this.repo.forStation(stationId)) ?? null;
+    this.byStation.set(stationId, { tariff, at: Date.now() });
+    return tariff ?? undefined;
   }
 
   /**
