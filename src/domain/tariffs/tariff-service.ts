@@ -91,16 +91,25 @@ export class TariffService {
     return sessionCost(tariff, { energyWh, durationMs: end.getTime() - tx.startedAt.getTime() });
   }
 
-  /** The total cost as TransactionEventResponse.totalCost carries it (major units). */
+  /**
+   * The total cost as TransactionEventResponse.totalCost carries it (major units). A tariff
+   * that cannot be priced (edited into the database by hand) means no cost, never a failed
+   * TransactionEvent.
+   */
   async totalCost(stationId: string, transactionRef: string, at: Date, readings?: readonly MeterReading[]): Promise<number | undefined> {
-    const cost = await this.costOf(stationId, transactionRef, at, readings);
-    return cost && Number(cost.total);
+    try {
+      const cost = await this.costOf(stationId, transactionRef, at, readings);
+      return cost && Number(cost.total);
+    } catch (err) {
+      if (err instanceof TariffError) return undefined;
+      throw err;
+    }
   }
 
   /** Sends the running cost of a transaction (as of `at`) to a 2.0.1 station (CostUpdated). */
   async sendCost(stationId: string, transactionRef: string, at = new Date()): Promise<CommandRecord> {
-    const totalCost = await this.totalCost(stationId, transactionRef, at);
-    if (totalCost === undefined) throw new TariffError(`no tariff applies to transaction ${transactionRef.slice(0, 40)} of ${stationId}`);
-    return this.commands.send(stationId, { kind: 'costUpdated', transactionRef, totalCost });
+    const cost = await this.costOf(stationId, transactionRef, at);
+    if (!cost) throw new TariffError(`no tariff applies to transaction ${transactionRef.slice(0, 40)} of ${stationId}`);
+    return this.commands.send(stationId, { kind: 'costUpdated', transactionRef, totalCost: Number(cost.total) });
   }
 }

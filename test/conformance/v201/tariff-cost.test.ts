@@ -107,4 +107,13 @@ describe('OCPP 2.0.1 block I — tariff and cost (CSMS side)', () => {
       await st.close();
     }
   });
+
+  it('a tariff edited into nonsense in the database costs nothing rather than failing TransactionEvent', async () => {
+    await p.store.db.updateTable('tariffs').set({ pricePerKwh: 'abc' }).where('name', '=', 'Standard').execute();
+    await p.services.tariffs.unassign('TC1'); // drops the cached lookup
+    await event('Started', 0, 'TX-BAD', 0, 0);
+    const ended = await event('Ended', 1, 'TX-BAD', 1, 100);
+    assert.equal(ended.totalCost, undefined);
+    await assert.rejects(p.services.tariffs.sendCost('TC1', 'TX-BAD'), (e: unknown) => e instanceof TariffError && /pricePerKwh/.test(e.message));
+  });
 });
