@@ -6,6 +6,8 @@ import { loadServerSecret } from './config/secret.js';
 import { DataTransferRegistry } from './domain/data-transfer.js';
 import { DeviceModelService } from './domain/device-model/device-model-service.js';
 import { CommandService } from './domain/journal/command-service.js';
+import { SmartChargingService } from './domain/smart-charging/smart-charging-service.js';
+import { TariffService } from './domain/tariffs/tariff-service.js';
 import { MonitoringService } from './domain/monitoring/monitoring-service.js';
 import { CustomerInformationService } from './domain/customer-information/customer-information-service.js';
 import { DisplayMessageService } from './domain/display-messages/display-message-service.js';
@@ -110,6 +112,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
+    smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
+    tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
   };
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {

@@ -1,3 +1,5 @@
+import type { ChargingLimitSource, ChargingProfile, ChargingRateUnit, ProfileCriteria } from './smart-charging/profile.js';
+
 import type { LocalListEntry } from '../store/schema.js';
 
 /**
@@ -63,7 +65,15 @@ export type StationCommand =
   /** 2.0.1 display messages (block O) */
   | { kind: 'setDisplayMessage'; message: DisplayMessage }
   | { kind: 'getDisplayMessages'; ids?: number[]; priority?: DisplayMessage['priority']; state?: DisplayMessage['state']; requestId?: number }
-  | { kind: 'clearDisplayMessage'; id: number };
+  | { kind: 'clearDisplayMessage'; id: number }
+  /** smart charging (1.6 Smart Charging profile, 2.0.1 block K); evseId 0 = the whole station */
+  | { kind: 'setChargingProfile'; evseId: number; profile: ChargingProfile }
+  | ({ kind: 'clearChargingProfile' } & ProfileCriteria)
+  | { kind: 'getCompositeSchedule'; evseId: number; duration: number; chargingRateUnit?: ChargingRateUnit }
+  /** 2.0.1 only: the station answers with ReportChargingProfiles quoting requestId */
+  | ({ kind: 'getChargingProfiles'; requestId?: number; profileIds?: number[]; sources?: ChargingLimitSource[] } & Omit<ProfileCriteria, 'profileId'>)
+  /** 2.0.1 only (block I): the running cost of a transaction, in the tariff's currency */
+  | { kind: 'costUpdated'; transactionRef: string; totalCost: number };
 
 export interface VariableRef {
   component: string;
@@ -192,6 +202,7 @@ export const correlatedBy: { readonly [K in CommandKind]?: string } = {
   getMonitoringReport: 'requestId',
   customerInformation: 'requestId',
   getDisplayMessages: 'requestId',
+  getChargingProfiles: 'requestId',
 };
 
 /** A station's answer: its status word and the whole validated response payload. */

@@ -6,6 +6,8 @@ import type { TransactionService } from './transactions/transaction-service.js';
 import type { DataTransferRegistry } from './data-transfer.js';
 import type { DeviceModelService } from './device-model/device-model-service.js';
 import type { CommandService } from './journal/command-service.js';
+import type { SmartChargingService } from './smart-charging/smart-charging-service.js';
+import type { TariffService } from './tariffs/tariff-service.js';
 import type { ReservationService } from './reservations/reservation-service.js';
 import type { LocalAuthListService } from './local-auth/local-auth-list-service.js';
 import type { CertificateService } from './certificates/certificate-service.js';
@@ -18,6 +20,10 @@ import type { DisplayMessageService } from './display-messages/display-message-s
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
+  /** charging profiles, external limits, EV charging needs (1.6 Smart Charging, 2.0.1 block K) */
+  smartCharging: SmartChargingService;
+  /** tariffs and transaction cost (2.0.1 block I) */
+  tariffs: TariffService;
   stations: StationService;
   tokens: TokenService;
   transactions: TransactionService;

@@ -36,6 +36,8 @@ export interface Behaviour {
   rebootDelayMs?: number;
   /** reconnect (without a new boot, as the specifications ask) after the CSMS drops the socket */
   reconnect?: boolean;
+  /** false: no smart charging (1.6 answers NotSupported, 2.0.1 a NotSupported CALLERROR) */
+  smartCharging?: boolean;
   /** CSMS actions answered with a NotSupported CALLERROR, as a station without that feature does */
   unsupported?: ReadonlySet<string>;
   /** how a firmware update fails; unset = it installs and the station reboots */

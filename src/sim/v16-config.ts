@@ -54,4 +54,9 @@ export const v16Keys: ReadonlyMap<string, SimVariable> = indexSettings([
   setting('TransactionMessageRetryInterval', 'integer', 'ReadWrite', '60', { min: 0, max: 3600 }),
   setting('UnlockConnectorOnEVSideDisconnect', 'boolean', 'ReadWrite', 'true'),
   setting('WebSocketPingInterval', 'integer', 'ReadWrite', '0', { min: 0, max: 3600 }),
+  // Smart Charging profile (§9.4); the allowed unit is writable here so tests can make the station refuse one
+  setting('ChargeProfileMaxStackLevel', 'integer', 'ReadOnly', '8'),
+  setting('ChargingScheduleAllowedChargingRateUnit', 'MemberList', 'ReadWrite', 'Current,Power', { members: ['Current', 'Power'] }),
+  setting('ChargingScheduleMaxPeriods', 'integer', 'ReadOnly', '24'),
+  setting('MaxChargingProfilesInstalled', 'integer', 'ReadOnly', '10'),
 ]);

@@ -5,6 +5,8 @@ import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { v16Keys } from './v16-config.js';
+import { neutralProfile, neutralPurpose } from '../ocpp/v16/charging-profile.js';
+import { clear, composite, install, refusal, type Limits } from './smart-charging.js';
 import { looksLikeCertificate, updateFirmware, uploadLog } from './transfers.js';
 import { certificateCommands16, requestCertificate } from './certificates.js';
 
@@ -108,6 +110,16 @@ const extendedTriggers: Partial<Record<ExtendedTrigger, (st: SimulatedStation, c
   FirmwareStatusNotification: (st) => send(st, 'SignedFirmwareStatusNotification', { status: 'Idle' }),
   SignChargePointCertificate: (st) => requestCertificate(st, 'ChargingStationCertificate'),
 };
+
+/** ChargingScheduleAllowedChargingRateUnit and friends (§9.4) as the limits a profile must fit. */
+function limits(st: SimulatedStation): Limits {
+  const units = (st.setting('ChargingScheduleAllowedChargingRateUnit') ?? '').split(',').map((u) => u.trim());
+  return {
+    allowedUnits: [...(units.includes('Current') ? ['A' as const] : []), ...(units.includes('Power') ? ['W' as const] : [])],
+    maxStackLevel: Number(st.setting('ChargeProfileMaxStackLevel')), maxPeriods: Number(st.setting('ChargingScheduleMaxPeriods')),
+    maxInstalled: Number(st.setting('MaxChargingProfilesInstalled')),
+  };
+}
 
 /** How a 1.6 charge point answers the CSMS: each answer and its follow-up effect. */
 const commands: CommandTable<V16> = {
@@ -321,6 +333,38 @@ const commands: CommandTable<V16> = {
         report: (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId }),
       }));
       return { status: 'Accepted', filename };
+    },
+    refuse: () => rejected,
+  },
+  SetChargingProfile: {
+    answer(req, st) {
+      if (st.behaviour.smartCharging === false) return { status: 'NotSupported' };
+      const profile = neutralProfile(req.csChargingProfiles);
+      if (refusal(st, req.connectorId, profile, limits(st))) return rejected;
+      install(st, req.connectorId, profile);
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ClearChargingProfile: {
+    answer(req, st) {
+      const cleared = clear(st, {
+        profileId: req.id, evseId: req.connectorId, stackLevel: req.stackLevel,
+        purpose: req.chargingProfilePurpose && neutralPurpose(req.chargingProfilePurpose),
+      });
+      return { status: cleared > 0 ? 'Accepted' : 'Unknown' };
+    },
+    refuse: () => ({ status: 'Unknown' }),
+  },
+  GetCompositeSchedule: {
+    answer(req, st) {
+      const unit = req.chargingRateUnit ?? 'A';
+      if (st.behaviour.smartCharging === false || (req.connectorId !== 0 && !st.hasPort(req.connectorId)) || !limits(st).allowedUnits.includes(unit)) return rejected;
+      const [first, ...rest] = composite(st, req.connectorId, req.duration, unit);
+      return {
+        status: 'Accepted', connectorId: req.connectorId, scheduleStart: now(),
+        chargingSchedule: { duration: req.duration, chargingRateUnit: unit, chargingSchedulePeriod: [first!, ...rest] },
+      };
     },
     refuse: () => rejected,
   },

@@ -62,6 +62,12 @@ export const v201Model: ReadonlyMap<string, SimVariable> = indexSettings([
   setting('ReservationCtrlr.Enabled', 'boolean', 'ReadWrite', 'true'),
   setting('ReservationCtrlr.NonEvseSpecific', 'boolean', 'ReadOnly', 'true'),
   setting('TxCtrlr.EVConnectionTimeOut', 'integer', 'ReadWrite', '60', { unit: 's', min: 0, max: 3600 }),
+  // block K; RateUnit is writable here so tests can make the station refuse a unit
+  setting('SmartChargingCtrlr.Enabled', 'boolean', 'ReadOnly', '', { get: (st) => String(st.behaviour.smartCharging !== false) }),
+  setting('SmartChargingCtrlr.RateUnit', 'MemberList', 'ReadWrite', 'A,W', { members: ['A', 'W'] }),
+  setting('SmartChargingCtrlr.ProfileStackLevel', 'integer', 'ReadOnly', '8'),
+  setting('SmartChargingCtrlr.PeriodsPerSchedule', 'integer', 'ReadOnly', '24'),
+  setting('SmartChargingCtrlr.Entries[ChargingProfiles]', 'integer', 'ReadOnly', '10'),
   setting('TxCtrlr.StopTxOnEVSideDisconnect', 'boolean', 'ReadWrite', 'true'),
   setting('TxCtrlr.TxStartPoint', 'MemberList', 'ReadWrite', 'PowerPathClosed', { members: txPoints }),
   setting('TxCtrlr.TxStopPoint', 'MemberList', 'ReadWrite', 'EVConnected,Authorized', { members: txPoints }),

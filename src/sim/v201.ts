@@ -10,6 +10,9 @@ import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { itemsPerMessage, v201Model } from './v201-model.js';
+import { chargingProfileOf, neutralProfile, neutralPurpose } from '../ocpp/v201/charging-profile.js';
+import type { ChargingProfileType } from '../ocpp/types/generated/v201.js';
+import { clear, composite, install, profilesOf, refusal, type Installed, type Limits } from './smart-charging.js';
 import { monitoringCommands, rememberCustomer, variableChanged } from './v201-monitoring.js';
 import { displayCommands } from './v201-display.js';
 import { download, looksLikeCertificate, TransferFailed, updateFirmware, uploadLog } from './transfers.js';
@@ -189,6 +192,31 @@ function unreservable(c: ConnectorState, reservationId: number): Res<'ReserveNow
 async function reservationExpired(st: SimulatedStation, evse: number, id: number): Promise<void> {
   await send(st, 'ReservationStatusUpdate', { reservationId: id, reservationUpdateStatus: 'Expired' });
   await status(st, evse, idle(st.port(evse)));
+}
+
+/** SmartChargingCtrlr variables as the limits a profile must fit. */
+function limits(st: SimulatedStation): Limits {
+  return {
+    allowedUnits: (st.setting('SmartChargingCtrlr.RateUnit') ?? '').split(',').map((u) => u.trim()).filter((u): u is 'A' | 'W' => u === 'A' || u === 'W'),
+    maxStackLevel: Number(st.setting('SmartChargingCtrlr.ProfileStackLevel')), maxPeriods: Number(st.setting('SmartChargingCtrlr.PeriodsPerSchedule')),
+    maxInstalled: Number(st.setting('SmartChargingCtrlr.Entries[ChargingProfiles]')),
+  };
+}
+
+/** A station without smart charging does not know the block K messages at all. */
+function smartChargingOn(st: SimulatedStation): void {
+  if (st.behaviour.smartCharging === false) throw new RpcError('NotSupported', 'smart charging is disabled on this station');
+}
+
+/** ReportChargingProfiles, one message per EVSE, tbc on all but the last. */
+async function reportProfiles(st: SimulatedStation, requestId: number, found: Installed[]): Promise<void> {
+  const evses = [...new Set(found.map((x) => x.evse))].sort((a, b) => a - b);
+  for (const [i, evse] of evses.entries()) {
+    const [first, ...rest] = found.filter((x) => x.evse === evse).map((x) => chargingProfileOf(x.profile));
+    await send(st, 'ReportChargingProfiles', {
+      requestId, chargingLimitSource: 'CSO', evseId: evse, tbc: i < evses.length - 1, chargingProfile: [first as ChargingProfileType, ...rest],
+    });
+  }
 }
 
 /** How a 2.0.1 charging station answers the CSMS: each answer and its follow-up effect. */
@@ -449,6 +477,63 @@ const commands: CommandTable<V201> = {
   },
   ...monitoringCommands(find, (st) => itemsPerMessage(st, 'GetReport')),
   ...displayCommands,
+  SetChargingProfile: {
+    answer(req, st) {
+      smartChargingOn(st);
+      const profile = neutralProfile(req.chargingProfile);
+      const why = refusal(st, req.evseId, profile, limits(st));
+      if (why) return { status: 'Rejected', statusInfo: { reasonCode: why } };
+      install(st, req.evseId, profile);
+      return { status: 'Accepted' };
+    },
+    refuse: () => rejected,
+  },
+  ClearChargingProfile: {
+    answer(req, st) {
+      smartChargingOn(st);
+      const c = req.chargingProfileCriteria;
+      const cleared = clear(st, {
+        profileId: req.chargingProfileId, evseId: c?.evseId, stackLevel: c?.stackLevel,
+        purpose: c?.chargingProfilePurpose && neutralPurpose(c.chargingProfilePurpose),
+      });
+      return { status: cleared > 0 ? 'Accepted' : 'Unknown' };
+    },
+    refuse: () => ({ status: 'Unknown' }),
+  },
+  GetCompositeSchedule: {
+    answer(req, st) {
+      smartChargingOn(st);
+      const unit = req.chargingRateUnit ?? 'W';
+      if ((req.evseId !== 0 && !st.hasPort(req.evseId)) || !limits(st).allowedUnits.includes(unit)) return rejected;
+      const [first, ...rest] = composite(st, req.evseId, req.duration, unit);
+      return {
+        status: 'Accepted',
+        schedule: { evseId: req.evseId, duration: req.duration, scheduleStart: now(), chargingRateUnit: unit, chargingSchedulePeriod: [first!, ...rest] },
+      };
+    },
+    refuse: () => rejected,
+  },
+  GetChargingProfiles: {
+    answer(req, st) {
+      smartChargingOn(st);
+      const c = req.chargingProfile;
+      // every installed profile was set by the CSMS, so only a CSO source finds any
+      const found = c.chargingLimitSource && !c.chargingLimitSource.includes('CSO') ? [] : profilesOf(st).filter((x) =>
+        (req.evseId === undefined || x.evse === req.evseId)
+        && (c.chargingProfileId === undefined || c.chargingProfileId.includes(x.profile.id))
+        && (c.chargingProfilePurpose === undefined || neutralPurpose(c.chargingProfilePurpose) === x.profile.purpose)
+        && (c.stackLevel === undefined || c.stackLevel === x.profile.stackLevel));
+      if (found.length === 0) return { status: 'NoProfiles' };
+      st.after(() => reportProfiles(st, req.requestId, found));
+      return { status: 'Accepted' };
+    },
+    refuse: () => ({ status: 'NoProfiles' }),
+  },
+  CostUpdated: {
+    // the display would show it; the simulator only has to take it
+    answer: () => ({}),
+    refuse: () => ({}),
+  },
 };
 
 /** Downloads the image, checks its MD5 against the request and "publishes" it at a local URL. */

@@ -26,6 +26,8 @@ export { MeterValueRepo, type MeterValueInput } from './repos/meter-values.js';
 export { SecurityEventRepo, type SecurityEventInput } from './repos/security-events.js';
 export { DeviceModelRepo, type DeviceVariableInput } from './repos/device-model.js';
 export { CommandRepo, type CommandAnswer } from './repos/commands.js';
+export { SmartChargingRepo, type ChargingLimitInput, type EvChargingNeedsInput, type ProfileInput } from './repos/smart-charging.js';
+export { TariffRepo, type TariffInput } from './repos/tariffs.js';
 export { ReservationRepo, openReservationStatuses, type NewReservationInput } from './repos/reservations.js';
 export { LocalAuthListRepo } from './repos/local-auth-lists.js';
 export { CertificateRepo, type InstalledCertificateInput } from './repos/certificates.js';

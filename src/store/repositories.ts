@@ -10,6 +10,8 @@ import { MeterValueRepo } from './repos/meter-values.js';
 import { SecurityEventRepo } from './repos/security-events.js';
 import { StationRepo } from './repos/stations.js';
 import { TokenRepo } from './repos/tokens.js';
+import { SmartChargingRepo } from './repos/smart-charging.js';
+import { TariffRepo } from './repos/tariffs.js';
 import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
 import { ReservationRepo } from './repos/reservations.js';
 import { LocalAuthListRepo } from './repos/local-auth-lists.js';
@@ -45,6 +47,8 @@ export interface Repositories {
   deviceEvents: DeviceEventRepo;
   customerInformation: CustomerInformationRepo;
   displayMessages: DisplayMessageRepo;
+  smartCharging: SmartChargingRepo;
+  tariffs: TariffRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -72,6 +76,8 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     deviceEvents: new DeviceEventRepo(db),
     customerInformation: new CustomerInformationRepo(db),
     displayMessages: new DisplayMessageRepo(db),
+    smartCharging: new SmartChargingRepo(db),
+    tariffs: new TariffRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

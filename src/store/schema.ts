@@ -293,6 +293,75 @@ export interface DisplayMessagesTable {
   updatedAt: GeneratedTimestamp;
 }
 
+/** Charging profiles per station/EVSE (see migration 0005). */
+export type ChargingProfileStatus = 'active' | 'rejected' | 'reported';
+export interface ChargingProfilesTable {
+  id: Id;
+  stationId: string;
+  evseId: number;
+  profileId: number;
+  stackLevel: number;
+  purpose: string;
+  status: ChargingProfileStatus;
+  limitSource: ColumnType<string, string | undefined, string>;
+  transactionRef: string | null;
+  /** the neutral ChargingProfile */
+  profile: Json<Record<string, unknown>>;
+  commandId: number | null;
+  updatedAt: GeneratedTimestamp;
+}
+
+/** External charging limits a 2.0.1 station notified (NotifyChargingLimit), per EVSE and source. */
+export interface ChargingLimitsTable {
+  stationId: string;
+  evseId: number;
+  source: string;
+  isGridCritical: boolean | null;
+  schedules: Json<unknown[]>;
+  notifiedAt: GeneratedTimestamp;
+}
+
+/** The EV's last NotifyEVChargingNeeds per EVSE. */
+export interface EvChargingNeedsTable {
+  stationId: string;
+  evseId: number;
+  requestedEnergyTransfer: string;
+  energyAmountWh: number | null;
+  departureTime: Timestamp | null;
+  maxScheduleTuples: number | null;
+  acParameters: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  dcParameters: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  reportedAt: GeneratedTimestamp;
+}
+
+/** The EV's last NotifyEVChargingSchedule per EVSE. */
+export interface EvChargingSchedulesTable {
+  stationId: string;
+  evseId: number;
+  timeBase: Timestamp;
+  schedule: Json<Record<string, unknown>>;
+  reportedAt: GeneratedTimestamp;
+}
+
+/** Prices are exact decimal strings in the tariff's currency. */
+export interface TariffsTable {
+  id: Id;
+  name: string;
+  currency: string;
+  pricePerKwh: string;
+  pricePerMinute: string;
+  startFee: string;
+  vatRate: string;
+  isDefault: Generated<boolean>;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface StationTariffsTable {
+  stationId: string;
+  tariffId: number;
+}
+
 export interface Database {
   stations: StationsTable;
   connectors: ConnectorsTable;
@@ -304,6 +373,12 @@ export interface Database {
   deviceVariables: DeviceVariablesTable;
   stationCommands: StationCommandsTable;
   stationCommandUpdates: StationCommandUpdatesTable;
+  chargingProfiles: ChargingProfilesTable;
+  chargingLimits: ChargingLimitsTable;
+  evChargingNeeds: EvChargingNeedsTable;
+  evChargingSchedules: EvChargingSchedulesTable;
+  tariffs: TariffsTable;
+  stationTariffs: StationTariffsTable;
   variableMonitors: VariableMonitorsTable;
   deviceEvents: DeviceEventsTable;
   customerInformationParts: CustomerInformationPartsTable;
@@ -318,6 +393,11 @@ export interface Database {
   fileTransfers: FileTransfersTable;
   stationFiles: StationFilesTable;
 }
+export type ChargingProfileRow = Selectable<ChargingProfilesTable>;
+export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
+export type EvChargingNeedsRow = Selectable<EvChargingNeedsTable>;
+export type EvChargingScheduleRow = Selectable<EvChargingSchedulesTable>;
+export type TariffRow = Selectable<TariffsTable>;
 
 export type Station = Selectable<StationsTable>;
 export type NewStation = Insertable<StationsTable>;

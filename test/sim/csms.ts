@@ -90,6 +90,7 @@ export async function startCsms(options: CsmsOptions = {}): Promise<TinyCsms> {
       TransactionEvent: (p) => (p.idToken ? { idTokenInfo: { status: token(p.idToken.idToken) } } : {}),
       MeterValues: () => ({}),
       NotifyReport: () => ({}),
+      ReportChargingProfiles: () => ({}),
       FirmwareStatusNotification: () => ({}),
       LogStatusNotification: () => ({}),
       DataTransfer: () => ({ status: 'Accepted' }),

@@ -89,4 +89,9 @@ export class CommandService {
   list(stationId: string, opts: { kind?: CommandKind; limit?: number } = {}): Promise<StationCommandRow[]> {
     return this.repo.list({ stationId, kind: opts.kind, limit: opts.limit ?? 100 });
   }
+
+  /** The command a notification quoting `requestId` belongs to, without recording progress (see progress). */
+  find(stationId: string, kinds: readonly CommandKind[], requestId: number | undefined): Promise<StationCommandRow | undefined> {
+    return this.repo.findLatest(stationId, kinds, requestId);
+  }
 }

@@ -1,5 +1,6 @@
 import type { ComponentVariableRef, CustomerRef, DisplayMessage, VariableRef } from '../../domain/commands.js';
 import { required, type CommandTable } from '../adapter.js';
+import { chargingProfileOf, purposeOf } from './charging-profile.js';
 import { firmwareOf, logOf, retrying } from '../transfer-payloads.js';
 
 const componentOf = (v: VariableRef) => ({
@@ -88,4 +89,23 @@ export const v201Commands: CommandTable = {
   setDisplayMessage: { action: 'SetDisplayMessage', accepted: ['Accepted'], payload: (c) => ({ message: messageInfoOf(c.message) }) },
   getDisplayMessages: { action: 'GetDisplayMessages', accepted: ['Accepted'], payload: (c) => ({ requestId: requestIdOf(c.requestId), ...(c.ids?.length && { id: c.ids }), ...(c.priority !== undefined && { priority: c.priority }), ...(c.state !== undefined && { state: c.state }) }) },
   clearDisplayMessage: { action: 'ClearDisplayMessage', accepted: ['Accepted'], payload: (c) => ({ id: c.id }) },
+  // block K — smart charging
+  setChargingProfile: { action: 'SetChargingProfile', accepted: ['Accepted'], payload: (c) => ({ evseId: c.evseId, chargingProfile: chargingProfileOf(c.profile) }) },
+  clearChargingProfile: { action: 'ClearChargingProfile', accepted: ['Accepted'], payload: (c) => {
+    const criteria = {
+      ...(c.evseId !== undefined && { evseId: c.evseId }), ...(c.purpose !== undefined && { chargingProfilePurpose: purposeOf(c.purpose) }),
+      ...(c.stackLevel !== undefined && { stackLevel: c.stackLevel }),
+    };
+    return { ...(c.profileId !== undefined && { chargingProfileId: c.profileId }), ...(Object.keys(criteria).length > 0 && { chargingProfileCriteria: criteria }) };
+  } },
+  getCompositeSchedule: { action: 'GetCompositeSchedule', accepted: ['Accepted'], payload: (c) => ({ evseId: c.evseId, duration: c.duration, ...(c.chargingRateUnit !== undefined && { chargingRateUnit: c.chargingRateUnit }) }) },
+  getChargingProfiles: { action: 'GetChargingProfiles', accepted: ['Accepted'], payload: (c) => ({
+    requestId: c.requestId ?? Math.floor(Math.random() * 2 ** 31), ...(c.evseId !== undefined && { evseId: c.evseId }),
+    chargingProfile: {
+      ...(c.purpose !== undefined && { chargingProfilePurpose: purposeOf(c.purpose) }), ...(c.stackLevel !== undefined && { stackLevel: c.stackLevel }),
+      ...(c.profileIds?.length && { chargingProfileId: c.profileIds }), ...(c.sources?.length && { chargingLimitSource: c.sources }),
+    },
+  }) },
+  // block I — tariff and cost
+  costUpdated: { action: 'CostUpdated', payload: (c) => ({ totalCost: c.totalCost, transactionId: c.transactionRef }) },
 };

@@ -7,6 +7,7 @@ import { meterValueHandlers } from './handlers/meter-values.js';
 import { provisioningHandlers } from './handlers/provisioning.js';
 import { transactionHandlers } from './handlers/transactions.js';
 import { reservationHandlers } from './handlers/reservation.js';
+import { smartChargingHandlers } from './handlers/smart-charging.js';
 import { securityHandlers } from './handlers/security.js';
 import { iso15118CertificateHandlers } from './handlers/iso15118-certificates.js';
 import { firmwareHandlers } from './handlers/firmware.js';
@@ -29,4 +30,5 @@ export const v201Adapter = adapterOf('ocpp2.0.1', {
   logs: logHandlers,
   monitoring: monitoringHandlers,
   'display-messages': displayMessageHandlers,
+  'smart-charging': smartChargingHandlers,
 }, v201Commands);

@@ -5,8 +5,9 @@ import * as core from './0001_core.js';
 import * as deviceModel from './0002_device_model.js';
 import * as commandJournal from './0003_command_journal.js';
 import * as reservationsLocalAuth from './0004_reservations_local_auth.js';
-import * as certificates from './0007_certificates.js';
+import * as smartChargingTariffs from './0005_smart_charging_tariffs.js';
 import * as firmwareLogsFiles from './0006_firmware_logs_files.js';
+import * as certificates from './0007_certificates.js';
 import * as monitoringDisplay from './0008_monitoring_display.js';
 
 export interface NamedMigration {
@@ -20,7 +21,8 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0002_device_model', migration: deviceModel },
   { name: '0003_command_journal', migration: commandJournal },
   { name: '0004_reservations_local_auth', migration: reservationsLocalAuth },
-  { name: '0007_certificates', migration: certificates },
+  { name: '0005_smart_charging_tariffs', migration: smartChargingTariffs },
   { name: '0006_firmware_logs_files', migration: firmwareLogsFiles },
+  { name: '0007_certificates', migration: certificates },
   { name: '0008_monitoring_display', migration: monitoringDisplay },
 ];

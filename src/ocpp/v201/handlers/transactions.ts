@@ -31,6 +31,8 @@ export const transactionHandlers = {
         ({ authorization } = await tx.ended({ ...common, endedAt: new Date(req.timestamp), reason: info.stoppedReason ?? 'Local' }, { recoverUnknown: true }));
         break;
     }
-    return authorization ? { idTokenInfo: idTokenInfo(authorization) } : {};
+    // block I: the running (Updated) or final (Ended) cost when a tariff applies
+    const totalCost = req.eventType === 'Started' ? undefined : await ctx.services.tariffs.totalCost(ctx.stationId, info.transactionId, new Date(req.timestamp), common.readings);
+    return { ...(authorization && { idTokenInfo: idTokenInfo(authorization) }), ...(totalCost !== undefined && { totalCost }) };
   },
 };
