@@ -43,9 +43,10 @@ export function complianceMatrix(root = '.'): string {
         r.block && `[\`${r.block}\`](src/ocpp/${v.dir}/handlers/${r.block}.ts)`,
         r.commands.length > 0 && r.commands.map((k) => `\`${k}\``).join(', ') + ` ([table](src/ocpp/${v.dir}/commands.ts))`,
       ].filter(Boolean).join(' · ') || '**missing**';
-      const needles = [`'${r.action}'`, `"${r.action}"`, ...r.commands.map((k) => `kind: '${k}'`)];
+      // the action's name, or a command kind that sends it, as a whole word
+      const needle = new RegExp(`\\b(${[r.action, ...r.commands].join('|')})\\b`);
       const tests = files
-        .filter((f) => belongsTo(f.path, f.text, v) && needles.some((n) => f.text.includes(n)))
+        .filter((f) => belongsTo(f.path, f.text, v) && needle.test(f.text))
         .map((f) => `\`${f.path.slice(join(root, 'test').length + 1).replace(/\.test\.ts$/, '')}\``);
       out.push(`| ${r.action} | ${r.initiator} | ${where} | ${tests.join(', ') || '**none**'} |`);
     }

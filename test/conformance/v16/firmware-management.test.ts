@@ -1,3 +1,6 @@
+// OCPP 1.6 Firmware Management and the security whitepaper's signed update and security log:
+// UpdateFirmware / SignedUpdateFirmware with FirmwareStatusNotification / SignedFirmwareStatusNotification,
+// GetDiagnostics with DiagnosticsStatusNotification, GetLog with LogStatusNotification; files move over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SimulatedStation } from '../../../src/sim/station.js';

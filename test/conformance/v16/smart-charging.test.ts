@@ -1,3 +1,5 @@
+// OCPP 1.6 Smart Charging profile, CSMS side, against the simulator: SetChargingProfile,
+// ClearChargingProfile and GetCompositeSchedule through the smart-charging service.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChargingProfileError, type ChargingProfile } from '../../../src/domain/smart-charging/profile.js';

@@ -83,7 +83,7 @@ describe('2.0.1 block O — Display messages (CSMS)', () => {
     const st = await station();
     await p.services.displayMessages.set(st.identity, msg(9));
     const rec = await p.services.displayMessages.clear(st.identity, 9);
-    assert.equal(rec.status, 'Accepted');
+    assert.deepEqual([rec.action, rec.status], ['ClearDisplayMessage', 'Accepted']);
     assert.equal(await p.services.displayMessages.get(st.identity, 9), undefined);
     assert.equal((await get(st)).rec.status, 'Unknown', 'the station no longer has it');
   });

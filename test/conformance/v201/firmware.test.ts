@@ -1,3 +1,5 @@
+// OCPP 2.0.1 block L: UpdateFirmware with FirmwareStatusNotification, PublishFirmware with
+// PublishFirmwareStatusNotification, UnpublishFirmware; the simulator downloads the image for real.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

@@ -1,3 +1,5 @@
+// OCPP 2.0.1 block K, CSMS side: SetChargingProfile, ClearChargingProfile, GetCompositeSchedule,
+// GetChargingProfiles with ReportChargingProfiles, and the station's limit and EV-needs notifications.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ChargingProfileError, type ChargingProfile } from '../../../src/domain/smart-charging/profile.js';
