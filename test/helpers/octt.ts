@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
+import type { Config } from '../../src/config/config.js';
 import type { StationCommand } from '../../src/domain/commands.js';
 import type { CommandRecord } from '../../src/domain/journal/command-service.js';
-import type { TestPlatform } from './platform.js';
+import type { IdTokenInput } from '../../src/store/index.js';
+import { startTestPlatform, type TestPlatform } from './platform.js';
 import { RawClient } from './raw-client.js';
 
 export type Obj = Record<string, unknown>;
@@ -64,4 +67,56 @@ export class OcttStation {
   close(): void {
     this.client.close();
   }
+}
+
+/**
+ * A platform for the enclosing `describe`, as the OCTT prepares the CSMS: started before the
+ * first test with the given tokens, stopped with every station it connected after the last.
+ * `onStart` hands the platform to the suite (and may prepare more, e.g. vendor handlers).
+ */
+export function octtSuite(onStart: (p: TestPlatform) => unknown, tokens: IdTokenInput[] = [], config: Partial<Config> = {}) {
+  let platform: TestPlatform | undefined;
+  const stations: OcttStation[] = [];
+  before(async () => {
+    platform = await startTestPlatform(config);
+    for (const t of tokens) await platform.repos.tokens.upsert(t);
+    await onStart(platform);
+  });
+  after(async () => {
+    for (const s of stations) s.close();
+    await platform?.stop();
+  });
+  const connect = async (id: string, version: Version, opts: Parameters<typeof OcttStation.connect>[3] = {}): Promise<OcttStation> => {
+    assert.ok(platform, 'the suite platform has not started');
+    const st = await OcttStation.connect(platform, id, version, opts);
+    stations.push(st);
+    return st;
+  };
+  return {
+    connect,
+    /** the same station on a new socket, as after a reboot */
+    async reconnect(st: OcttStation): Promise<OcttStation> {
+      const again = await st.reconnect();
+      stations.push(again);
+      return again;
+    },
+    /** connected and booted (Accepted), with each of `evses` (one connector each; 1.6: connector ids) reported Available */
+    async booted(id: string, version: Version = 'ocpp2.0.1', evses: readonly number[] = [1]): Promise<OcttStation> {
+      const st = await connect(id, version);
+      assert.equal((await st.boot()).status, 'Accepted');
+      for (const n of evses) {
+        await st.call('StatusNotification', version === 'ocpp1.6'
+          ? { connectorId: n, status: 'Available', errorCode: 'NoError', timestamp: ts() }
+          : { timestamp: ts(), connectorStatus: 'Available', evseId: n, connectorId: 1 });
+      }
+      return st;
+    },
+  };
+}
+
+/** The 2.0.1 TransactionEvents of one transaction, numbered from seqNo 0. */
+export function transactionEvents(st: OcttStation, transactionId: string) {
+  let seqNo = 0;
+  return (eventType: 'Started' | 'Updated' | 'Ended', triggerReason: string, info: Obj = {}, extra: Obj = {}): Promise<Obj> =>
+    st.call('TransactionEvent', { eventType, timestamp: ts(), triggerReason, seqNo: seqNo++, transactionInfo: { transactionId, ...info }, ...extra });
 }

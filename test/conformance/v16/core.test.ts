@@ -1,9 +1,9 @@
 // OCPP 1.6J Core profile, CSMS side: the OCTT 1.6 test cases (OCA test-case document,
 // sections 3.1–3.13 and 3.20), each played by the test as the charge point over a real socket.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, type OcttStation, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 const status = (connectorId: number, s: string, errorCode = 'NoError') => ({ connectorId, status: s, errorCode, timestamp: ts() });
 const idTagStatus = (r: Obj) => (r.idTagInfo as Obj).status;
@@ -11,16 +11,13 @@ const idTagStatus = (r: Obj) => (r.idTagInfo as Obj).status;
 describe('OCTT 1.6 Core profile (CSMS)', () => {
   let p: TestPlatform;
   let n = 0;
-  const stations: OcttStation[] = [];
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: 'OCTT-OK', status: 'Accepted', expiresAt: new Date(Date.now() + 86400_000) },
+    { idToken: 'OCTT-EXPIRED', status: 'Expired' },
+    { idToken: 'OCTT-BLOCKED', status: 'Blocked' },
+  ], { callTimeout: 2000 });
   /** a booted charge point with connectors 0 and 1 Available, as the OCTT prepares it */
-  const booted = async (): Promise<OcttStation> => {
-    const cp = await OcttStation.connect(p, `CP16-${++n}`, 'ocpp1.6');
-    stations.push(cp);
-    assert.equal((await cp.boot()).status, 'Accepted');
-    await cp.call('StatusNotification', status(0, 'Available'));
-    await cp.call('StatusNotification', status(1, 'Available'));
-    return cp;
-  };
+  const booted = (): Promise<OcttStation> => suite.booted(`CP16-${++n}`, 'ocpp1.6', [0, 1]);
   /** a charge point in state Charging on connector 1; returns its transaction id */
   const charging = async (cp: OcttStation, idTag = 'OCTT-OK'): Promise<number> => {
     await cp.call('StatusNotification', status(1, 'Preparing'));
@@ -31,20 +28,8 @@ describe('OCTT 1.6 Core profile (CSMS)', () => {
   const tx = (id: number) => p.repos.transactions.get(id);
   const live = async (cp: OcttStation, connectorId = 1) => (await p.repos.connectors.listByStation(cp.id)).find((c) => c.evseId === connectorId);
 
-  before(async () => {
-    p = await startTestPlatform({ callTimeout: 2000 });
-    await p.repos.tokens.upsert({ idToken: 'OCTT-OK', status: 'Accepted', expiresAt: new Date(Date.now() + 86400_000) });
-    await p.repos.tokens.upsert({ idToken: 'OCTT-EXPIRED', status: 'Expired' });
-    await p.repos.tokens.upsert({ idToken: 'OCTT-BLOCKED', status: 'Blocked' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
-
   it('TC_001_CSMS Cold Boot Charge Point', async () => {
-    const cp = await OcttStation.connect(p, 'CP16-BOOT', 'ocpp1.6');
-    stations.push(cp);
+    const cp = await suite.connect('CP16-BOOT', 'ocpp1.6');
     const boot = await cp.boot();
     assert.equal(boot.status, 'Accepted');
     assert.ok(Number.isInteger(boot.interval) && (boot.interval as number) > 0);
@@ -162,8 +147,7 @@ describe('OCTT 1.6 Core profile (CSMS)', () => {
       const cp = await booted();
       const { action, payload, record } = await cp.command({ kind: 'reset', mode: type === 'Hard' ? 'hard' : 'soft' }, { status: 'Accepted' });
       assert.deepEqual([action, payload, record.status], ['Reset', { type }, 'Accepted']);
-      const again = await cp.reconnect();
-      stations.push(again);
+      const again = await suite.reconnect(cp);
       assert.equal((await again.boot()).status, 'Accepted');
       await again.call('StatusNotification', status(0, 'Available'));
       await again.call('StatusNotification', status(1, 'Available'));
@@ -266,8 +250,7 @@ describe('OCTT 1.6 Core profile (CSMS)', () => {
   it('TC_032_1_CSMS Power failure boot charging point-configured to stop transaction(s)', async () => {
     const cp = await booted();
     const id = await charging(cp);
-    const again = await cp.reconnect();
-    stations.push(again);
+    const again = await suite.reconnect(cp);
     assert.equal((await again.boot()).status, 'Accepted');
     await again.call('StatusNotification', status(0, 'Available'));
     await again.call('StatusNotification', status(1, 'Finishing'));

@@ -1,36 +1,23 @@
 // OCTT CSMS test cases of functional block C (Authorization). The test plays the OCTT tool as
 // the station; token fixtures are the CSMS's token store.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, OcttStation, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: '100000C01', status: 'Accepted' },
+    { idToken: '100000C02', status: 'Invalid' },
+    { idToken: 'C-BLOCKED', status: 'Blocked' },
+    { idToken: 'C-EXPIRED', status: 'Accepted', expiresAt: new Date(Date.now() - 3600_000) },
+    { idToken: 'C-GROUP-1', status: 'Accepted', groupIdToken: 'GROUP_ID' },
+    { idToken: 'C-GROUP-2', status: 'Accepted', groupIdToken: 'GROUP_ID' },
+    { idToken: 'C-MASTER', status: 'Accepted', groupIdToken: 'MASTER_PASS' },
+  ]);
 
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: '100000C01', status: 'Accepted' });
-    await p.repos.tokens.upsert({ idToken: '100000C02', status: 'Invalid' });
-    await p.repos.tokens.upsert({ idToken: 'C-BLOCKED', status: 'Blocked' });
-    await p.repos.tokens.upsert({ idToken: 'C-EXPIRED', status: 'Accepted', expiresAt: new Date(Date.now() - 3600_000) });
-    await p.repos.tokens.upsert({ idToken: 'C-GROUP-1', status: 'Accepted', groupIdToken: 'GROUP_ID' });
-    await p.repos.tokens.upsert({ idToken: 'C-GROUP-2', status: 'Accepted', groupIdToken: 'GROUP_ID' });
-    await p.repos.tokens.upsert({ idToken: 'C-MASTER', status: 'Accepted', groupIdToken: 'MASTER_PASS' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
-
-  const booted = async (id: string) => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1');
-    stations.push(st);
-    assert.equal((await st.boot()).status, 'Accepted');
-    for (const evseId of [1, 2]) await st.call('StatusNotification', { timestamp: ts(), connectorStatus: 'Available', evseId, connectorId: 1 });
-    return st;
-  };
+  const booted = (id: string) => suite.booted(id, 'ocpp2.0.1', [1, 2]);
   const token = (idToken: string, type = 'Central') => ({ idToken, type });
   const authorize = async (st: OcttStation, idToken: string) => (await st.call('Authorize', { idToken: token(idToken) })).idTokenInfo as Obj;
   const txEvent = (st: OcttStation, eventType: string, seqNo: number, triggerReason: string, transactionInfo: Obj, extra: Obj = {}) =>

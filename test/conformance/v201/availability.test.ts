@@ -3,37 +3,23 @@
 // (AvailabilityState) the tool sends with each StatusNotification belongs to block N and is
 // left out here.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { StationCommand } from '../../../src/domain/commands.js';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { octtSuite, OcttStation, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 const VALID = { idToken: '100000C01', type: 'Central' };
 
 describe('OCTT 2.0.1 block G — availability (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
-
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: VALID.idToken, status: 'Accepted' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: VALID.idToken, status: 'Accepted' },
+  ]);
 
   const status = (st: OcttStation, connectorStatus: string, evseId = 1, timestamp = ts()) =>
     st.call('StatusNotification', { timestamp, connectorStatus, evseId, connectorId: 1 });
   /** Booted with two EVSEs of one connector each. */
-  const booted = async (id: string) => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1');
-    stations.push(st);
-    assert.equal((await st.boot()).status, 'Accepted');
-    await status(st, 'Available', 1);
-    await status(st, 'Available', 2);
-    return st;
-  };
+  const booted = (id: string) => suite.booted(id, 'ocpp2.0.1', [1, 2]);
   const live = async (id: string) => (await p.repos.connectors.listByStation(id)).map((c) => [c.evseId, c.connectorId, c.status]);
 
   it('TC_G_01_CSMS Status Notification', async () => {

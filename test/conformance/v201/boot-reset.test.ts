@@ -2,28 +2,17 @@
 // The test plays the OCTT tool as the station. The NotifyEventRequest the tool sends after each
 // StatusNotification belongs to block N (monitoring) and is left out here.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, OcttStation, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 describe('OCTT 2.0.1 block B — boot and reset (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: '100000C01', status: 'Accepted' },
+  ]);
 
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: '100000C01', status: 'Accepted' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
-
-  const connect = async (id: string, registrationStatus?: 'Accepted' | 'Pending' | 'Rejected') => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1', { registrationStatus });
-    stations.push(st);
-    return st;
-  };
+  const connect = (id: string, registrationStatus?: 'Accepted' | 'Pending' | 'Rejected') => suite.connect(id, 'ocpp2.0.1', { registrationStatus });
   const available = (st: OcttStation, evseId = 1) => st.call('StatusNotification', { timestamp: ts(), connectorStatus: 'Available', evseId, connectorId: 1 });
   const booted = async (id: string) => {
     const st = await connect(id);
@@ -31,11 +20,7 @@ describe('OCTT 2.0.1 block B — boot and reset (CSMS)', () => {
     await available(st);
     return st;
   };
-  const reconnect = async (st: OcttStation) => {
-    const again = await st.reconnect();
-    stations.push(again);
-    return again;
-  };
+  const reconnect = (st: OcttStation) => suite.reconnect(st);
   const txEvent = (st: OcttStation, eventType: string, seqNo: number, triggerReason: string, transactionInfo: Obj, extra: Obj = {}) =>
     st.call('TransactionEvent', { eventType, timestamp: ts(), triggerReason, seqNo, transactionInfo, ...extra });
   /** Reusable state EnergyTransferStarted: Authorized, cable plugged in, charging. */

@@ -1,37 +1,27 @@
 // OCTT CSMS test cases of functional block P (DataTransfer) and customData. The test plays the
 // OCTT tool as the station.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 const VALID = { idToken: '100000C01', type: 'Central' };
 
 describe('OCTT 2.0.1 block P — data transfer (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
   const seen: Array<[string | undefined, unknown, string]> = [];
-
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: VALID.idToken, status: 'Accepted' });
+  const suite = octtSuite((platform) => {
+    p = platform;
     // a vendor the CSMS knows, with one message it understands
     p.services.dataTransfer.register('org.ov2x.known', async (messageId, data, stationId) => {
       seen.push([messageId, data, stationId]);
       return messageId === 'Ping' ? { status: 'Accepted', data: 'Pong' } : { status: 'UnknownMessageId' };
     });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
+  }, [
+    { idToken: VALID.idToken, status: 'Accepted' },
+  ]);
 
-  const booted = async (id: string) => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1');
-    stations.push(st);
-    assert.equal((await st.boot()).status, 'Accepted');
-    return st;
-  };
+  const booted = (id: string) => suite.booted(id, 'ocpp2.0.1', []);
 
   it('TC_P_02_CSMS Data Transfer to CSMS - Rejected/Unknown', async () => {
     const st = await booted('TC_P_02');

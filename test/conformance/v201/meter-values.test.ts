@@ -2,9 +2,9 @@
 // in MeterValuesRequest and in TransactionEventRequest, signed values included. Every
 // sampledValue array must be stored verbatim (signedMeterValue is evidence for calibration law).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, transactionEvents, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 const VALID = { idToken: '100000C01', type: 'Central' };
 const EVSE = { id: 1, connectorId: 1 };
@@ -21,29 +21,12 @@ const reading = (wh: number, context: string, atS: number, signed = false): Obj 
 
 describe('OCTT 2.0.1 block J — meter values (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: VALID.idToken, status: 'Accepted' },
+  ]);
 
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: VALID.idToken, status: 'Accepted' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
-
-  const booted = async (id: string) => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1');
-    stations.push(st);
-    assert.equal((await st.boot()).status, 'Accepted');
-    for (const evseId of [1, 2]) await st.call('StatusNotification', { timestamp: ts(), connectorStatus: 'Available', evseId, connectorId: 1 });
-    return st;
-  };
-  const session = (st: OcttStation, transactionId: string) => {
-    let seqNo = 0;
-    return (eventType: 'Started' | 'Updated' | 'Ended', triggerReason: string, info: Obj = {}, extra: Obj = {}) =>
-      st.call('TransactionEvent', { eventType, timestamp: ts(), triggerReason, seqNo: seqNo++, transactionInfo: { transactionId, ...info }, ...extra });
-  };
+  const booted = (id: string) => suite.booted(id, 'ocpp2.0.1', [1, 2]);
+  const session = transactionEvents;
   /** Reusable state EnergyTransferStarted, with a Transaction.Begin register of 10 kWh. */
   const charging = async (id: string) => {
     const st = await booted(id);

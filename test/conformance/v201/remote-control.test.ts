@@ -2,39 +2,22 @@
 // TriggerMessage. The "manual action" of each case is a command run through the platform's
 // command journal; the test answers it as the OCTT tool does and plays the station's follow-up.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, OcttStation, transactionEvents, ts } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 const VALID = { idToken: '100000C01', type: 'Central' };
 const EVSE = { id: 1, connectorId: 1 };
 
 describe('OCTT 2.0.1 block F — remote control (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: VALID.idToken, status: 'Accepted' },
+  ]);
 
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: VALID.idToken, status: 'Accepted' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
-
-  const booted = async (id: string) => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1');
-    stations.push(st);
-    assert.equal((await st.boot()).status, 'Accepted');
-    await status(st, 'Available');
-    return st;
-  };
+  const booted = (id: string) => suite.booted(id);
   const status = (st: OcttStation, connectorStatus: string) => st.call('StatusNotification', { timestamp: ts(), connectorStatus, evseId: 1, connectorId: 1 });
-  const session = (st: OcttStation, transactionId: string) => {
-    let seqNo = 0;
-    return (eventType: 'Started' | 'Updated' | 'Ended', triggerReason: string, info: Obj = {}, extra: Obj = {}) =>
-      st.call('TransactionEvent', { eventType, timestamp: ts(), triggerReason, seqNo: seqNo++, transactionInfo: { transactionId, ...info }, ...extra });
-  };
+  const session = transactionEvents;
   const tx = (id: string, ref: string) => p.repos.transactions.findByRef(id, ref);
   const meterValue = (context: string) => [{ timestamp: ts(), sampledValue: [
     { value: 1234, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' }, context },

@@ -3,9 +3,9 @@
 // the OCTT tool as the station; every TransactionEventRequest must be answered, with
 // idTokenInfo whenever it carries an idToken.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { OcttStation, ts, type Obj } from '../../helpers/octt.js';
-import { startTestPlatform, type TestPlatform } from '../../helpers/platform.js';
+import { describe, it } from 'node:test';
+import { octtSuite, OcttStation, transactionEvents, ts, type Obj } from '../../helpers/octt.js';
+import type { TestPlatform } from '../../helpers/platform.js';
 
 const VALID = { idToken: '100000C01', type: 'Central' };
 const INVALID = { idToken: '100000C02', type: 'Central' };
@@ -17,36 +17,19 @@ const energy = (wh: number, context: string, extra: Obj = {}) => [{ timestamp: t
 
 describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
   let p: TestPlatform;
-  const stations: OcttStation[] = [];
+  const suite = octtSuite((platform) => (p = platform), [
+    { idToken: VALID.idToken, status: 'Accepted' },
+    { idToken: INVALID.idToken, status: 'Invalid' },
+  ]);
 
-  before(async () => {
-    p = await startTestPlatform();
-    await p.repos.tokens.upsert({ idToken: VALID.idToken, status: 'Accepted' });
-    await p.repos.tokens.upsert({ idToken: INVALID.idToken, status: 'Invalid' });
-  });
-  after(async () => {
-    for (const s of stations) s.close();
-    await p.stop();
-  });
-
-  const booted = async (id: string) => {
-    const st = await OcttStation.connect(p, id, 'ocpp2.0.1');
-    stations.push(st);
-    assert.equal((await st.boot()).status, 'Accepted');
-    await status(st, 'Available');
-    return st;
-  };
+  const booted = (id: string) => suite.booted(id);
   const status = (st: OcttStation, connectorStatus: string) => st.call('StatusNotification', { timestamp: ts(), connectorStatus, evseId: 1, connectorId: 1 });
   const authorize = async (st: OcttStation, idToken = VALID) => {
     const info = (await st.call('Authorize', { idToken })).idTokenInfo as Obj;
     return info.status;
   };
   /** A station that numbers its TransactionEvents as the OCTT tool does: seqNo from 0 per transaction. */
-  const session = (st: OcttStation, transactionId: string) => {
-    let seqNo = 0;
-    return (eventType: 'Started' | 'Updated' | 'Ended', triggerReason: string, info: Obj = {}, extra: Obj = {}) =>
-      st.call('TransactionEvent', { eventType, timestamp: ts(), triggerReason, seqNo: seqNo++, transactionInfo: { transactionId, ...info }, ...extra });
-  };
+  const session = transactionEvents;
   const tx = (id: string, ref: string) => p.repos.transactions.findByRef(id, ref);
   const liveStatus = async (id: string) => (await p.repos.connectors.listByStation(id)).map((c) => c.status);
 
