@@ -3,6 +3,7 @@ import { handlersOf, type CommandTable } from './commands.js';
 import type { ConnectorState, Dialect, Session, SimReservation } from './dialect.js';
 import { accepts } from './settings.js';
 import type { SimulatedStation } from './station.js';
+import { cancelReservation, holdReservation, unreservable } from './reservations.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { v16Keys } from './v16-config.js';
 import { neutralProfile, neutralPurpose } from '../ocpp/v16/charging-profile.js';
@@ -91,13 +92,6 @@ const triggers: Record<Trigger, (st: SimulatedStation, connector: number | undef
 
 const rejected = { status: 'Rejected' } as const;
 
-/** Why a connector cannot be reserved now, as a ReserveNow status; undefined = it can. */
-function unreservable(c: ConnectorState, reservationId: number): Res<'ReserveNow'>['status'] | undefined {
-  if (c.status === 'Faulted') return 'Faulted';
-  if (!c.operative) return 'Unavailable';
-  if (c.session || (c.reservation && c.reservation.id !== reservationId)) return 'Occupied';
-  return undefined;
-}
 
 type ExtendedTrigger = Req<'ExtendedTriggerMessage'>['requestedMessage'];
 /** ExtendedTriggerMessage (security whitepaper): the core triggers plus the security ones. */
@@ -242,26 +236,13 @@ const commands: CommandTable<V16> = {
       const problem = unreservable(st.port(n), req.reservationId);
       if (problem) return { status: problem };
       const r: SimReservation = { id: req.reservationId, idTag: req.idTag, expiresAt: Date.parse(req.expiryDate), ...(req.parentIdTag !== undefined ? { groupIdTag: req.parentIdTag } : {}) };
-      // a reservation with a known id replaces the old one, wherever it was
-      const previous = st.reservationConnector(req.reservationId);
-      if (previous && previous !== n) st.unreserve(previous);
-      st.reserve(n, r, () => status(st, n, idle(st.port(n))));
-      st.after(async () => {
-        if (previous && previous !== n) await status(st, previous, idle(st.port(previous)));
-        await status(st, n, 'Reserved');
-      });
+      holdReservation(st, n, r, status);
       return { status: 'Accepted' };
     },
     refuse: () => rejected,
   },
   CancelReservation: {
-    answer(req, st) {
-      const n = st.reservationConnector(req.reservationId);
-      if (n === 0) return rejected;
-      st.unreserve(n);
-      st.after(() => status(st, n, idle(st.port(n))));
-      return { status: 'Accepted' };
-    },
+    answer: (req, st) => (cancelReservation(st, req.reservationId, status) ? { status: 'Accepted' } : rejected),
     refuse: () => rejected,
   },
   GetLocalListVersion: {

@@ -8,6 +8,7 @@ import { handlersOf, type CommandTable } from './commands.js';
 import type { ConnectorState, Dialect, SimReservation } from './dialect.js';
 import { accepts, type SimVariable } from './settings.js';
 import type { SimulatedStation } from './station.js';
+import { cancelReservation, holdReservation, unreservable } from './reservations.js';
 import { SessionRefused, type ConnectorStatus, type StopReason } from './types.js';
 import { itemsPerMessage, v201Model } from './v201-model.js';
 import { chargingProfileOf, neutralProfile, neutralPurpose } from '../ocpp/v201/charging-profile.js';
@@ -180,13 +181,6 @@ const triggers: Partial<Record<Trigger, (st: SimulatedStation, evse: number | un
 
 const rejected = { status: 'Rejected' } as const;
 
-/** Why an EVSE cannot be reserved now, as a ReserveNow status; undefined = it can. */
-function unreservable(c: ConnectorState, reservationId: number): Res<'ReserveNow'>['status'] | undefined {
-  if (c.status === 'Faulted') return 'Faulted';
-  if (!c.operative) return 'Unavailable';
-  if (c.session || (c.reservation && c.reservation.id !== reservationId)) return 'Occupied';
-  return undefined;
-}
 
 /** H04: a reservation that lapsed unused is reported, and the EVSE is available again. */
 async function reservationExpired(st: SimulatedStation, evse: number, id: number): Promise<void> {
@@ -370,25 +364,13 @@ const commands: CommandTable<V201> = {
       const problem = unreservable(st.port(n), req.id);
       if (problem) return { status: problem };
       const r: SimReservation = { id: req.id, idTag: req.idToken.idToken, expiresAt: Date.parse(req.expiryDateTime), ...(req.groupIdToken ? { groupIdTag: req.groupIdToken.idToken } : {}) };
-      const previous = st.reservationConnector(req.id);
-      if (previous && previous !== n) st.unreserve(previous);
-      st.reserve(n, r, () => reservationExpired(st, n, r.id));
-      st.after(async () => {
-        if (previous && previous !== n) await status(st, previous, idle(st.port(previous)));
-        await status(st, n, 'Reserved');
-      });
+      holdReservation(st, n, r, status, () => reservationExpired(st, n, r.id));
       return { status: 'Accepted' };
     },
     refuse: () => rejected,
   },
   CancelReservation: {
-    answer(req, st) {
-      const n = st.reservationConnector(req.reservationId);
-      if (n === 0) return rejected;
-      st.unreserve(n);
-      st.after(() => status(st, n, idle(st.port(n))));
-      return { status: 'Accepted' };
-    },
+    answer: (req, st) => (cancelReservation(st, req.reservationId, status) ? { status: 'Accepted' } : rejected),
     refuse: () => rejected,
   },
   GetLocalListVersion: {
