@@ -132,3 +132,12 @@ export async function uploadLog(st: SimulatedStation, r: LogRun): Promise<void> 
 
 /** A PEM certificate, as far as a station checks before trying to verify with it. */
 export const looksLikeCertificate = (pem: string): boolean => /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem);
+
+/** GetLog, alike in the 1.6 security whitepaper and 2.0.1 (N01): uploads the log in the background; `report` sends each LogStatusNotification. */
+export function answerGetLog(st: SimulatedStation, req: { logType: string; log: { remoteLocation: string } }, report: (status: string) => Promise<unknown>): { status: 'Accepted'; filename: string } {
+  const filename = `${req.logType === 'SecurityLog' ? 'security' : 'diagnostics'}-${st.identity}-${Date.now()}.log`;
+  st.after(() => uploadLog(st, {
+    location: req.log.remoteLocation, fileName: filename, kind: req.logType, words: { uploading: 'Uploading', uploaded: 'Uploaded', failed: 'UploadFailure' }, report,
+  }));
+  return { status: 'Accepted', filename };
+}

@@ -8,7 +8,7 @@ import { SessionRefused, type ConnectorStatus, type StopReason } from './types.j
 import { v16Keys } from './v16-config.js';
 import { neutralProfile, neutralPurpose } from '../ocpp/v16/charging-profile.js';
 import { clear, composite, install, refusal, type Limits } from './smart-charging.js';
-import { looksLikeCertificate, updateFirmware, uploadLog } from './transfers.js';
+import { looksLikeCertificate, updateFirmware, uploadLog, answerGetLog } from './transfers.js';
 import { certificateCommands16, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V16> = V16[A]['request'];
@@ -307,14 +307,7 @@ const commands: CommandTable<V16> = {
     refuse: () => rejected,
   },
   GetLog: {
-    answer(req, st) {
-      const filename = `${req.logType === 'SecurityLog' ? 'security' : 'diagnostics'}-${st.identity}-${Date.now()}.log`;
-      st.after(() => uploadLog(st, {
-        location: req.log.remoteLocation, fileName: filename, kind: req.logType, words: { uploading: 'Uploading', uploaded: 'Uploaded', failed: 'UploadFailure' },
-        report: (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId }),
-      }));
-      return { status: 'Accepted', filename };
-    },
+    answer: (req, st) => answerGetLog(st, req, (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId })),
     refuse: () => rejected,
   },
   SetChargingProfile: {

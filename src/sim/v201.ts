@@ -16,7 +16,7 @@ import type { ChargingProfileType } from '../ocpp/types/generated/v201.js';
 import { clear, composite, install, profilesOf, refusal, type Installed, type Limits } from './smart-charging.js';
 import { monitoringCommands, rememberCustomer, variableChanged } from './v201-monitoring.js';
 import { displayCommands } from './v201-display.js';
-import { download, looksLikeCertificate, TransferFailed, updateFirmware, uploadLog } from './transfers.js';
+import { download, looksLikeCertificate, TransferFailed, updateFirmware, answerGetLog } from './transfers.js';
 import { certificateCommands201, requestCertificate } from './certificates.js';
 
 type Req<A extends keyof V201> = V201[A]['request'];
@@ -421,14 +421,7 @@ const commands: CommandTable<V201> = {
   },
   // N01
   GetLog: {
-    answer(req, st) {
-      const filename = `${req.logType === 'SecurityLog' ? 'security' : 'diagnostics'}-${st.identity}-${Date.now()}.log`;
-      st.after(() => uploadLog(st, {
-        location: req.log.remoteLocation, fileName: filename, kind: req.logType, words: { uploading: 'Uploading', uploaded: 'Uploaded', failed: 'UploadFailure' },
-        report: (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId }),
-      }));
-      return { status: 'Accepted', filename };
-    },
+    answer: (req, st) => answerGetLog(st, req, (status) => send(st, 'LogStatusNotification', { status: status as Req<'LogStatusNotification'>['status'], requestId: req.requestId })),
     refuse: () => rejected,
   },
   // L03/L04: the station acts as a local controller that serves images to others
