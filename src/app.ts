@@ -15,6 +15,8 @@ import { DomainEvents } from './domain/events.js';
 import { SecurityLog } from './domain/security/security-log.js';
 import type { DomainServices } from './domain/services.js';
 import { StationService } from './domain/stations/station-service.js';
+import { PasswordRotationService } from './domain/stations/password-rotation.js';
+import { sealer } from './domain/crypto/sealed.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
@@ -92,9 +94,10 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const bus = new InProcessCommandBus();
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);
+  const serverSecret = loadServerSecret(config);
   const stations = new StationService(repos.stations, repos.connectors, events, {
-    serverSecret: loadServerSecret(config), autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
-  });
+    serverSecret, autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
+  }, repos.passwordRotations);
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log, { zombieGraceMs: config.zombieGrace * 1000 });
   const commands = new CommandService(repos.commands, bus, events);
   const deviceModel = new DeviceModelService(repos.deviceModel, commands);
@@ -114,6 +117,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
+    passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
   };
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
@@ -131,6 +135,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
       await stations.close();
       await transactions.close();
       await domain.certificates.settled();
+      domain.passwordRotation.close();
       await repos.close();
     },
   };

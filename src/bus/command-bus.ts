@@ -5,6 +5,8 @@ import { CallFailed } from '../ocpp/rpc/call-failed.js';
 export interface StationLink {
   readonly stationId: string;
   readonly protocol: string;
+  /** the OCPP security profile the station connected with (1 = Basic auth over plain ws) */
+  readonly securityProfile?: number;
   execute(command: StationCommand, timeoutMs?: number): Promise<CommandResult>;
 }
 
@@ -16,6 +18,8 @@ export interface StationLink {
 export interface CommandBus {
   send(stationId: string, command: StationCommand, timeoutMs?: number): Promise<CommandResult>;
   isConnected(stationId: string): boolean;
+  /** the security profile of the station's current connection; undefined when it is offline */
+  connectionProfile(stationId: string): number | undefined;
 }
 
 export class InProcessCommandBus implements CommandBus {
@@ -32,6 +36,11 @@ export class InProcessCommandBus implements CommandBus {
 
   isConnected(stationId: string): boolean {
     return this.links.has(stationId);
+  }
+
+  connectionProfile(stationId: string): number | undefined {
+    const link = this.links.get(stationId);
+    return link && (link.securityProfile ?? 1);
   }
 
   get connectedCount(): number {

@@ -172,9 +172,16 @@ const REDACTED = '[redacted]';
 /** A transfer URL without its token (see TransferService): the token is a bearer secret stored only hashed. */
 const hideTransferToken = (url: string): string => url.replace(/(\/transfers\/[^/]+\/)[A-Za-z0-9_-]{43}(?=\/|$)/, '$1REDACTED');
 
+/** Write-only credentials a station holds: their values are never stored, only that they were set. */
+const secretVariables: ReadonlySet<string> = new Set(['SecurityCtrlr.BasicAuthPassword', 'OCPP16Configuration.AuthorizationKey']);
+export const isSecretVariable = (component: string, variable: string): boolean => secretVariables.has(`${component}.${variable}`);
+export const REDACTED_VALUE = REDACTED;
+
 /** Commands that carry secrets, and what the journal stores instead of them; the station still gets the whole command. */
 export const journalRedaction: { readonly [K in CommandKind]?: (c: Extract<StationCommand, { kind: K }>) => Record<string, unknown> } = {
   setNetworkProfile: (c) => ({ ...c, connectionData: redactConnectionData(c.connectionData) }),
+  setVariables: (c) => ({ ...c, variables: c.variables.map((v) => (isSecretVariable(v.component, v.variable) ? { ...v, value: REDACTED } : v)) }),
+  changeConfiguration: (c) => (isSecretVariable('OCPP16Configuration', c.key) ? { ...c, value: REDACTED } : c),
   updateFirmware: (c) => ({ ...c, location: hideTransferToken(c.location) }),
   getLog: (c) => ({ ...c, location: hideTransferToken(c.location) }),
   publishFirmware: (c) => ({ ...c, location: hideTransferToken(c.location) }),

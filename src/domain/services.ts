@@ -8,6 +8,7 @@ import type { DeviceModelService } from './device-model/device-model-service.js'
 import type { CommandService } from './journal/command-service.js';
 import type { SmartChargingService } from './smart-charging/smart-charging-service.js';
 import type { TariffService } from './tariffs/tariff-service.js';
+import type { PasswordRotationService } from './stations/password-rotation.js';
 import type { ReservationService } from './reservations/reservation-service.js';
 import type { LocalAuthListService } from './local-auth/local-auth-list-service.js';
 import type { CertificateService } from './certificates/certificate-service.js';
@@ -24,6 +25,8 @@ export interface DomainServices {
   smartCharging: SmartChargingService;
   /** tariffs and transaction cost (2.0.1 block I) */
   tariffs: TariffService;
+  /** station Basic-auth password rotation (CR2) */
+  passwordRotation: PasswordRotationService;
   stations: StationService;
   tokens: TokenService;
   transactions: TransactionService;

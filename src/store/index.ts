@@ -36,3 +36,4 @@ export { MonitorRepo, DeviceEventRepo, type MonitorInput, type DeviceEventInput 
 export { CustomerInformationRepo, type CustomerInformationPartInput } from './repos/customer-information.js';
 export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
 export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';
+export { PasswordRotationRepo } from './repos/password-rotations.js';

@@ -13,6 +13,7 @@ import { TokenRepo } from './repos/tokens.js';
 import { SmartChargingRepo } from './repos/smart-charging.js';
 import { TariffRepo } from './repos/tariffs.js';
 import { TransactionRepo, type TransactionProgressWriter } from './repos/transactions.js';
+import { PasswordRotationRepo } from './repos/password-rotations.js';
 import { ReservationRepo } from './repos/reservations.js';
 import { LocalAuthListRepo } from './repos/local-auth-lists.js';
 import { FileRepo } from './repos/files.js';
@@ -49,6 +50,7 @@ export interface Repositories {
   displayMessages: DisplayMessageRepo;
   smartCharging: SmartChargingRepo;
   tariffs: TariffRepo;
+  passwordRotations: PasswordRotationRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -78,6 +80,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     displayMessages: new DisplayMessageRepo(db),
     smartCharging: new SmartChargingRepo(db),
     tariffs: new TariffRepo(db),
+    passwordRotations: new PasswordRotationRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -26,6 +26,8 @@ export interface StationsTable {
   id: string;
   /** Keyed hash of the Basic-auth password; never the password itself. */
   passwordHash: string | null;
+  /** keyed hash of a rotated-in password the station has not yet used (migration 0012) */
+  pendingPasswordHash: ColumnType<string | null, string | null | undefined, string | null>;
   securityProfile: Generated<number>;
   registrationStatus: ColumnType<RegistrationStatus, RegistrationStatus | undefined, RegistrationStatus>;
   protocol: string | null;
@@ -362,8 +364,22 @@ export interface StationTariffsTable {
   tariffId: number;
 }
 
+/** Station password rotations, an audit trail (migration 0012). */
+export interface PasswordRotationsTable {
+  id: Id;
+  stationId: string;
+  status: string;
+  requestedBy: string;
+  sealedPassword: string | null;
+  commandId: number | null;
+  reason: string | null;
+  requestedAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
 export interface Database {
   stations: StationsTable;
+  passwordRotations: PasswordRotationsTable;
   connectors: ConnectorsTable;
   statusHistory: StatusHistoryTable;
   idTokens: IdTokensTable;
@@ -520,3 +536,4 @@ export interface StationFilesTable {
   sha256: string;
   receivedAt: GeneratedTimestamp;
 }
+export type PasswordRotation = Selectable<PasswordRotationsTable>;

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { DuplicateError } from '../../store/index.js';
 import { withDomain } from '../context.js';
 import { identityRule, isStationIdentity } from '../../domain/stations/identity.js';
+import { RotationRefused } from '../../domain/stations/password-rotation.js';
 import { limitOf, output, storeCommand as sub, UsageError } from '../options.js';
 
 function identity(id: string): string {
@@ -36,7 +37,7 @@ export function stationCommand(): Command {
     .action(async (opts: Record<string, unknown>) => {
       await withDomain(opts, async ({ repos }) => {
         const rows = await repos.stations.list({ limit: limitOf(opts.limit), offset: 0 });
-        const data = rows.map(({ passwordHash: _h, ...s }) => s);
+        const data = rows.map(({ passwordHash: _h, pendingPasswordHash: _p, ...s }) => s);
         output(opts.json as boolean, data, () => data.length === 0 ? 'no stations' : data.map((s) =>
           `${s.id.padEnd(24)} ${s.registrationStatus.padEnd(9)} ${(s.protocol ?? '-').padEnd(10)} ${[s.vendor, s.model].filter(Boolean).join(' ') || '-'}  last seen ${s.lastSeenAt?.toISOString() ?? 'never'}`).join('\n'));
       });
@@ -48,7 +49,7 @@ export function stationCommand(): Command {
       await withDomain(opts, async ({ repos }) => {
         const station = await repos.stations.get(identity(id));
         if (!station) throw new UsageError(`station ${id} does not exist`);
-        const { passwordHash: _h, ...s } = station;
+        const { passwordHash: _h, pendingPasswordHash: _p, ...s } = station;
         const connectors = await repos.connectors.listByStation(id);
         const transactions = await repos.transactions.listActive(id);
         output(opts.json as boolean, { ...s, connectors, activeTransactions: transactions }, () => [
@@ -58,6 +59,21 @@ export function stationCommand(): Command {
           ...connectors.map((c) => `  EVSE ${c.evseId} connector ${c.connectorId}: ${c.status}${c.errorCode ? ` (${c.errorCode})` : ''} since ${c.statusAt.toISOString()}`),
           ...transactions.map((t) => `  transaction ${t.transactionRef} on EVSE ${t.evseId} since ${t.startedAt.toISOString()}`),
         ].join('\n'));
+      });
+    }));
+
+  cmd.addCommand(sub('rotate-password', 'Give a station a new random Basic-auth password, sent only over TLS (profile 2/3).')
+    .argument('<id>')
+    .action(async (id: string, opts: Record<string, unknown>) => {
+      await withDomain(opts, async ({ domain }) => {
+        try {
+          const r = await domain.passwordRotation.request(identity(id), 'cli');
+          output(opts.json as boolean, { id, rotation: r.id, status: r.status }, () =>
+            `password rotation ${r.id} for ${id}: ${r.status}\n(the running server sends it at the station's next TLS boot; old and new are both accepted until the station logs in with the new one)`);
+        } catch (err) {
+          if (err instanceof RotationRefused) throw new UsageError(err.message);
+          throw err;
+        }
       });
     }));
 

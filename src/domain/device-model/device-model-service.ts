@@ -1,6 +1,6 @@
 import type { DeviceModelRepo, DeviceVariableAnswer, DeviceVariableFilter, DeviceVariableInput } from '../../store/index.js';
 import type { ComponentType, GetVariableResultType, ReportDataType, SetVariableResultType, VariableType } from '../../ocpp/types/generated/v201.js';
-import type { VariableRef } from '../commands.js';
+import { isSecretVariable, REDACTED_VALUE, type VariableRef } from '../commands.js';
 import type { CommandRecord, CommandService } from '../journal/command-service.js';
 
 /**
@@ -105,7 +105,8 @@ export class DeviceModelService {
       await this.repo.recordAnswers(results.map((r) => {
         const row = rowOf(stationId, r.component, r.variable, r.attributeType);
         // RebootRequired: accepted, but the value applies only after a reboot
-        return { ...row, value: r.attributeStatus === 'Accepted' ? sent.get(keyOf(row)) ?? null : null, status: r.attributeStatus, statusReason: r.attributeStatusInfo?.reasonCode ?? null };
+        const value = isSecretVariable(r.component.name, r.variable.name) ? REDACTED_VALUE : sent.get(keyOf(row)) ?? null;
+        return { ...row, value: r.attributeStatus === 'Accepted' ? value : null, status: r.attributeStatus, statusReason: r.attributeStatusInfo?.reasonCode ?? null };
       }));
       return rec;
     });
@@ -127,7 +128,7 @@ export class DeviceModelService {
   async changeConfiguration(stationId: string, key: string, value: string): Promise<CommandRecord> {
     const rec = await this.commands.send(stationId, { kind: 'changeConfiguration', key, value });
     if (rec.answeredAt && rec.response) {
-      await this.repo.recordAnswers([{ ...rowOf(stationId, { name: V16_CONFIGURATION }, { name: key }), value: rec.status === 'Accepted' ? value : null, status: rec.status, statusReason: null }]);
+      await this.repo.recordAnswers([{ ...rowOf(stationId, { name: V16_CONFIGURATION }, { name: key }), value: rec.status === 'Accepted' ? (isSecretVariable(V16_CONFIGURATION, key) ? REDACTED_VALUE : value) : null, status: rec.status, statusReason: null }]);
     }
     return rec;
   }

@@ -1,4 +1,4 @@
-import type { StationRepo, ConnectorRepo, StatusWriter } from '../../store/index.js';
+import type { ConnectorRepo, PasswordRotationRepo, StationRepo, StatusWriter } from '../../store/index.js';
 import type { RegistrationStatus, Station } from '../../store/schema.js';
 import type { DomainEvents } from '../events.js';
 import type { BootInfo, StatusChange } from '../model.js';
@@ -30,6 +30,8 @@ export class StationService {
     connectors: ConnectorRepo,
     private readonly events: DomainEvents,
     private readonly o: StationServiceOptions,
+    /** completes a password rotation when a station first logs in with its new password */
+    private readonly rotations?: Pick<PasswordRotationRepo, 'complete'>,
   ) {
     this.writeStatus = connectors.statusWriter();
     this.flushTimer = setInterval(() => void this.flushLastSeen().catch(() => undefined), o.lastSeenFlushMs ?? 1000);
@@ -64,7 +66,11 @@ export class StationService {
     if (!basic) return { admitted: false, status: 401, reason: 'MissingCredentials' };
     const valid = verifyStationPassword(this.o.serverSecret, basic.password, station.passwordHash);
     if (basic.user !== id) return { admitted: false, status: 401, reason: 'IdentityMismatch' };
-    return valid ? { admitted: true, station, autoRegistered: false } : { admitted: false, status: 401, reason: 'InvalidCredentials' };
+    if (valid) return { admitted: true, station, autoRegistered: false };
+    // a rotated-in password, used for the first time: from now on it is the only one
+    const rotated = station.pendingPasswordHash !== null && verifyStationPassword(this.o.serverSecret, basic.password, station.pendingPasswordHash);
+    if (rotated && (await this.rotations?.complete(id))) return { admitted: true, station: (await this.stations.get(id))!, autoRegistered: false };
+    return { admitted: false, status: 401, reason: 'InvalidCredentials' };
   }
 
   async boot(stationId: string, boot: BootInfo, at = new Date()): Promise<{ status: RegistrationStatus; intervalS: number; currentTime: Date }> {
