@@ -36,3 +36,4 @@ export { MonitorRepo, DeviceEventRepo, type MonitorInput, type DeviceEventInput 
 export { CustomerInformationRepo, type CustomerInformationPartInput } from './repos/customer-information.js';
 export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
 export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';
+export { Iso15118PkiRepo, type NewIso15118PkiCertificate } from './repos/iso15118-pki.js';

@@ -16,6 +16,7 @@ import { TransactionRepo, type TransactionProgressWriter } from './repos/transac
 import { ReservationRepo } from './repos/reservations.js';
 import { LocalAuthListRepo } from './repos/local-auth-lists.js';
 import { FileRepo } from './repos/files.js';
+import { Iso15118PkiRepo } from './repos/iso15118-pki.js';
 import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
 import { CustomerInformationRepo } from './repos/customer-information.js';
 import { DisplayMessageRepo } from './repos/display-messages.js';
@@ -49,6 +50,7 @@ export interface Repositories {
   displayMessages: DisplayMessageRepo;
   smartCharging: SmartChargingRepo;
   tariffs: TariffRepo;
+  iso15118Pki: Iso15118PkiRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -78,6 +80,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     displayMessages: new DisplayMessageRepo(db),
     smartCharging: new SmartChargingRepo(db),
     tariffs: new TariffRepo(db),
+    iso15118Pki: new Iso15118PkiRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },
