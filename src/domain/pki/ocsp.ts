@@ -177,7 +177,7 @@ function signed(data: ResponseData, signer: OcspSigner): BasicOCSPResponse {
 }
 
 /** An OCSPRequest (DER) for one certificate as OCPP names it (certificateHashData), with an optional nonce. */
-export function buildOcspRequest(ref: CertificateHashDataRef, nonce?: Buffer): Buffer {
+export function buildOcspRequest(ref: Omit<CertificateHashDataRef, 'hashAlgorithm'> & { hashAlgorithm: string }, nonce?: Buffer): Buffer {
   const hash = ref.hashAlgorithm.toLowerCase() as OcspHash;
   const serial = ref.serialNumber.length % 2 ? `0${ref.serialNumber}` : ref.serialNumber;
   if (!oidOfHash[hash] || ![ref.issuerNameHash, ref.issuerKeyHash, serial].every((h) => /^([0-9a-f]{2})+$/i.test(h))) {
