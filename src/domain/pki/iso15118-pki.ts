@@ -50,14 +50,16 @@ const toCryptoKey = (key: KeyObject) => webcrypto.subtle.importKey('pkcs8', key.
 
 export class Iso15118Pki implements OcspAuthority {
   private loading: Promise<Map<CaRole, Ca>> | undefined;
+  /** whether this instance created the hierarchies */
+  private created = false;
 
   constructor(private readonly repo: Iso15118PkiRepo, private readonly sealer: KeySealer, private readonly options: { organization?: string } = {}) {}
 
   /** Creates both hierarchies unless they exist; true when it created them. */
   async init(): Promise<boolean> {
-    const existed = (await this.repo.byRoles(caRoles)).length > 0;
+    const first = this.loading === undefined;
     await this.cas();
-    return !existed;
+    return first && this.created;
   }
 
   /** The root certificates (PEM) to install on stations and EVs as V2GRootCertificate and MORootCertificate. */
@@ -131,6 +133,7 @@ export class Iso15118Pki implements OcspAuthority {
     let rows = await this.repo.byRoles([...caRoles, 'ocspSigner']);
     if (!rows.some((r) => r.role === 'v2gRoot')) {
       await this.create();
+      this.created = true;
       rows = await this.repo.byRoles([...caRoles, 'ocspSigner']);
     }
     const cas = new Map<CaRole, Ca>();
