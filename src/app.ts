@@ -109,7 +109,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   });
   // keys of the ISO 15118 test PKI are sealed under their own label, apart from every other key
   const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, new KeySealer(loadServerSecret(config), 'ov2x/iso15118-test-pki/private-keys/v1'));
-  const ocsp = new OcspResponder([iso15118Pki]);
+  const ocsp = new OcspResponder([iso15118Pki], { log });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel,

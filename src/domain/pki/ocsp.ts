@@ -3,6 +3,7 @@
 import { createHash, sign, type KeyObject } from 'node:crypto';
 import { AsnParser, AsnSerializer, OctetString } from '@peculiar/asn1-schema';
 import { AlgorithmIdentifier, Certificate, Extension } from '@peculiar/asn1-x509';
+import type { Logger } from '../../log/logger.js';
 import type { CertificateHashDataRef } from '../commands.js';
 import {
   BasicOCSPResponse, CertID, CertStatus, id_pkix_ocsp_basic, id_pkix_ocsp_nonce, OCSPRequest, OCSPResponse,
@@ -99,7 +100,10 @@ const serializeResponse = (status: number, basic?: BasicOCSPResponse): Buffer =>
  * Certificates of another issuer in the same request are answered unknown. Never throws.
  */
 export class OcspResponder {
-  constructor(private readonly authorities: OcspAuthority[], private readonly options: { validityS: number } = { validityS: 3600 }) {}
+  constructor(
+    private readonly authorities: OcspAuthority[],
+    private readonly options: { validityS?: number; log?: Pick<Logger, 'error'> } = {},
+  ) {}
 
   /** Whether one of the authorities speaks for the issuer `id` names (then it can be answered in-process). */
   async answersFor(id: OcspCertId): Promise<boolean> {
@@ -115,7 +119,8 @@ export class OcspResponder {
     }
     try {
       return await this.answer(parsed, now);
-    } catch {
+    } catch (err) {
+      this.options.log?.error({ err }, 'OCSP responder failed');
       return serializeResponse(OcspResponseStatus.internalError);
     }
   }
@@ -125,7 +130,7 @@ export class OcspResponder {
     const authority = first && (await this.authorityFor(first));
     if (!first || !authority) return serializeResponse(OcspResponseStatus.unauthorized);
     const thisUpdate = wholeSeconds(now);
-    const nextUpdate = wholeSeconds(now + this.options.validityS * 1000);
+    const nextUpdate = wholeSeconds(now + (this.options.validityS ?? 3600) * 1000);
     const responses: SingleResponse[] = [];
     for (const certId of parsed.certIds) {
       const id = toId(certId);
