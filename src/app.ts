@@ -28,6 +28,11 @@ import { openStore, migrateToLatest, type Store } from './store/index.js';
 import { openRepositories, type Repositories } from './store/repositories.js';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from './http/server.js';
+import { ocspRoutes } from './http/ocsp.js';
+import { Iso15118Pki } from './domain/pki/iso15118-pki.js';
+import { iso15118ProviderFor } from './domain/pki/iso15118-provider.js';
+import { OcspResponder } from './domain/pki/ocsp.js';
+import { KeySealer } from './domain/pki/sealed-keys.js';
 import { TransferService } from './domain/transfers/transfer-service.js';
 import { FirmwareService } from './domain/firmware/firmware-service.js';
 import { LogService } from './domain/logs/log-service.js';
@@ -63,6 +68,7 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       services: services.domain, bus, log,
     });
     const app = await createHttpServer({ config, log, transfers: services.domain.transfers, health: () => ({ stations: ocpp.connectionCount }) });
+    await app.register(ocspRoutes, { responder: services.domain.ocsp });
     const http = app.server;
     ocpp.attach(http);
     await app.listen({ port: config.ocppPort, host: config.host });
@@ -104,6 +110,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const transfers = new TransferService(repos.files, security, {
     dataDir: config.dataDir, ttlS: config.transferTtl, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl,
   });
+  // keys of the ISO 15118 test PKI are sealed under their own label, apart from every other key
+  const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, new KeySealer(loadServerSecret(config), 'ov2x/iso15118-test-pki/private-keys/v1'));
+  const ocsp = new OcspResponder([iso15118Pki], { log });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel,
@@ -118,7 +127,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
+    iso15118Pki, ocsp,
   };
+  domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

@@ -42,6 +42,7 @@ const parsers: Record<SettingType, (raw: string, s: Setting) => { ok: unknown } 
       return { error: 'must be an http:// or https:// URL' };
     }
   },
+  choice: (raw, s) => (s.choices?.includes(raw) ? { ok: raw } : { error: `must be one of ${(s.choices ?? []).join(', ')}` }),
 };
 
 function int(raw: string, min: number, max: number): { ok: number } | { error: string } {

@@ -2,7 +2,7 @@
  * Every setting of the platform, as data: its environment variable, CLI flag, default and
  * meaning. The loader, `--help` and the README's configuration table are all derived from it.
  */
-export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl';
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl' | 'choice';
 
 export interface Setting {
   env: string;
@@ -14,6 +14,8 @@ export interface Setting {
   max?: number;
   /** never printed back (config dumps, errors) */
   secret?: boolean;
+  /** the accepted values of a `choice` setting */
+  choices?: readonly string[];
 }
 
 export const settings = {
@@ -39,6 +41,9 @@ export const settings = {
   transferTtl: { env: 'OV2X_TRANSFER_TTL_S', flag: '--transfer-ttl', type: 'int', min: 60, max: 604800, default: 3600, doc: 'Lifetime (s) of a file-transfer URL given to a station (firmware download, log upload).' },
   maxUploadBytes: { env: 'OV2X_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes', type: 'int', min: 1024, max: 2147483647, default: 52428800, doc: 'Largest log or diagnostics file a station may upload; larger uploads get 413.' },
   transferTimeout: { env: 'OV2X_TRANSFER_TIMEOUT_MS', flag: '--transfer-timeout', type: 'int', min: 1000, max: 3600000, default: 300000, doc: 'Longest time (ms) one HTTP request (an upload body included) may take; request heads stay bound by the handshake timeout.' },
+  iso15118Provider: { env: 'OV2X_ISO15118_PROVIDER', flag: '--iso15118-provider', type: 'choice', choices: ['builtin', 'http', 'none'], default: 'builtin', doc: 'ISO 15118 Plug & Charge back end: `builtin` (OCSP from the platform\'s responder at `/pki/ocsp` and its local V2G/MO test PKI; EV certificate requests answered Failed, no EXI codec), `http` (EV certificate requests forwarded to `OV2X_ISO15118_PROVIDER_URL`, OCSP as builtin) or `none`.' },
+  iso15118ProviderUrl: { env: 'OV2X_ISO15118_PROVIDER_URL', flag: '--iso15118-provider-url', type: 'httpUrl', default: undefined, doc: 'Contract certificate service of the `http` provider: receives `{stationId, iso15118SchemaVersion, action, exiRequest}` as JSON and answers `{exiResponse}`.' },
+  iso15118ProviderTimeout: { env: 'OV2X_ISO15118_PROVIDER_TIMEOUT_MS', flag: '--iso15118-provider-timeout', type: 'int', min: 100, max: 120000, default: 10000, doc: 'Longest wait (ms) for the contract certificate service or an external OCSP responder.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -18,6 +18,8 @@ import type { LogService } from './logs/log-service.js';
 import type { MonitoringService } from './monitoring/monitoring-service.js';
 import type { CustomerInformationService } from './customer-information/customer-information-service.js';
 import type { DisplayMessageService } from './display-messages/display-message-service.js';
+import type { Iso15118Pki } from './pki/iso15118-pki.js';
+import type { OcspResponder } from './pki/ocsp.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -52,4 +54,8 @@ export interface DomainServices {
   customerInformation: CustomerInformationService;
   /** 2.0.1 display messages (block O) */
   displayMessages: DisplayMessageService;
+  /** the local V2G/MO test PKI of the built-in ISO 15118 provider */
+  iso15118Pki: Iso15118Pki;
+  /** the OCSP responder served at /pki/ocsp; PKIs it speaks for are passed to its constructor */
+  ocsp: OcspResponder;
 }

@@ -37,3 +37,4 @@ export { CustomerInformationRepo, type CustomerInformationPartInput } from './re
 export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
 export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';
 export { PasswordRotationRepo } from './repos/password-rotations.js';
+export { Iso15118PkiRepo, type NewIso15118PkiCertificate } from './repos/iso15118-pki.js';

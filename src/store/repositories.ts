@@ -17,6 +17,7 @@ import { PasswordRotationRepo } from './repos/password-rotations.js';
 import { ReservationRepo } from './repos/reservations.js';
 import { LocalAuthListRepo } from './repos/local-auth-lists.js';
 import { FileRepo } from './repos/files.js';
+import { Iso15118PkiRepo } from './repos/iso15118-pki.js';
 import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
 import { CustomerInformationRepo } from './repos/customer-information.js';
 import { DisplayMessageRepo } from './repos/display-messages.js';
@@ -51,6 +52,7 @@ export interface Repositories {
   smartCharging: SmartChargingRepo;
   tariffs: TariffRepo;
   passwordRotations: PasswordRotationRepo;
+  iso15118Pki: Iso15118PkiRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     smartCharging: new SmartChargingRepo(db),
     tariffs: new TariffRepo(db),
     passwordRotations: new PasswordRotationRepo(db),
+    iso15118Pki: new Iso15118PkiRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -408,6 +408,7 @@ export interface Database {
   firmwareImages: FirmwareImagesTable;
   fileTransfers: FileTransfersTable;
   stationFiles: StationFilesTable;
+  iso15118PkiCertificates: Iso15118PkiCertificatesTable;
 }
 export type ChargingProfileRow = Selectable<ChargingProfilesTable>;
 export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
@@ -537,3 +538,23 @@ export interface StationFilesTable {
   receivedAt: GeneratedTimestamp;
 }
 export type PasswordRotation = Selectable<PasswordRotationsTable>;
+
+/** A certificate of the local ISO 15118 test PKI (see migration 0011). */
+export interface Iso15118PkiCertificatesTable {
+  id: Id;
+  role: Iso15118PkiRole;
+  issuerId: number | null;
+  subject: string;
+  serialNumber: string;
+  /** PEM */
+  certificate: string;
+  /** sealed PKCS#8 (AES-256-GCM), never plaintext */
+  privateKey: string | null;
+  notAfter: Timestamp;
+  revokedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revocationReason: number | null;
+  createdAt: GeneratedTimestamp;
+}
+
+export type Iso15118PkiRole = 'v2gRoot' | 'cpoSubCa1' | 'cpoSubCa2' | 'moRoot' | 'moSubCa' | 'ocspSigner' | 'secc' | 'contract';
+export type Iso15118PkiCertificate = Selectable<Iso15118PkiCertificatesTable>;

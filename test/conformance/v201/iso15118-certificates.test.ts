@@ -33,7 +33,8 @@ describe('OCPP 2.0.1 block M certificate management (CSMS)', () => {
   const roots: Record<string, string> = {};
 
   before(async () => {
-    p = await startTestPlatform();
+    // the answers without a provider are tested here; the built-in one in iso15118-ocsp.test.ts
+    p = await startTestPlatform({ iso15118Provider: 'none' });
     const password = await p.addStation('M201');
     c = await RawClient.connect(`${p.ocppUrl}/M201`, { protocols: ['ocpp2.0.1'], user: 'M201', password });
     await call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
