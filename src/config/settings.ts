@@ -2,7 +2,7 @@
  * Every setting of the platform, as data: its environment variable, CLI flag, default and
  * meaning. The loader, `--help` and the README's configuration table are all derived from it.
  */
-export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl';
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl' | 'text' | 'cidrList' | 'headerName';
 
 export interface Setting {
   env: string;
@@ -39,6 +39,14 @@ export const settings = {
   transferTtl: { env: 'OV2X_TRANSFER_TTL_S', flag: '--transfer-ttl', type: 'int', min: 60, max: 604800, default: 3600, doc: 'Lifetime (s) of a file-transfer URL given to a station (firmware download, log upload).' },
   maxUploadBytes: { env: 'OV2X_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes', type: 'int', min: 1024, max: 2147483647, default: 52428800, doc: 'Largest log or diagnostics file a station may upload; larger uploads get 413.' },
   transferTimeout: { env: 'OV2X_TRANSFER_TIMEOUT_MS', flag: '--transfer-timeout', type: 'int', min: 1000, max: 3600000, default: 300000, doc: 'Longest time (ms) one HTTP request (an upload body included) may take; request heads stay bound by the handshake timeout.' },
+  tlsPort: { env: 'OV2X_TLS_PORT', flag: '--tls-port', type: 'port', default: undefined, doc: 'TCP port of the TLS listener (wss:// for stations, https:// for the API), serving the same OCPP endpoint and HTTP routes as the plain port; unset = no TLS.' },
+  tlsCert: { env: 'OV2X_TLS_CERT', flag: '--tls-cert', type: 'file', default: undefined, doc: 'PEM file of the server certificate chain (leaf first) for the TLS listener; reloaded when it changes.' },
+  tlsKey: { env: 'OV2X_TLS_KEY', flag: '--tls-key', type: 'file', default: undefined, doc: 'PEM file of the server certificate\'s private key; reloaded when it changes.' },
+  tlsClientCa: { env: 'OV2X_TLS_CLIENT_CA', flag: '--tls-client-ca', type: 'file', default: undefined, doc: 'PEM bundle of the CSMS/CPO root(s) station client certificates must chain to (security profile 3); unset = no client certificates accepted.' },
+  cpoOrganization: { env: 'OV2X_CPO_ORGANIZATION', flag: '--cpo-organization', type: 'text', default: undefined, doc: 'The organization (O) a station client certificate must carry; unset = not checked.' },
+  tlsPlain: { env: 'OV2X_TLS_PLAIN', flag: '--tls-plain', type: 'bool', default: true, doc: 'With a TLS port set, whether the plain port (security profile 1, http://) stays open as well.' },
+  trustedProxies: { env: 'OV2X_TRUSTED_PROXIES', flag: '--trusted-proxies', type: 'cidrList', default: undefined, doc: 'Comma-separated IP addresses or CIDR ranges of TLS-terminating proxies; their requests count as TLS and their client-certificate header is trusted.' },
+  clientCertHeader: { env: 'OV2X_CLIENT_CERT_HEADER', flag: '--client-cert-header', type: 'headerName', default: undefined, doc: 'Request header in which a trusted proxy forwards the station\'s client certificate as URL-encoded PEM (e.g. `x-client-cert` with nginx `$ssl_client_escaped_cert`).' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;
