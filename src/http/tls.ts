@@ -5,6 +5,7 @@ import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, type Config } from '../config/config.js';
 import { pemBlocks } from '../domain/certificates/x509.js';
+import { securityEventType } from '../domain/security/event-types.js';
 import type { SecurityLog } from '../domain/security/security-log.js';
 import type { Logger } from '../log/logger.js';
 
@@ -117,7 +118,7 @@ export class TlsFiles {
   }
 }
 
-/** Handshake failures worth an operator's attention, by OpenSSL error code; others are recorded as TLSHandshakeFailed. */
+/** Handshake refusals by OpenSSL error code; other OpenSSL refusals are recorded as TLSHandshakeFailed. */
 const handshakeRefusals: Readonly<Record<string, string>> = {
   ERR_SSL_UNSUPPORTED_PROTOCOL: 'InvalidTLSVersion',
   ERR_SSL_WRONG_VERSION_NUMBER: 'InvalidTLSVersion',
@@ -153,10 +154,10 @@ export function createTlsListener(app: FastifyInstance, config: Config, log: Log
   // a failed handshake (old protocol version, no common cipher) ends that socket only
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
     const code = err.code ?? 'unknown';
-    void security.record({
-      type: handshakeRefusals[code] ?? 'TLSHandshakeFailed', severity: 'warning', sourceIp: socket.remoteAddress,
-      details: { reason: code },
-    });
+    // a peer that hangs up mid-handshake is no refusal of ours: not worth a security event
+    if (!code.startsWith('ERR_SSL_')) return log.debug({ err: { code }, source: { ip: socket.remoteAddress } }, 'TLS handshake aborted');
+    const type = handshakeRefusals[code] ?? 'TLSHandshakeFailed';
+    void security.record({ type, severity: securityEventType(type).severity, sourceIp: socket.remoteAddress, details: { reason: code } });
   });
   files.watch((context) => server.setSecureContext(context));
   return {
