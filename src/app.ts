@@ -36,6 +36,9 @@ import { KeySealer } from './domain/pki/sealed-keys.js';
 import { TransferService } from './domain/transfers/transfer-service.js';
 import { FirmwareService } from './domain/firmware/firmware-service.js';
 import { LogService } from './domain/logs/log-service.js';
+import { noRevocations, type RevocationCheck } from './domain/pki/revocation.js';
+import { createTlsListener, type TlsListener } from './http/tls.js';
+import { trustedProxies } from './ocpp/transport/peer.js';
 
 export interface Platform {
   config: Config;
@@ -52,11 +55,19 @@ export interface Platform {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:9000 */
   httpUrl: string;
+  /** the TLS listener (security profiles 2/3, https API) when `OV2X_TLS_PORT` is set */
+  tls?: TlsListener & { ocppUrl: string; httpUrl: string };
+}
+
+export interface PlatformExtras {
+  /** asked for every station client certificate; default: nothing is revoked */
+  revocation?: RevocationCheck;
 }
 
 /** Opens the store (migrating it), wires the domain and starts the OCPP endpoint. */
-export async function startPlatform(config: Config, log: Logger): Promise<Platform> {
+export async function startPlatform(config: Config, log: Logger, extras: PlatformExtras = {}): Promise<Platform> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
+  let tls: Platform['tls'];
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
@@ -66,27 +77,51 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
+      transportSecurity: {
+        clientRoots: () => tls?.files.clientRoots ?? [],
+        organization: config.cpoOrganization,
+        revocation: extras.revocation ?? noRevocations,
+        proxy: { proxies: trustedProxies(config.trustedProxies), certificateHeader: config.clientCertHeader },
+      },
     });
     const app = await createHttpServer({ config, log, transfers: services.domain.transfers, health: () => ({ stations: ocpp.connectionCount }) });
     await app.register(ocspRoutes, { responder: services.domain.ocsp });
     const http = app.server;
-    ocpp.attach(http);
-    await app.listen({ port: config.ocppPort, host: config.host });
-    const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    services.domain.transfers.setListenAddress(config.host, port);
+    // the TLS listener serves the same routes and the same OCPP upgrade handler as the plain one
+    if (config.tlsPort !== undefined) {
+      const listener = createTlsListener(app, config, log, services.domain.security);
+      ocpp.attach(listener.server);
+      await new Promise<void>((resolve, reject) => {
+        listener.server.once('error', (err) => { listener.files.close(); reject(err); }).listen(config.tlsPort, config.host, () => resolve());
+      });
+      const { port } = listener.server.address() as AddressInfo;
+      tls = Object.assign(listener, { ocppUrl: `wss://${host}:${port}${config.ocppPath}`, httpUrl: `https://${host}:${port}` });
+    }
+    const plain = config.tlsPort === undefined || config.tlsPlain;
+    if (plain) {
+      ocpp.attach(http);
+      await app.listen({ port: config.ocppPort, host: config.host });
+    } else {
+      await app.ready();
+    }
+    const port = plain ? (http.address() as AddressInfo).port : config.ocppPort;
+    if (plain) services.domain.transfers.setListenAddress(config.host, port);
     return {
-      config, store, repos, services: services.domain, bus, ocpp, http, app,
-      ocppUrl: `ws://${host}:${port}${config.ocppPath}`,
-      httpUrl: `http://${host}:${port}`,
+      config, store, repos, services: services.domain, bus, ocpp, http, app, tls,
+      // with the plain listener off, stations and clients have only the TLS addresses
+      ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
+      httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
       async close() {
         await ocpp.close();
+        await tls?.close();
         await app.close();
         await services.close();
         await store.close();
       },
     };
   } catch (err) {
+    await tls?.close();
     await store.close().catch(() => undefined);
     throw err;
   }

@@ -43,7 +43,22 @@ const parsers: Record<SettingType, (raw: string, s: Setting) => { ok: unknown } 
     }
   },
   choice: (raw, s) => (s.choices?.includes(raw) ? { ok: raw } : { error: `must be one of ${(s.choices ?? []).join(', ')}` }),
+  text: (raw) => (raw.trim().length > 0 ? { ok: raw.trim() } : { error: 'must not be empty' }),
+  cidrList: (raw) => {
+    const items = raw.split(',').map((i) => i.trim()).filter(Boolean);
+    const bad = items.find((i) => !isCidr(i));
+    return bad === undefined && items.length > 0 ? { ok: items.join(',') } : { error: `${JSON.stringify(bad ?? raw)} is not an IP address or CIDR range` };
+  },
+  headerName: (raw) => (/^[a-z0-9-]+$/i.test(raw) ? { ok: raw.toLowerCase() } : { error: 'must be an HTTP header name (letters, digits, -)' }),
 };
+
+/** `addr` or `addr/bits` with an IPv4 or IPv6 address. */
+function isCidr(item: string): boolean {
+  const [addr, bits, extra] = item.split('/');
+  const family = isIP(addr ?? '');
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 function int(raw: string, min: number, max: number): { ok: number } | { error: string } {
   if (!/^-?\d+$/.test(raw.trim())) return { error: 'must be an integer' };

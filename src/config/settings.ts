@@ -2,7 +2,7 @@
  * Every setting of the platform, as data: its environment variable, CLI flag, default and
  * meaning. The loader, `--help` and the README's configuration table are all derived from it.
  */
-export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl' | 'choice';
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl' | 'choice' | 'text' | 'cidrList' | 'headerName';
 
 export interface Setting {
   env: string;
@@ -44,6 +44,14 @@ export const settings = {
   iso15118Provider: { env: 'OV2X_ISO15118_PROVIDER', flag: '--iso15118-provider', type: 'choice', choices: ['builtin', 'http', 'none'], default: 'builtin', doc: 'ISO 15118 Plug & Charge back end: `builtin` (OCSP from the platform\'s responder at `/pki/ocsp` and its local V2G/MO test PKI; EV certificate requests answered Failed, no EXI codec), `http` (EV certificate requests forwarded to `OV2X_ISO15118_PROVIDER_URL`, OCSP as builtin) or `none`.' },
   iso15118ProviderUrl: { env: 'OV2X_ISO15118_PROVIDER_URL', flag: '--iso15118-provider-url', type: 'httpUrl', default: undefined, doc: 'Contract certificate service of the `http` provider: receives `{stationId, iso15118SchemaVersion, action, exiRequest}` as JSON and answers `{exiResponse}`.' },
   iso15118ProviderTimeout: { env: 'OV2X_ISO15118_PROVIDER_TIMEOUT_MS', flag: '--iso15118-provider-timeout', type: 'int', min: 100, max: 120000, default: 10000, doc: 'Longest wait (ms) for the contract certificate service or an external OCSP responder.' },
+  tlsPort: { env: 'OV2X_TLS_PORT', flag: '--tls-port', type: 'port', default: undefined, doc: 'TCP port of the TLS listener (wss:// for stations, https:// for the API), serving the same OCPP endpoint and HTTP routes as the plain port; unset = no TLS.' },
+  tlsCert: { env: 'OV2X_TLS_CERT', flag: '--tls-cert', type: 'file', default: undefined, doc: 'PEM file of the server certificate chain (leaf first) for the TLS listener; reloaded when it changes.' },
+  tlsKey: { env: 'OV2X_TLS_KEY', flag: '--tls-key', type: 'file', default: undefined, doc: 'PEM file of the server certificate\'s private key; reloaded when it changes.' },
+  tlsClientCa: { env: 'OV2X_TLS_CLIENT_CA', flag: '--tls-client-ca', type: 'file', default: undefined, doc: 'PEM bundle of the CSMS/CPO root(s) station client certificates must chain to (security profile 3); unset = no client certificates accepted.' },
+  cpoOrganization: { env: 'OV2X_CPO_ORGANIZATION', flag: '--cpo-organization', type: 'text', default: undefined, doc: 'The organization (O) a station client certificate must carry; unset = not checked.' },
+  tlsPlain: { env: 'OV2X_TLS_PLAIN', flag: '--tls-plain', type: 'bool', default: true, doc: 'With a TLS port set, whether the plain port (security profile 1, http://) stays open as well.' },
+  trustedProxies: { env: 'OV2X_TRUSTED_PROXIES', flag: '--trusted-proxies', type: 'cidrList', default: undefined, doc: 'Comma-separated IP addresses or CIDR ranges of TLS-terminating proxies; their requests count as TLS and their client-certificate header is trusted.' },
+  clientCertHeader: { env: 'OV2X_CLIENT_CERT_HEADER', flag: '--client-cert-header', type: 'headerName', default: undefined, doc: 'Request header in which a trusted proxy forwards the station\'s client certificate as URL-encoded PEM (e.g. `x-client-cert` with nginx `$ssl_client_escaped_cert`).' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

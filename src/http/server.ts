@@ -1,8 +1,10 @@
+import type { TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { TransferService } from '../domain/transfers/transfer-service.js';
 import type { Logger } from '../log/logger.js';
 import { healthRoutes, type HealthOptions } from './health.js';
+import { HSTS } from './tls.js';
 import { transferRoutes } from './transfers.js';
 
 export interface HttpServerOptions {
@@ -32,6 +34,11 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     if (code >= 500) log.error({ err }, 'http request failed');
     // client errors keep Fastify's own short message; server errors say nothing more
     void reply.code(code).type('text/plain').send(code >= 500 ? 'internal error' : (err.message ?? 'bad request'));
+  });
+  // the same routes serve the plain and the TLS listener: browsers are told to stay on TLS
+  app.addHook('onRequest', (req, reply, done) => {
+    if ((req.raw.socket as Partial<TLSSocket>).encrypted) void reply.header('strict-transport-security', HSTS);
+    done();
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).type('text/plain').send('not found'));
   await app.register(healthRoutes, { facts: o.health });

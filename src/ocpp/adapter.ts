@@ -9,6 +9,8 @@ import type { OcppVersion } from './schemas/sources.js';
 export interface StationContext {
   readonly stationId: string;
   readonly remoteAddress: string;
+  /** the security profile this connection actually has (1 Basic, 2 Basic over TLS, 3 client certificate) */
+  readonly securityProfile: number;
   readonly services: DomainServices;
   /** kept current by BootNotification; only Accepted stations may send more than BootNotification */
   registration: RegistrationStatus;

@@ -3,7 +3,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import { protocol } from '../ocpp/protocols.js';
 import { pause } from './pause.js';
 import { SimulatedStation } from './station.js';
-import { ConnectError, SessionRefused, type SimProtocol } from './types.js';
+import { ConnectError, SessionRefused, type SimProtocol, type StationTls } from './types.js';
 
 export interface FleetOptions {
   url: string;
@@ -14,6 +14,8 @@ export interface FleetOptions {
   password?: string;
   /** per-station passwords (wins over `password`) */
   passwordFor?: (identity: string) => string | undefined;
+  /** wss:// trust and client certificate, for every station */
+  tls?: StationTls;
   /** ids are prefix + a 5-digit number (SIM00001, …); default SIM */
   prefix?: string;
   /** explicit ids instead of prefix-generated ones (the first `stations` are used) */
@@ -202,7 +204,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetStats> {
       const identity = o.identities ? o.identities[i] : fleetIdentity(o.prefix ?? 'SIM', i);
       if (identity === undefined) break;
       const st = new SimulatedStation({
-        url: o.url, identity, protocol: o.protocol, password: o.passwordFor?.(identity) ?? o.password,
+        url: o.url, identity, protocol: o.protocol, password: o.passwordFor?.(identity) ?? o.password, tls: o.tls,
         connectors: o.connectors, meterIntervalMs: o.meterIntervalMs ?? 10_000, powerW: o.powerW,
         callTimeoutMs: o.callTimeoutMs, log, behaviour: { reconnect: true },
         onCall: (_action, ms, ok) => ok && latency.add(ms),

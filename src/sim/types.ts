@@ -54,6 +54,8 @@ export interface StationOptions {
   identity: string;
   /** HTTP Basic password (security profile 1/2); omitted = no Authorization header */
   password?: string;
+  /** wss:// (security profiles 2/3): trust and client certificate */
+  tls?: StationTls;
   protocol: SimProtocol;
   /** connectors (1.6) or EVSEs with one connector each (2.0.1); default 2 */
   connectors?: number;
@@ -130,4 +132,13 @@ export class SessionRefused extends Error {
     super(`session refused: ${status}`);
     this.name = 'SessionRefused';
   }
+}
+
+/** TLS of a simulated station: the CSMS's root (profile 2) and, for mutual TLS (profile 3), its own certificate and key. */
+export interface StationTls {
+  /** PEM root(s) the CSMS certificate must chain to; default: the system's */
+  ca?: string;
+  /** PEM client certificate (chain) and its key, both or neither */
+  cert?: string;
+  key?: string;
 }

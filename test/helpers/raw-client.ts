@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import WebSocket from 'ws';
 
 /** A bare OCPP-J client for sending exactly the bytes a test wants, bad ones included. */
@@ -17,10 +18,10 @@ export class RawClient {
   }
 
   /** Connects; rejects with an Error carrying `.status` when the upgrade is refused. */
-  static connect(url: string, opts: { protocols?: string[]; user?: string; password?: string; autoPong?: boolean } = {}): Promise<RawClient> {
+  static connect(url: string, opts: { protocols?: string[]; user?: string; password?: string; autoPong?: boolean; tls?: ConnectionOptions } = {}): Promise<RawClient> {
     const headers: Record<string, string> = {};
     if (opts.password !== undefined) headers.authorization = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
-    const ws = new WebSocket(url, opts.protocols ?? ['ocpp1.6'], { headers, autoPong: opts.autoPong ?? true });
+    const ws = new WebSocket(url, opts.protocols ?? ['ocpp1.6'], { headers, autoPong: opts.autoPong ?? true, ...opts.tls });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new RawClient(ws)));
       ws.once('unexpected-response', (_req, res) => {

@@ -5,6 +5,7 @@ import { createLogger } from '../../log/logger.js';
 import { runFleet, type FleetOptions, type FleetStats } from '../../sim/fleet.js';
 import type { SimProtocol } from '../../sim/types.js';
 import { output, UsageError } from '../options.js';
+import { x509 } from '../../domain/certificates/x509.js';
 
 // the identities the CSMS's station registry accepts
 
@@ -29,6 +30,35 @@ export function parsePasswordFile(text: string, file: string): Map<string, strin
   });
   if (out.size === 0) throw new UsageError(`${file} lists no stations`);
   return out;
+}
+
+function readPem(flag: string, file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** --ca for wss://; --cert/--key for mutual TLS, where the certificate's CN is the one station's identity. */
+function tlsOptions(fleet: FleetOptions, opts: Record<string, unknown>): void {
+  const { ca, cert, key } = opts as { ca?: string; cert?: string; key?: string };
+  if (ca === undefined && cert === undefined && key === undefined) return;
+  if (!fleet.url.startsWith('wss://')) throw new UsageError('--ca, --cert and --key need a wss:// --url');
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together');
+  fleet.tls = { ...(ca !== undefined && { ca: readPem('--ca', ca) }) };
+  if (cert === undefined || key === undefined) return;
+  fleet.tls.cert = readPem('--cert', cert);
+  fleet.tls.key = readPem('--key', key);
+  let cn: string | undefined;
+  try {
+    cn = new x509.X509Certificate(fleet.tls.cert).subjectName.getField('CN')[0];
+  } catch {
+    throw new UsageError(`--cert: ${cert} is not a PEM certificate`);
+  }
+  if (cn === undefined || !isStationIdentity(cn)) throw new UsageError(`--cert: the certificate's CN is not a station identity`);
+  if (fleet.stations !== 1 || fleet.identities) throw new UsageError('--cert identifies one station: use it with --stations 1 and without --password-file');
+  fleet.identities = [cn];
 }
 
 function fleetOptions(cmd: Command, opts: Record<string, unknown>): FleetOptions {
@@ -73,6 +103,7 @@ function fleetOptions(cmd: Command, opts: Record<string, unknown>): FleetOptions
     if (!isStationIdentity(`${prefix}00000`) || prefix.length > 43) throw new UsageError(`--prefix ${JSON.stringify(prefix)}: up to 43 characters of A–Z a–z 0–9 * - _ = : + | @ .`);
     fleet.prefix = prefix;
   }
+  tlsOptions(fleet, opts);
   return fleet;
 }
 
@@ -96,6 +127,9 @@ export function simulateCommand(): Command {
     .option('--stations <n>', 'number of stations (with --password-file: every station it lists)', '1')
     .addOption(new Option('--protocol <version>', 'OCPP version').choices(['1.6', '2.0.1']).default('1.6'))
     .option('--password <password>', 'HTTP Basic password of every station')
+    .option('--ca <file>', 'wss://: PEM root(s) the CSMS certificate must chain to (default: the system\'s)')
+    .option('--cert <file>', 'mutual TLS (security profile 3): PEM client certificate; its CN is the station id (one station)')
+    .option('--key <file>', 'the client certificate\'s PEM private key')
     .option('--password-file <file>', 'lines "<station id> <password>": the stations to run and their passwords')
     .option('--prefix <prefix>', 'station ids are <prefix>00001, <prefix>00002, …', 'SIM')
     .option('--duration <s>', 'run this long (stations stay connected after their sessions); default: until every session is done')

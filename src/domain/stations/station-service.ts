@@ -52,8 +52,11 @@ export class StationService {
     return ok ? password : undefined;
   }
 
-  /** Decides at the WebSocket upgrade whether a station may connect (HTTP Basic, security profile 1). */
-  async admit(id: string, basic: { user: string; password: string } | undefined): Promise<Admission> {
+  /**
+   * Decides at the WebSocket upgrade whether a station may connect: HTTP Basic (security
+   * profiles 1/2), or `certified` when the transport verified a client certificate naming it (3).
+   */
+  async admit(id: string, basic: { user: string; password: string } | undefined, opts: { certified?: boolean } = {}): Promise<Admission> {
     const station = await this.stations.get(id);
     if (!station) {
       if (!this.o.autoRegister) return { admitted: false, status: 404, reason: 'UnknownStation' };
@@ -62,7 +65,7 @@ export class StationService {
       const created = await this.stations.get(id);
       return created ? { admitted: true, station: created, autoRegistered: true } : { admitted: false, status: 404, reason: 'UnknownStation' };
     }
-    if (station.passwordHash === null) return { admitted: true, station, autoRegistered: false };
+    if (station.passwordHash === null || opts.certified) return { admitted: true, station, autoRegistered: false };
     if (!basic) return { admitted: false, status: 401, reason: 'MissingCredentials' };
     const valid = verifyStationPassword(this.o.serverSecret, basic.password, station.passwordHash);
     if (basic.user !== id) return { admitted: false, status: 401, reason: 'IdentityMismatch' };

@@ -14,6 +14,12 @@ import { RpcEndpoint, type EndpointOptions, type RpcObserver } from '../rpc/endp
 import { v16Adapter } from '../v16/index.js';
 import { v201Adapter } from '../v201/index.js';
 import { basicCredentials, identityFromPath, offeredSubprotocols, refuseUpgrade } from './upgrade.js';
+import type { X509Certificate } from 'node:crypto';
+import { BlockList } from 'node:net';
+import { noRevocations, type RevocationCheck } from '../../domain/pki/revocation.js';
+import { connectionProfile, type SecurityProfile } from '../../domain/stations/security-profile.js';
+import { verifyClientCertificate } from './client-cert.js';
+import { peerOf, type Peer, type ProxyTrust } from './peer.js';
 
 export interface OcppServerOptions {
   path: string;
@@ -26,7 +32,20 @@ export interface OcppServerOptions {
   services: DomainServices;
   bus: InProcessCommandBus;
   log: Logger;
+  /** security profiles 2/3: client-certificate checks and proxy trust; absent = no certificates, no proxies */
+  transportSecurity?: TransportSecurity;
 }
+
+export interface TransportSecurity {
+  /** the CPO roots client certificates must chain to; a function, as the files are reloaded */
+  clientRoots(): readonly X509Certificate[];
+  /** the O a client certificate must carry; undefined = not checked */
+  organization?: string;
+  revocation: RevocationCheck;
+  proxy: ProxyTrust;
+}
+
+const noTransportSecurity: TransportSecurity = { clientRoots: () => [], revocation: noRevocations, proxy: { proxies: new BlockList() } };
 
 /**
  * One connected station: its handler context, its command link on the bus and its liveness, in
@@ -40,6 +59,7 @@ class Connection implements StationContext, StationLink {
     readonly ws: WebSocket,
     readonly stationId: string,
     readonly remoteAddress: string,
+    readonly securityProfile: SecurityProfile,
     readonly services: DomainServices,
     public registration: Station['registrationStatus'],
     private readonly adapter: Adapter & { gated: Handlers },
@@ -81,6 +101,9 @@ const securityEventOfRefusal = {
   MissingCredentials: { severity: 'warning', status: 401, message: 'authentication required' },
   InvalidCredentials: { severity: 'high', status: 401, message: 'authentication failed' },
   IdentityMismatch: { severity: 'high', status: 401, message: 'authentication failed' },
+  // security profiles 2/3: refused alike, the reason stays in the security log
+  SecurityProfileDowngrade: { severity: 'high', status: 403, message: 'forbidden' },
+  ClientCertificateRejected: { severity: 'high', status: 403, message: 'forbidden' },
 } as const;
 
 /**
@@ -110,6 +133,7 @@ export class OcppServer {
     });
   }
 
+  /** Serves the upgrades of a listener; call once per listener (plain and TLS). */
   attach(server: HttpServer | HttpsServer): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => socket.destroy());
@@ -118,7 +142,7 @@ export class OcppServer {
         refuseUpgrade(socket, 500, 'internal error');
       });
     });
-    if (this.o.pingIntervalS > 0) {
+    if (this.o.pingIntervalS > 0 && !this.pingTimer) {
       this.pingTimer = setInterval(() => this.checkLiveness(), (this.o.pingIntervalS * 1000) / LIVENESS_SLICES);
       this.pingTimer.unref();
     }
@@ -140,7 +164,9 @@ export class OcppServer {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const remote = req.socket.remoteAddress ?? 'unknown';
+    const security = this.o.transportSecurity ?? noTransportSecurity;
+    const peer = peerOf(req, security.proxy);
+    const remote = peer.address;
     const target = identityFromPath(req.url, this.o.path);
     if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
     const stationId = target.identity;
@@ -149,22 +175,50 @@ export class OcppServer {
       this.o.log.info({ station: stationId, source: { ip: remote } }, 'refused: no supported OCPP subprotocol offered');
       return refuseUpgrade(socket, 400, 'no supported subprotocol: offer ocpp2.0.1 or ocpp1.6');
     }
-    // The admission query is asynchronous; a client that stalls here is cut off.
+    const refuse = (type: keyof typeof securityEventOfRefusal, details: Record<string, unknown>): void => {
+      const r = securityEventOfRefusal[type];
+      void this.o.services.security.record({ stationId, type, severity: r.severity, sourceIp: remote, details: { protocol: version, ...details } });
+      refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
+    };
+    // The admission queries are asynchronous; a client that stalls here is cut off.
     const stall = setTimeout(() => socket.destroy(), this.o.handshakeTimeoutMs);
-    const admission = await this.o.services.stations.admit(stationId, basicCredentials(req)).finally(() => clearTimeout(stall));
-    if (!admission.admitted) {
-      const r = securityEventOfRefusal[admission.reason];
-      void this.o.services.security.record({ stationId, type: admission.reason, severity: r.severity, sourceIp: remote, details: { protocol: version } });
-      return refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
-    }
+    const decision = await this.authenticate(req, peer, stationId, security).finally(() => clearTimeout(stall));
+    if (!decision.ok) return refuse(decision.type, decision.details);
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, admission.station, version, remote));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, decision.station, version, remote, decision.profile));
   }
 
-  private connected(ws: WebSocket, station: Station, version: OcppVersion, remote: string): void {
+  /**
+   * Who the peer is and with which security profile: a client certificate (profile 3) or HTTP
+   * Basic, over TLS (profile 2) or not (profile 1), never weaker than the station's configured profile.
+   */
+  private async authenticate(req: IncomingMessage, peer: Peer, stationId: string, security: TransportSecurity): Promise<
+    | { ok: true; station: Station; profile: SecurityProfile }
+    | { ok: false; type: keyof typeof securityEventOfRefusal; details: Record<string, unknown> }
+  > {
+    // a client certificate only a trusted proxy may vouch for: ignored, and worth recording
+    if (peer.untrustedHeader) {
+      void this.o.services.security.record({ stationId, type: 'UntrustedClientCertHeader', severity: 'high', sourceIp: peer.address, details: { header: security.proxy.certificateHeader } });
+    }
+    let certified = false;
+    if (peer.certificate === 'unparsable') return { ok: false, type: 'ClientCertificateRejected', details: { reason: 'Malformed' } };
+    if (peer.certificate) {
+      const verdict = await verifyClientCertificate(peer.certificate, stationId, { roots: security.clientRoots(), organization: security.organization, revocation: security.revocation });
+      // a certificate presented and refused is refused whatever the station's profile: it claims an identity it cannot prove
+      if (!verdict.ok) return { ok: false, type: 'ClientCertificateRejected', details: { reason: verdict.reason, subject: verdict.subject, serial: verdict.serial } };
+      certified = true;
+    }
+    const admission = await this.o.services.stations.admit(stationId, basicCredentials(req), { certified });
+    if (!admission.admitted) return { ok: false, type: admission.reason, details: {} };
+    const profile = connectionProfile(admission.station.securityProfile, { tls: peer.tls, certified });
+    if (!profile.ok) return { ok: false, type: 'SecurityProfileDowngrade', details: { configured: profile.configured, actual: profile.actual } };
+    return { ok: true, station: admission.station, profile: profile.actual };
+  }
+
+  private connected(ws: WebSocket, station: Station, version: OcppVersion, remote: string, securityProfile: SecurityProfile): void {
     const { services, bus, log } = this.o;
     const stationId = station.id;
-    const conn = new Connection(ws, stationId, remote, services, station.registrationStatus, adapters[version], {
+    const conn = new Connection(ws, stationId, remote, securityProfile, services, station.registrationStatus, adapters[version], {
       callTimeoutMs: this.o.callTimeoutMs, maxJsonDepth: this.o.maxJsonDepth, log, observer: this.observer,
     });
     const previous = this.connections.get(stationId);
@@ -187,8 +241,8 @@ export class OcppServer {
       services.events.emit({ type: 'station.disconnected', stationId, code });
     });
     services.stations.touch(stationId);
-    services.events.emit({ type: 'station.connected', stationId, protocol: version, remoteAddress: remote });
-    log.info({ station: stationId, protocol: version, source: { ip: remote } }, 'station connected');
+    services.events.emit({ type: 'station.connected', stationId, protocol: version, remoteAddress: remote, securityProfile });
+    log.info({ station: stationId, protocol: version, securityProfile, source: { ip: remote } }, 'station connected');
   }
 
   /**
