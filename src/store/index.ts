@@ -35,4 +35,5 @@ export { FileRepo, type NewFirmwareImage, type NewStationFile, type NewTransfer 
 export { MonitorRepo, DeviceEventRepo, type MonitorInput, type DeviceEventInput } from './repos/monitoring.js';
 export { CustomerInformationRepo, type CustomerInformationPartInput } from './repos/customer-information.js';
 export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
+export { PkiRepo, type IssuedCertificateInput } from './repos/pki.js';
 export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';

@@ -19,6 +19,7 @@ import { FileRepo } from './repos/files.js';
 import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
 import { CustomerInformationRepo } from './repos/customer-information.js';
 import { DisplayMessageRepo } from './repos/display-messages.js';
+import { PkiRepo } from './repos/pki.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -49,6 +50,7 @@ export interface Repositories {
   displayMessages: DisplayMessageRepo;
   smartCharging: SmartChargingRepo;
   tariffs: TariffRepo;
+  pki: PkiRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -78,6 +80,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     displayMessages: new DisplayMessageRepo(db),
     smartCharging: new SmartChargingRepo(db),
     tariffs: new TariffRepo(db),
+    pki: new PkiRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

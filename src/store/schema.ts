@@ -392,6 +392,8 @@ export interface Database {
   firmwareImages: FirmwareImagesTable;
   fileTransfers: FileTransfersTable;
   stationFiles: StationFilesTable;
+  pkiAuthorities: PkiAuthoritiesTable;
+  issuedCertificates: IssuedCertificatesTable;
 }
 export type ChargingProfileRow = Selectable<ChargingProfilesTable>;
 export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
@@ -520,3 +522,34 @@ export interface StationFilesTable {
   sha256: string;
   receivedAt: GeneratedTimestamp;
 }
+
+export type PkiRole = 'root' | 'issuing';
+
+/** The CPO root and issuing CA (see migration 0010); the key is never stored in clear. */
+export interface PkiAuthoritiesTable {
+  role: PkiRole;
+  certificate: string;
+  /** key-vault blob (AES-256-GCM); null for an imported root kept offline */
+  encryptedKey: string | null;
+  createdAt: GeneratedTimestamp;
+}
+
+/** Every certificate the issuing CA signed, with its revocation. */
+export interface IssuedCertificatesTable {
+  serialNumber: string;
+  stationId: string;
+  certificateType: string;
+  subject: string;
+  issuer: string;
+  notBefore: Timestamp;
+  notAfter: Timestamp;
+  fingerprint: string;
+  pem: string;
+  revokedAt: Timestamp | null;
+  revocationReason: string | null;
+  renewalRequestedAt: Timestamp | null;
+  createdAt: GeneratedTimestamp;
+}
+
+export type PkiAuthority = Selectable<PkiAuthoritiesTable>;
+export type IssuedCertificate = Selectable<IssuedCertificatesTable>;

@@ -9,6 +9,7 @@ import * as smartChargingTariffs from './0005_smart_charging_tariffs.js';
 import * as firmwareLogsFiles from './0006_firmware_logs_files.js';
 import * as certificates from './0007_certificates.js';
 import * as monitoringDisplay from './0008_monitoring_display.js';
+import * as cpoPki from './0010_cpo_pki.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -25,4 +26,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0006_firmware_logs_files', migration: firmwareLogsFiles },
   { name: '0007_certificates', migration: certificates },
   { name: '0008_monitoring_display', migration: monitoringDisplay },
+  { name: '0010_cpo_pki', migration: cpoPki },
 ];
