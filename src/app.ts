@@ -29,6 +29,8 @@ import { createHttpServer } from './http/server.js';
 import { TransferService } from './domain/transfers/transfer-service.js';
 import { FirmwareService } from './domain/firmware/firmware-service.js';
 import { LogService } from './domain/logs/log-service.js';
+import { KeyVault } from './domain/pki/key-vault.js';
+import { PkiService } from './domain/pki/pki-service.js';
 
 export interface Platform {
   config: Config;
@@ -60,13 +62,16 @@ export async function startPlatform(config: Config, log: Logger): Promise<Platfo
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
     });
-    const app = await createHttpServer({ config, log, transfers: services.domain.transfers, health: () => ({ stations: ocpp.connectionCount }) });
+    const app = await createHttpServer({ config, log, transfers: services.domain.transfers, pki: services.domain.pki, health: () => ({ stations: ocpp.connectionCount }) });
     const http = app.server;
     ocpp.attach(http);
     await app.listen({ port: config.ocppPort, host: config.host });
     const { port } = http.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     services.domain.transfers.setListenAddress(config.host, port);
+    // with a CA in the store SignCertificate is Accepted from the first station on
+    await services.domain.pki.refresh().catch((err: unknown) => log.error({ err }, 'the CPO CA could not be loaded; certificates are not signed'));
+    services.domain.pki.start();
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app,
       ocppUrl: `ws://${host}:${port}${config.ocppPath}`,
@@ -92,8 +97,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const bus = new InProcessCommandBus();
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);
+  const serverSecret = loadServerSecret(config);
   const stations = new StationService(repos.stations, repos.connectors, events, {
-    serverSecret: loadServerSecret(config), autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
+    serverSecret, autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   });
   const transactions = new TransactionService(repos.transactions, repos.meterValues, repos.transactionProgress, tokens, security, events, log, { zombieGraceMs: config.zombieGrace * 1000 });
   const commands = new CommandService(repos.commands, bus, events);
@@ -114,6 +120,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
+    pki: new PkiService(repos.pki, repos.stations, commands, security, new KeyVault(serverSecret), log, {
+      stationCertDays: config.stationCertDays, renewDays: config.certRenewDays, crlUrl: config.publicUrl && `${config.publicUrl.replace(/\/$/, '')}/pki/crl`,
+    }, (signer) => domain.certificates.useSigner(signer)),
   };
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
@@ -128,6 +137,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     domain, repos, bus,
     async close() {
       clearInterval(reservationSweep);
+      domain.pki.stop();
       await stations.close();
       await transactions.close();
       await domain.certificates.settled();

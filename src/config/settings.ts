@@ -39,6 +39,8 @@ export const settings = {
   transferTtl: { env: 'OV2X_TRANSFER_TTL_S', flag: '--transfer-ttl', type: 'int', min: 60, max: 604800, default: 3600, doc: 'Lifetime (s) of a file-transfer URL given to a station (firmware download, log upload).' },
   maxUploadBytes: { env: 'OV2X_MAX_UPLOAD_BYTES', flag: '--max-upload-bytes', type: 'int', min: 1024, max: 2147483647, default: 52428800, doc: 'Largest log or diagnostics file a station may upload; larger uploads get 413.' },
   transferTimeout: { env: 'OV2X_TRANSFER_TIMEOUT_MS', flag: '--transfer-timeout', type: 'int', min: 1000, max: 3600000, default: 300000, doc: 'Longest time (ms) one HTTP request (an upload body included) may take; request heads stay bound by the handshake timeout.' },
+  stationCertDays: { env: 'OV2X_STATION_CERT_DAYS', flag: '--station-cert-days', type: 'int', min: 1, max: 3650, default: 365, doc: 'Validity (days) of station and V2G certificates the CPO sub-CA signs (never beyond the sub-CA\'s own).' },
+  certRenewDays: { env: 'OV2X_CERT_RENEW_DAYS', flag: '--cert-renew-days', type: 'int', min: 1, max: 365, default: 30, doc: 'Stations whose certificate expires within this many days are asked (once a day) to renew it.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -17,6 +17,7 @@ import type { LogService } from './logs/log-service.js';
 import type { MonitoringService } from './monitoring/monitoring-service.js';
 import type { CustomerInformationService } from './customer-information/customer-information-service.js';
 import type { DisplayMessageService } from './display-messages/display-message-service.js';
+import type { PkiService } from './pki/pki-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -49,4 +50,6 @@ export interface DomainServices {
   customerInformation: CustomerInformationService;
   /** 2.0.1 display messages (block O) */
   displayMessages: DisplayMessageService;
+  /** the CPO root/sub-CA: station certificate signing, registry, renewal, revocation and CRL */
+  pki: PkiService;
 }
