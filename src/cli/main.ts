@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { DataDirInUseError } from '../store/index.js';
 import { migrateCommand } from './commands/migrate.js';
+import { pkiCommand } from './commands/pki.js';
 import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { stationCommand } from './commands/station.js';
@@ -14,6 +15,7 @@ const program = new Command('ov2x')
   .showHelpAfterError()
   .exitOverride();
 for (const cmd of [serveCommand(), migrateCommand(), stationCommand(), tokenCommand(), simulateCommand()]) program.addCommand(cmd);
+program.addCommand(pkiCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {
