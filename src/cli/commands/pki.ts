@@ -84,5 +84,7 @@ export function pkiCommand(): Command {
       });
     }));
 
+  // usage errors of the subcommands exit 2 like every other operator mistake
+  for (const c of cmd.commands) c.exitOverride();
   return cmd;
 }
