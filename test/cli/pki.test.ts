@@ -44,7 +44,7 @@ describe('ov2x pki CLI', () => {
     const again = run('pki', 'init');
     assert.equal(again.status, 2);
     assert.match(again.stderr, /already exists/);
-    assert.match(run('pki', 'status').stdout, /issuing  CN=ACME CPO CPO Sub-CA/);
+    assert.match(run('pki', 'status').stdout, /issuing {2}CN=ACME CPO CPO Sub-CA/);
     const out = run('pki', 'status', '--json').stdout + run('pki', 'init').stderr;
     assert.ok(!out.includes('PRIVATE KEY') && !out.includes('v1.'));
   });
