@@ -2,7 +2,7 @@
 // real CSRs over loopback WebSockets, chains verified against the root, weak CSRs refused,
 // renewal, revocation (RevocationCheck and the CRL served over HTTP), keys encrypted at rest, import.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, webcrypto, X509Certificate as OpenSslCertificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { loadServerSecret } from '../../src/config/secret.js';
 import { x509 } from '../../src/domain/certificates/x509.js';
@@ -50,6 +50,10 @@ describe('CPO PKI', () => {
     assert.equal(built[2]!.subject, root.subject);
     assert.ok(await chain[0]!.verify({ publicKey: chain[1]!.publicKey, signatureOnly: true }));
     assert.ok(await chain[1]!.verify({ publicKey: root.publicKey, signatureOnly: true }));
+    // and once more with OpenSSL (node:crypto), an independent implementation
+    const [leaf, sub, top] = [...chain, root].map((c) => new OpenSslCertificate(c.toString('pem')));
+    assert.ok(leaf!.checkIssued(sub!) && leaf!.verify(sub!.publicKey) && !leaf!.ca);
+    assert.ok(sub!.checkIssued(top!) && sub!.verify(top!.publicKey) && sub!.ca);
     return chain[0]!;
   };
 
