@@ -32,13 +32,13 @@ import { ocspRoutes } from './http/ocsp.js';
 import { Iso15118Pki } from './domain/pki/iso15118-pki.js';
 import { iso15118ProviderFor } from './domain/pki/iso15118-provider.js';
 import { OcspResponder } from './domain/pki/ocsp.js';
-import { KeySealer } from './domain/pki/sealed-keys.js';
 import { TransferService } from './domain/transfers/transfer-service.js';
 import { FirmwareService } from './domain/firmware/firmware-service.js';
 import { LogService } from './domain/logs/log-service.js';
-import { noRevocations, type RevocationCheck } from './domain/pki/revocation.js';
+import type { RevocationCheck } from './domain/pki/revocation.js';
 import { createTlsListener, type TlsListener } from './http/tls.js';
 import { trustedProxies } from './ocpp/transport/peer.js';
+import { PkiService } from './domain/pki/pki-service.js';
 
 export interface Platform {
   config: Config;
@@ -60,7 +60,7 @@ export interface Platform {
 }
 
 export interface PlatformExtras {
-  /** asked for every station client certificate; default: nothing is revoked */
+  /** asked for every station client certificate; default: the CPO PKI's revocation list */
   revocation?: RevocationCheck;
 }
 
@@ -80,11 +80,11 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       transportSecurity: {
         clientRoots: () => tls?.files.clientRoots ?? [],
         organization: config.cpoOrganization,
-        revocation: extras.revocation ?? noRevocations,
+        revocation: extras.revocation ?? services.domain.pki,
         proxy: { proxies: trustedProxies(config.trustedProxies), certificateHeader: config.clientCertHeader },
       },
     });
-    const app = await createHttpServer({ config, log, transfers: services.domain.transfers, health: () => ({ stations: ocpp.connectionCount }) });
+    const app = await createHttpServer({ config, log, transfers: services.domain.transfers, pki: services.domain.pki, health: () => ({ stations: ocpp.connectionCount }) });
     await app.register(ocspRoutes, { responder: services.domain.ocsp });
     const http = app.server;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -107,6 +107,9 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     }
     const port = plain ? (http.address() as AddressInfo).port : config.ocppPort;
     if (plain) services.domain.transfers.setListenAddress(config.host, port);
+    // with a CA in the store SignCertificate is Accepted from the first station on
+    await services.domain.pki.refresh().catch((err: unknown) => log.error({ err }, 'the CPO CA could not be loaded; certificates are not signed'));
+    services.domain.pki.start();
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app, tls,
       // with the plain listener off, stations and clients have only the TLS addresses
@@ -146,7 +149,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     dataDir: config.dataDir, ttlS: config.transferTtl, maxUploadBytes: config.maxUploadBytes, publicUrl: config.publicUrl,
   });
   // keys of the ISO 15118 test PKI are sealed under their own label, apart from every other key
-  const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, new KeySealer(loadServerSecret(config), 'ov2x/iso15118-test-pki/private-keys/v1'));
+  const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, sealer(serverSecret, 'iso15118-test-pki-keys'));
   const ocsp = new OcspResponder([iso15118Pki], { log });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
@@ -154,7 +157,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
     localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
-    certificates: new CertificateService(repos.certificates, commands, security, log),
+    certificates: new CertificateService(repos.certificates, commands, security, log, { organization: config.cpoOrganization }),
     transfers, firmware: new FirmwareService(commands, transfers), logs: new LogService(commands, transfers),
     monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
@@ -163,6 +166,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,
+    pki: new PkiService(repos.pki, repos.stations, commands, security, sealer(serverSecret, 'cpo-ca-keys'), log, {
+      stationCertDays: config.stationCertDays, renewDays: config.certRenewDays, crlUrl: config.publicUrl && `${config.publicUrl.replace(/\/$/, '')}/pki/crl`,
+    }, (signer) => domain.certificates.useSigner(signer)),
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
@@ -178,6 +184,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     domain, repos, bus,
     async close() {
       clearInterval(reservationSweep);
+      domain.pki.stop();
       await stations.close();
       await transactions.close();
       await domain.certificates.settled();

@@ -52,6 +52,8 @@ export const settings = {
   tlsPlain: { env: 'OV2X_TLS_PLAIN', flag: '--tls-plain', type: 'bool', default: true, doc: 'With a TLS port set, whether the plain port (security profile 1, http://) stays open as well.' },
   trustedProxies: { env: 'OV2X_TRUSTED_PROXIES', flag: '--trusted-proxies', type: 'cidrList', default: undefined, doc: 'Comma-separated IP addresses or CIDR ranges of TLS-terminating proxies; their requests count as TLS and their client-certificate header is trusted.' },
   clientCertHeader: { env: 'OV2X_CLIENT_CERT_HEADER', flag: '--client-cert-header', type: 'headerName', default: undefined, doc: 'Request header in which a trusted proxy forwards the station\'s client certificate as URL-encoded PEM (e.g. `x-client-cert` with nginx `$ssl_client_escaped_cert`).' },
+  stationCertDays: { env: 'OV2X_STATION_CERT_DAYS', flag: '--station-cert-days', type: 'int', min: 1, max: 3650, default: 365, doc: 'Validity (days) of station and V2G certificates the CPO sub-CA signs (never beyond the sub-CA\'s own).' },
+  certRenewDays: { env: 'OV2X_CERT_RENEW_DAYS', flag: '--cert-renew-days', type: 'int', min: 1, max: 365, default: 30, doc: 'Stations whose certificate expires within this many days are asked (once a day) to renew it.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -20,6 +20,7 @@ import type { CustomerInformationService } from './customer-information/customer
 import type { DisplayMessageService } from './display-messages/display-message-service.js';
 import type { Iso15118Pki } from './pki/iso15118-pki.js';
 import type { OcspResponder } from './pki/ocsp.js';
+import type { PkiService } from './pki/pki-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -58,4 +59,6 @@ export interface DomainServices {
   iso15118Pki: Iso15118Pki;
   /** the OCSP responder served at /pki/ocsp; PKIs it speaks for are passed to its constructor */
   ocsp: OcspResponder;
+  /** the CPO root/sub-CA: station certificate signing, registry, renewal, revocation and CRL */
+  pki: PkiService;
 }

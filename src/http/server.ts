@@ -6,12 +6,15 @@ import type { Logger } from '../log/logger.js';
 import { healthRoutes, type HealthOptions } from './health.js';
 import { HSTS } from './tls.js';
 import { transferRoutes } from './transfers.js';
+import { pkiRoutes } from './pki.js';
+import type { PkiService } from '../domain/pki/pki-service.js';
 
 export interface HttpServerOptions {
   config: Config;
   log: Logger;
   health: HealthOptions['facts'];
   transfers: TransferService;
+  pki: PkiService;
 }
 
 /**
@@ -43,5 +46,6 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
   app.setNotFoundHandler((_req, reply) => void reply.code(404).type('text/plain').send('not found'));
   await app.register(healthRoutes, { facts: o.health });
   await app.register(transferRoutes, { transfers: o.transfers });
+  await app.register(pkiRoutes, { pki: o.pki });
   return app;
 }

@@ -35,6 +35,7 @@ export { FileRepo, type NewFirmwareImage, type NewStationFile, type NewTransfer 
 export { MonitorRepo, DeviceEventRepo, type MonitorInput, type DeviceEventInput } from './repos/monitoring.js';
 export { CustomerInformationRepo, type CustomerInformationPartInput } from './repos/customer-information.js';
 export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-messages.js';
+export { PkiRepo, type IssuedCertificateInput } from './repos/pki.js';
 export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';
 export { PasswordRotationRepo } from './repos/password-rotations.js';
 export { Iso15118PkiRepo, type NewIso15118PkiCertificate } from './repos/iso15118-pki.js';

@@ -21,6 +21,7 @@ import { Iso15118PkiRepo } from './repos/iso15118-pki.js';
 import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
 import { CustomerInformationRepo } from './repos/customer-information.js';
 import { DisplayMessageRepo } from './repos/display-messages.js';
+import { PkiRepo } from './repos/pki.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -53,6 +54,7 @@ export interface Repositories {
   tariffs: TariffRepo;
   passwordRotations: PasswordRotationRepo;
   iso15118Pki: Iso15118PkiRepo;
+  pki: PkiRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -84,6 +86,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     tariffs: new TariffRepo(db),
     passwordRotations: new PasswordRotationRepo(db),
     iso15118Pki: new Iso15118PkiRepo(db),
+    pki: new PkiRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

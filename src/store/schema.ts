@@ -409,6 +409,8 @@ export interface Database {
   fileTransfers: FileTransfersTable;
   stationFiles: StationFilesTable;
   iso15118PkiCertificates: Iso15118PkiCertificatesTable;
+  pkiAuthorities: PkiAuthoritiesTable;
+  issuedCertificates: IssuedCertificatesTable;
 }
 export type ChargingProfileRow = Selectable<ChargingProfilesTable>;
 export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
@@ -558,3 +560,34 @@ export interface Iso15118PkiCertificatesTable {
 
 export type Iso15118PkiRole = 'v2gRoot' | 'cpoSubCa1' | 'cpoSubCa2' | 'moRoot' | 'moSubCa' | 'ocspSigner' | 'secc' | 'contract';
 export type Iso15118PkiCertificate = Selectable<Iso15118PkiCertificatesTable>;
+
+export type PkiRole = 'root' | 'issuing';
+
+/** The CPO root and issuing CA (see migration 0010); the key is never stored in clear. */
+export interface PkiAuthoritiesTable {
+  role: PkiRole;
+  certificate: string;
+  /** key-vault blob (AES-256-GCM); null for an imported root kept offline */
+  encryptedKey: string | null;
+  createdAt: GeneratedTimestamp;
+}
+
+/** Every certificate the issuing CA signed, with its revocation. */
+export interface IssuedCertificatesTable {
+  serialNumber: string;
+  stationId: string;
+  certificateType: string;
+  subject: string;
+  issuer: string;
+  notBefore: Timestamp;
+  notAfter: Timestamp;
+  fingerprint: string;
+  pem: string;
+  revokedAt: Timestamp | null;
+  revocationReason: string | null;
+  renewalRequestedAt: Timestamp | null;
+  createdAt: GeneratedTimestamp;
+}
+
+export type PkiAuthority = Selectable<PkiAuthoritiesTable>;
+export type IssuedCertificate = Selectable<IssuedCertificatesTable>;

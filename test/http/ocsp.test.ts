@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { certificateHashData, pemBlocks } from '../../src/domain/certificates/x509.js';
 import { buildOcspRequest, CrlReason } from '../../src/domain/pki/ocsp.js';
 import { loadServerSecret } from '../../src/config/secret.js';
-import { KeySealer } from '../../src/domain/pki/sealed-keys.js';
+import { openKey, sealer as keySealer } from '../../src/domain/crypto/sealed.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { parseOcspResponse } from '../helpers/ocsp.js';
 import { rootCertificate } from '../helpers/test-signer.js';
@@ -126,15 +126,15 @@ describe('OCSP responder /pki/ocsp (RFC 6960)', () => {
     const withKeys = rows.filter((r) => r.privateKey !== null);
     assert.equal(withKeys.length, 10, 'five CAs and their five OCSP signers');
     assert.ok(rows.filter((r) => r.role === 'contract' || r.role === 'secc').every((r) => r.privateKey === null), 'end-entity keys are not ours');
-    const sealer = new KeySealer(loadServerSecret(p.config), 'ov2x/iso15118-test-pki/private-keys/v1');
-    const other = new KeySealer(Buffer.alloc(32, 7), 'ov2x/iso15118-test-pki/private-keys/v1');
+    const sealer = keySealer(loadServerSecret(p.config), 'iso15118-test-pki-keys');
+    const other = keySealer(Buffer.alloc(32, 7), 'iso15118-test-pki-keys');
     for (const r of withKeys) {
-      assert.match(r.privateKey!, /^v1:[A-Za-z0-9+/]+=*$/);
+      assert.match(r.privateKey!, /^v1(\.[A-Za-z0-9_-]+){3}$/);
       assert.doesNotMatch(r.privateKey!, /PRIVATE KEY/);
-      assert.throws(() => createPrivateKey({ key: Buffer.from(r.privateKey!.slice(3), 'base64'), format: 'der', type: 'pkcs8' }));
-      assert.throws(() => other.open(r.privateKey!, r.serialNumber), /does not open under this server secret/);
-      assert.throws(() => sealer.open(r.privateKey!, 'another serial'), /does not open/);
-      const key = sealer.open(r.privateKey!, r.serialNumber);
+      assert.throws(() => createPrivateKey({ key: Buffer.from(r.privateKey!.split('.')[3]!, 'base64url'), format: 'der', type: 'pkcs8' }));
+      assert.throws(() => other.open(r.privateKey!, r.serialNumber), /cannot be opened/);
+      assert.throws(() => sealer.open(r.privateKey!, 'another serial'), /cannot be opened/);
+      const key = openKey(sealer, r.privateKey!, r.serialNumber);
       const pub = new X509Certificate(r.certificate).publicKey.export({ format: 'jwk' });
       assert.equal(key.export({ format: 'jwk' }).x, pub.x, `the sealed key belongs to ${r.role}`);
     }

@@ -1,19 +1,36 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadServerSecret } from '../../src/config/secret.js';
 import { sealer } from '../../src/domain/crypto/sealed.js';
 import { RotationRefused } from '../../src/domain/stations/password-rotation.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { TestPki } from '../helpers/test-pki.js';
 
-const connect = (p: TestPlatform, id: string, password: string) => RawClient.connect(`${p.ocppUrl}/${id}`, { protocols: ['ocpp2.0.1'], user: id, password });
+type SetVariables = [number, string, string, { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }];
 
 describe('station password rotation (CR2)', () => {
   let p: TestPlatform;
+  let pki: TestPki;
+  const files = mkdtempSync(join(tmpdir(), 'ov2x-rotation-'));
   before(async () => {
-    p = await startTestPlatform();
+    pki = await TestPki.create();
+    const server = await pki.server();
+    writeFileSync(join(files, 'server.pem'), server.certPem);
+    writeFileSync(join(files, 'server.key'), server.keyPem, { mode: 0o600 });
+    writeFileSync(join(files, 'ca.pem'), pki.rootPem);
+    p = await startTestPlatform({ tlsPort: 0, tlsCert: join(files, 'server.pem'), tlsKey: join(files, 'server.key'), tlsClientCa: join(files, 'ca.pem') });
   });
-  after(() => p.stop());
+  after(async () => {
+    await p.stop();
+    rmSync(files, { recursive: true, force: true });
+  });
+  /** profile 2: Basic auth over wss */
+  const connect = (id: string, password: string) =>
+    RawClient.connect(`${p.tls!.ocppUrl}/${id}`, { protocols: ['ocpp2.0.1'], user: id, password, tls: { ca: pki.rootPem } });
 
   /** the new password, as only the platform knows it (sealed until the station has it) */
   const sealedPassword = async (id: string) => {
@@ -27,34 +44,53 @@ describe('station password rotation (CR2)', () => {
     assert.deepEqual(await p.repos.passwordRotations.list('ROT-1'), []);
   });
 
-  it('is not sent over a plain ws connection; it waits, sealed', async () => {
+  it('waits, sealed, while the station is offline; both passwords work until the station uses the new one', async () => {
     const old = (await p.services.stations.register('ROT-2', { securityProfile: 2 })).password;
-    const c = await connect(p, 'ROT-2', old);
     const r = await p.services.passwordRotation.request('ROT-2', 'test');
     assert.equal(r.status, 'Requested');
-    await assert.rejects(c.next(300), /no message/, 'no SetVariables reached the station');
-    assert.ok((await p.repos.passwordRotations.list('ROT-2'))[0]?.sealedPassword?.startsWith('v1.'));
-    c.close();
+    const fresh = await sealedPassword('ROT-2');
+    assert.notEqual(fresh, old);
+    (await connect('ROT-2', old)).close();
+    (await connect('ROT-2', fresh)).close();
+    await assert.rejects(connect('ROT-2', old), (e: { status?: number }) => e.status === 401);
+    const [done] = await p.repos.passwordRotations.list('ROT-2');
+    assert.deepEqual([done?.status, done?.sealedPassword], ['Completed', null]);
+    assert.equal((await p.repos.stations.get('ROT-2'))?.pendingPasswordHash, null);
   });
 
-  it('accepts old and new until the station logs in with the new one, then only the new one', async () => {
+  it('is sent over TLS with SetVariables, then completed when the station reconnects with it', async () => {
     const old = (await p.services.stations.register('ROT-3', { securityProfile: 2 })).password;
-    await p.services.passwordRotation.request('ROT-3', 'test');
-    const fresh = await sealedPassword('ROT-3');
-    assert.notEqual(fresh, old);
-    (await connect(p, 'ROT-3', old)).close();
-    const c = await connect(p, 'ROT-3', fresh);
+    const c = await connect('ROT-3', old);
+    await c.call('b', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    const requesting = p.services.passwordRotation.request('ROT-3', 'test');
+    const [, id, action, payload] = (await c.next()) as SetVariables;
+    const d = payload.setVariableData[0]!;
+    assert.deepEqual([action, d.component.name, d.variable.name], ['SetVariables', 'SecurityCtrlr', 'BasicAuthPassword']);
+    c.send(JSON.stringify([3, id, { setVariableResult: [{ attributeStatus: 'Accepted', component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] }]));
+    const sent = await requesting;
+    assert.deepEqual([sent.status, sent.sealedPassword], ['Sent', null], 'the sealed copy is wiped once the station has it');
     c.close();
-    await assert.rejects(connect(p, 'ROT-3', old), (e: { status?: number }) => e.status === 401);
-    const [r] = await p.repos.passwordRotations.list('ROT-3');
-    assert.deepEqual([r?.status, r?.sealedPassword], ['Completed', null]);
-    const station = await p.repos.stations.get('ROT-3');
-    assert.equal(station?.pendingPasswordHash, null);
+    (await connect('ROT-3', d.attributeValue)).close();
+    await assert.rejects(connect('ROT-3', old), (e: { status?: number }) => e.status === 401);
+    assert.equal((await p.services.passwordRotation.history('ROT-3'))[0]?.status, 'Completed');
+  });
+
+  it('a refusal by the station ends the rotation, drops the pending password and is recorded', async () => {
+    const old = (await p.services.stations.register('ROT-5', { securityProfile: 2 })).password;
+    const c = await connect('ROT-5', old);
+    await c.call('b', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    const requesting = p.services.passwordRotation.request('ROT-5', 'test');
+    const [, id] = (await c.next()) as SetVariables;
+    c.send(JSON.stringify([3, id, { setVariableResult: [{ attributeStatus: 'Rejected', component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] }]));
+    assert.equal((await requesting).status, 'Rejected');
+    assert.equal((await p.repos.stations.get('ROT-5'))?.pendingPasswordHash, null);
+    assert.ok((await p.repos.securityEvents.list({ stationId: 'ROT-5', limit: 5 })).some((e) => e.type === 'PasswordRotationFailed'));
+    c.close();
   });
 
   it('a password set through SetVariables never reaches the journal or the device model', async () => {
     const password = await p.addStation('ROT-4');
-    const c = await connect(p, 'ROT-4', password);
+    const c = await RawClient.connect(`${p.ocppUrl}/ROT-4`, { protocols: ['ocpp2.0.1'], user: 'ROT-4', password });
     await c.call('b', 'BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
     const sending = p.services.deviceModel.setVariables('ROT-4', [{ component: 'SecurityCtrlr', variable: 'BasicAuthPassword', value: 'a-new-secret-password-123' }]);
     const [, id, , payload] = (await c.next()) as [number, string, string, { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }];

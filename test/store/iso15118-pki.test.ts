@@ -5,12 +5,12 @@ import { webcrypto } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Iso15118Pki } from '../../src/domain/pki/iso15118-pki.js';
 import { CrlReason } from '../../src/domain/pki/ocsp.js';
-import { KeySealer } from '../../src/domain/pki/sealed-keys.js';
+import { sealer as keySealer } from '../../src/domain/crypto/sealed.js';
 import { Iso15118PkiRepo } from '../../src/store/index.js';
 import { backends, type OpenedStore } from '../helpers/db.js';
 import { certificateHashData } from '../../src/domain/certificates/x509.js';
 
-const sealer = new KeySealer(Buffer.alloc(32, 1), 'test label');
+const sealer = keySealer(Buffer.alloc(32, 1), 'test label');
 const newKey = async () => (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])).publicKey;
 
 for (const backend of backends) {

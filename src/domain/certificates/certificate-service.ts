@@ -165,7 +165,7 @@ export class CertificateService {
 
   private async csrProblem(stationId: string, csrPem: string, certificateType: SignedCertificateType): Promise<string | undefined> {
     try {
-      const { subject } = await verifiedCsr(csrPem);
+      const { csr, subject } = await verifiedCsr(csrPem);
       // the station certificate names the station (A00.FR.4xx, whitepaper §3.1.2); a V2G (SECC)
       // certificate names the SECC/EVSE, which OCPP does not tie to the station identity
       if (certificateType === 'ChargingStationCertificate' && subject.commonName !== stationId) {
@@ -175,7 +175,7 @@ export class CertificateService {
       if (this.options.organization !== undefined && subject.organization !== this.options.organization) {
         return `the CSR subject O ${JSON.stringify(subject.organization)} is not the operator's organization`;
       }
-      return undefined;
+      return this.signer?.keyProblem?.({ certificateType, publicKeySpki: csr.publicKey.rawData });
     } catch (err) {
       if (err instanceof CertificateError) return err.message;
       throw err;

@@ -7,6 +7,8 @@ import type { CertificateHashDataRef, SignedCertificateType } from '../commands.
 export interface CertificateSigner {
   /** The PEM chain to deliver with CertificateSigned: the signed certificate first, then its sub-CAs. */
   sign(req: { stationId: string; certificateType: SignedCertificateType; csrPem: string }): Promise<string>;
+  /** Why the CSR's key is too weak for this signer's policy (the CSR is then Rejected before signing), or undefined. */
+  keyProblem?(req: { certificateType: SignedCertificateType; publicKeySpki: ArrayBuffer }): string | undefined;
 }
 
 /** Answers a provider gives a station; `reason` becomes the 2.0.1 statusInfo. */

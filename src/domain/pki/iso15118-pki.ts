@@ -8,7 +8,7 @@ import type { Iso15118PkiRepo } from '../../store/repos/iso15118-pki.js';
 import type { Iso15118PkiCertificate, Iso15118PkiRole } from '../../store/schema.js';
 import { CrlReason, issuerHashes, type CertificateStatus, type OcspAuthority, type OcspCertId, type OcspHash, type OcspSigner } from './ocsp.js';
 import { id_kp_OCSPSigning } from './ocsp-asn1.js';
-import type { KeySealer } from './sealed-keys.js';
+import { openKey, sealKey, type Sealer } from '../crypto/sealed.js';
 
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const day = 86_400_000;
@@ -53,7 +53,7 @@ export class Iso15118Pki implements OcspAuthority {
   /** whether this instance created the hierarchies */
   private created = false;
 
-  constructor(private readonly repo: Iso15118PkiRepo, private readonly sealer: KeySealer, private readonly options: { organization?: string } = {}) {}
+  constructor(private readonly repo: Iso15118PkiRepo, private readonly sealer: Sealer, private readonly options: { organization?: string } = {}) {}
 
   /** Creates both hierarchies unless they exist; true when it created them. */
   async init(): Promise<boolean> {
@@ -99,7 +99,7 @@ export class Iso15118Pki implements OcspAuthority {
     if (!ca) return undefined;
     ca.signer ??= {
       certificate: Buffer.from(new x509.X509Certificate(ca.signerRow.certificate).rawData),
-      key: this.sealer.open(ca.signerRow.privateKey!, ca.signerRow.serialNumber),
+      key: openKey(this.sealer, ca.signerRow.privateKey!, ca.signerRow.serialNumber),
     };
     return ca.signer;
   }
@@ -187,13 +187,13 @@ export class Iso15118Pki implements OcspAuthority {
     const serialNumber = normalSerial(cert.serialNumber);
     return this.repo.insert({
       role, issuerId, subject: cert.subject, serialNumber, certificate: cert.toString('pem'),
-      privateKey: this.sealer.seal(KeyObject.from(key), serialNumber), notAfter: cert.notAfter,
+      privateKey: sealKey(this.sealer, KeyObject.from(key), serialNumber), notAfter: cert.notAfter,
     });
   }
 
   /** A certificate issued by `ca`; its key is opened from the database unless given. */
   private async sign(ca: Ca, c: { cn: string; publicKey: webcrypto.CryptoKey; days: number; extensions: x509.Extension[] }, caKey?: webcrypto.CryptoKey): Promise<x509.X509Certificate> {
-    const signingKey = caKey ?? (await toCryptoKey(this.sealer.open(ca.row.privateKey!, ca.row.serialNumber)));
+    const signingKey = caKey ?? (await toCryptoKey(openKey(this.sealer, ca.row.privateKey!, ca.row.serialNumber)));
     return x509.X509CertificateGenerator.create({
       serialNumber: serial(), subject: this.dn(c.cn), issuer: ca.cert.subject, publicKey: c.publicKey, signingKey, signingAlgorithm: alg,
       notBefore: new Date(Date.now() - day), notAfter: new Date(Math.min(Date.now() + c.days * day, ca.cert.notAfter.getTime())),
