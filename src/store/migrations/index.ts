@@ -9,9 +9,9 @@ import * as smartChargingTariffs from './0005_smart_charging_tariffs.js';
 import * as firmwareLogsFiles from './0006_firmware_logs_files.js';
 import * as certificates from './0007_certificates.js';
 import * as monitoringDisplay from './0008_monitoring_display.js';
-import * as passwordRotation from './0012_password_rotation.js';
-import * as iso15118Pki from './0011_iso15118_pki.js';
 import * as cpoPki from './0010_cpo_pki.js';
+import * as iso15118Pki from './0011_iso15118_pki.js';
+import * as passwordRotation from './0012_password_rotation.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -28,7 +28,7 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0006_firmware_logs_files', migration: firmwareLogsFiles },
   { name: '0007_certificates', migration: certificates },
   { name: '0008_monitoring_display', migration: monitoringDisplay },
-  { name: '0012_password_rotation', migration: passwordRotation },
-  { name: '0011_iso15118_pki', migration: iso15118Pki },
   { name: '0010_cpo_pki', migration: cpoPki },
+  { name: '0011_iso15118_pki', migration: iso15118Pki },
+  { name: '0012_password_rotation', migration: passwordRotation },
 ];
