@@ -16,6 +16,7 @@ import { SecurityLog } from './domain/security/security-log.js';
 import type { DomainServices } from './domain/services.js';
 import { StationService } from './domain/stations/station-service.js';
 import { PasswordRotationService } from './domain/stations/password-rotation.js';
+import { SecurityProfileUpgradeService } from './domain/stations/security-profile-upgrade.js';
 import { sealer } from './domain/crypto/sealed.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
@@ -151,19 +152,21 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // keys of the ISO 15118 test PKI are sealed under their own label, apart from every other key
   const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, sealer(serverSecret, 'iso15118-test-pki-keys'));
   const ocsp = new OcspResponder([iso15118Pki], { log });
+  const certificates = new CertificateService(repos.certificates, commands, security, log, { organization: config.cpoOrganization });
   const domain: DomainServices = {
     stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
     localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
-    certificates: new CertificateService(repos.certificates, commands, security, log, { organization: config.cpoOrganization }),
+    certificates,
     transfers, firmware: new FirmwareService(commands, transfers), logs: new LogService(commands, transfers),
     monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
+    securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,
     pki: new PkiService(repos.pki, repos.stations, commands, security, sealer(serverSecret, 'cpo-ca-keys'), log, {

@@ -9,6 +9,7 @@ import type { CommandService } from './journal/command-service.js';
 import type { SmartChargingService } from './smart-charging/smart-charging-service.js';
 import type { TariffService } from './tariffs/tariff-service.js';
 import type { PasswordRotationService } from './stations/password-rotation.js';
+import type { SecurityProfileUpgradeService } from './stations/security-profile-upgrade.js';
 import type { ReservationService } from './reservations/reservation-service.js';
 import type { LocalAuthListService } from './local-auth/local-auth-list-service.js';
 import type { CertificateService } from './certificates/certificate-service.js';
@@ -30,6 +31,8 @@ export interface DomainServices {
   tariffs: TariffService;
   /** station Basic-auth password rotation (CR2) */
   passwordRotation: PasswordRotationService;
+  /** security profile upgrades 1 → 2 → 3 driven by the platform */
+  securityProfileUpgrade: SecurityProfileUpgradeService;
   stations: StationService;
   tokens: TokenService;
   transactions: TransactionService;

@@ -28,6 +28,8 @@ export interface StationsTable {
   passwordHash: string | null;
   /** keyed hash of a rotated-in password the station has not yet used (migration 0012) */
   pendingPasswordHash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the security profile the platform told the station to move to (migration 0013) */
+  securityProfileTarget: ColumnType<number | null, number | null | undefined, number | null>;
   securityProfile: Generated<number>;
   registrationStatus: ColumnType<RegistrationStatus, RegistrationStatus | undefined, RegistrationStatus>;
   protocol: string | null;

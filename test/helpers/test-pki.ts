@@ -1,6 +1,11 @@
 // Throw-away TLS certificates for transport tests: a CPO root (optionally a sub-CA), the
 // server's certificate for 127.0.0.1 and station client certificates. Keys live in memory only.
 import { randomBytes, webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config/config.js';
+import { startTestPlatform, type TestPlatform } from './platform.js';
 import { x509 } from '../../src/domain/certificates/x509.js';
 
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -76,4 +81,22 @@ export class TestPki {
     });
     return { certPem: cert.toString('pem'), keyPem: await keyPem(keys), serial: cert.serialNumber.toLowerCase().replace(/^0+(?=.)/, '') };
   }
+}
+
+/** A test platform with a TLS listener (server certificate from a fresh TestPki, whose root is also the client CA). */
+export async function startTlsTestPlatform(overrides: Partial<Config> = {}): Promise<{ p: TestPlatform; pki: TestPki; stop(): Promise<void> }> {
+  const pki = await TestPki.create();
+  const server = await pki.server();
+  const files = mkdtempSync(join(tmpdir(), 'ov2x-tls-files-'));
+  writeFileSync(join(files, 'server.pem'), server.certPem);
+  writeFileSync(join(files, 'server.key'), server.keyPem, { mode: 0o600 });
+  writeFileSync(join(files, 'ca.pem'), pki.rootPem);
+  const p = await startTestPlatform({ tlsPort: 0, tlsCert: join(files, 'server.pem'), tlsKey: join(files, 'server.key'), tlsClientCa: join(files, 'ca.pem'), ...overrides });
+  return {
+    p, pki,
+    async stop() {
+      await p.stop();
+      rmSync(files, { recursive: true, force: true });
+    },
+  };
 }

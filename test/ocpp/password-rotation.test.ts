@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadServerSecret } from '../../src/config/secret.js';
 import { sealer } from '../../src/domain/crypto/sealed.js';
 import { RotationRefused } from '../../src/domain/stations/password-rotation.js';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import type { TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { TestPki } from '../helpers/test-pki.js';
+import { startTlsTestPlatform, type TestPki } from '../helpers/test-pki.js';
 
 type SetVariables = [number, string, string, { setVariableData: Array<{ attributeValue: string; component: { name: string }; variable: { name: string } }> }];
 
 describe('station password rotation (CR2)', () => {
   let p: TestPlatform;
   let pki: TestPki;
-  const files = mkdtempSync(join(tmpdir(), 'ov2x-rotation-'));
+  let stop: () => Promise<void>;
   before(async () => {
-    pki = await TestPki.create();
-    const server = await pki.server();
-    writeFileSync(join(files, 'server.pem'), server.certPem);
-    writeFileSync(join(files, 'server.key'), server.keyPem, { mode: 0o600 });
-    writeFileSync(join(files, 'ca.pem'), pki.rootPem);
-    p = await startTestPlatform({ tlsPort: 0, tlsCert: join(files, 'server.pem'), tlsKey: join(files, 'server.key'), tlsClientCa: join(files, 'ca.pem') });
+    ({ p, pki, stop } = await startTlsTestPlatform());
   });
-  after(async () => {
-    await p.stop();
-    rmSync(files, { recursive: true, force: true });
-  });
+  after(() => stop());
   /** profile 2: Basic auth over wss */
   const connect = (id: string, password: string) =>
     RawClient.connect(`${p.tls!.ocppUrl}/${id}`, { protocols: ['ocpp2.0.1'], user: id, password, tls: { ca: pki.rootPem } });

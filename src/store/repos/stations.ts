@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DuplicateError, InUseError, isForeignKeyViolation, isUniqueViolation } from '../errors.js';
 import type { Database, RegistrationStatus, Station } from '../schema.js';
 import type { Page } from './page.js';
@@ -119,6 +119,19 @@ export class StationRepo {
       )
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
+  }
+
+  /** The profile the station was told to move to (null: none pending). */
+  async setSecurityProfileTarget(id: string, target: number | null): Promise<void> {
+    await this.db.updateTable('stations').set((eb) => ({ securityProfileTarget: target, updatedAt: eb.fn<Date>('now') })).where('id', '=', id).execute();
+  }
+
+  /** The station connected with its target profile (or better): that becomes its configured (minimum) profile. */
+  async completeSecurityProfileUpgrade(id: string, reached: number): Promise<boolean> {
+    const r = await this.db.updateTable('stations')
+      .set((eb) => ({ securityProfile: sql<number>`security_profile_target`, securityProfileTarget: null, updatedAt: eb.fn<Date>('now') }))
+      .where('id', '=', id).where('securityProfileTarget', '<=', reached).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
   }
 
   async setPasswordHash(id: string, passwordHash: string | null): Promise<boolean> {
