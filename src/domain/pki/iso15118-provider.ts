@@ -21,7 +21,12 @@ const certId = (c: CertificateHashDataRef): OcspCertId => ({
 });
 
 /** M06 GetCertificateStatus: an OCSP request for the certificate, answered in-process or by its responder URL. */
-async function certificateStatus(responder: OcspResponder, limits: FetchLimits, certificate: CertificateHashDataRef, responderUrl: string): Promise<ProviderAnswer & { ocspResult?: string }> {
+/** Where the platform may send OCSP requests besides its own responder: a station-given URL is fetched only for a listed host (no SSRF). */
+interface OcspEgress extends FetchLimits {
+  allowedHosts: ReadonlySet<string>;
+}
+
+async function certificateStatus(responder: OcspResponder, limits: OcspEgress, certificate: CertificateHashDataRef, responderUrl: string): Promise<ProviderAnswer & { ocspResult?: string }> {
   let request: Buffer;
   try {
     request = buildOcspRequest(certificate, randomBytes(16));
@@ -39,6 +44,7 @@ async function certificateStatus(responder: OcspResponder, limits: FetchLimits, 
       return failed('InvalidURL', 'responderURL is not a URL');
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return failed('InvalidURL', 'responderURL must be http:// or https://');
+    if (!limits.allowedHosts.has(url.hostname.toLowerCase())) return failed('ResponderNotAllowed', `${url.hostname} is not an allowed OCSP responder (OV2X_OCSP_RESPONDER_HOSTS)`);
     try {
       response = await boundedPost(url.href, request, 'application/ocsp-request', limits);
     } catch (err) {
@@ -54,7 +60,7 @@ async function certificateStatus(responder: OcspResponder, limits: FetchLimits, 
 }
 
 /** The built-in provider: real OCSP, no EXI. */
-export function builtinIso15118Provider(responder: OcspResponder, limits: FetchLimits): Iso15118Provider {
+export function builtinIso15118Provider(responder: OcspResponder, limits: OcspEgress): Iso15118Provider {
   return {
     get15118EVCertificate: () => Promise.resolve({ ...failed('NotSupported', 'EXI codec not available: set OV2X_ISO15118_PROVIDER=http to use a contract certificate service'), exiResponse: '' }),
     getCertificateStatus: ({ certificate, responderUrl }) => certificateStatus(responder, limits, certificate, responderUrl),
@@ -66,7 +72,7 @@ export function builtinIso15118Provider(responder: OcspResponder, limits: FetchL
  * `{ stationId, iso15118SchemaVersion, action, exiRequest }` and answered `{ exiResponse }`
  * (optionally with `status: "Failed"` and a reason). OCSP as the built-in provider does it.
  */
-export function httpIso15118Provider(url: string, responder: OcspResponder, limits: FetchLimits): Iso15118Provider {
+export function httpIso15118Provider(url: string, responder: OcspResponder, limits: OcspEgress): Iso15118Provider {
   return {
     async get15118EVCertificate(req) {
       let body: Buffer;
@@ -100,11 +106,13 @@ export interface Iso15118ProviderSettings {
   iso15118Provider: string;
   iso15118ProviderUrl?: string;
   iso15118ProviderTimeout: number;
+  ocspResponderHosts?: string;
 }
 
 /** The provider OV2X_ISO15118_PROVIDER names; `http` without a URL is a configuration error. */
 export function iso15118ProviderFor(s: Iso15118ProviderSettings, responder: OcspResponder): Iso15118Provider {
-  const limits = { timeoutMs: s.iso15118ProviderTimeout, maxBytes: MAX_ANSWER_BYTES };
+  const allowedHosts = new Set((s.ocspResponderHosts ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean));
+  const limits = { timeoutMs: s.iso15118ProviderTimeout, maxBytes: MAX_ANSWER_BYTES, allowedHosts };
   const providers: Record<string, () => Iso15118Provider> = {
     builtin: () => builtinIso15118Provider(responder, limits),
     http: () => {

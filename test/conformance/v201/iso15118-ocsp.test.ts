@@ -67,7 +67,7 @@ describe('OCPP 2.0.1 ISO 15118 certificate provider: GetCertificateStatus (M06) 
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ exiResponse: Buffer.from(`installed:${ask.exiRequest}`).toString('base64') }));
     });
     [builtin, viaHttp] = await Promise.all([
-      startTestPlatform({ iso15118ProviderTimeout: 500 }),
+      startTestPlatform({ iso15118ProviderTimeout: 500, ocspResponderHosts: '127.0.0.1' }),
       startTestPlatform({ iso15118Provider: 'http', iso15118ProviderUrl: `${contracts.url}/contracts` }),
     ]);
     [c, h] = await Promise.all([station(builtin, 'PNC1'), station(viaHttp, 'PNC2')]);
@@ -117,6 +117,10 @@ describe('OCPP 2.0.1 ISO 15118 certificate provider: GetCertificateStatus (M06) 
     assert.ok(Date.now() - started < 3000);
     assert.match(((await ask(`${responder.url}/huge`)).statusInfo as { additionalInfo: string }).additionalInfo, /exceeds 65536 bytes/);
     assert.deepEqual(((await ask('ftp://ocsp.example')).statusInfo as { reasonCode: string }).reasonCode, 'InvalidURL');
+    // a station cannot make the platform fetch arbitrary URLs: only listed responder hosts are asked
+    const before = responder.seen.length;
+    assert.deepEqual(((await ask('http://169.254.169.254/latest/meta-data')).statusInfo as { reasonCode: string }).reasonCode, 'ResponderNotAllowed');
+    assert.equal(responder.seen.length, before);
     const junk = await call(c, 'GetCertificateStatus', { ocspRequestData: { ...foreign, issuerNameHash: 'not-hex', responderURL: `${responder.url}/ocsp` } });
     assert.equal((junk.statusInfo as { reasonCode: string }).reasonCode, 'InvalidCertificate');
   });
