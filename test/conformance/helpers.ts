@@ -9,13 +9,7 @@ import { RawClient } from '../helpers/raw-client.js';
 export type Obj = Record<string, unknown>;
 export type CallFrame = [number, string, string, Obj];
 
-export async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from '../helpers/until.js';
 
 /** A registered, connected and booted simulated station. */
 export async function bootedStation(p: TestPlatform, id: string, protocol: SimProtocol, behaviour: Behaviour = {}): Promise<SimulatedStation> {

@@ -7,14 +7,8 @@ import { runFleet } from '../../src/sim/fleet.js';
 import { SimulatedStation } from '../../src/sim/station.js';
 import type { SimProtocol } from '../../src/sim/types.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { until } from '../helpers/until.js';
 
-const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 8000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 for (const protocol of ['1.6', '2.0.1'] as SimProtocol[]) {
   describe(`simulated ${protocol} stations against the platform`, () => {

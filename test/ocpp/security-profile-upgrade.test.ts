@@ -4,6 +4,7 @@ import { UpgradeRefused } from '../../src/domain/stations/security-profile-upgra
 import type { TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { startTlsTestPlatform, type TestPki } from '../helpers/test-pki.js';
+import { until } from '../helpers/until.js';
 
 type Call = [number, string, string, Record<string, unknown>];
 
@@ -25,9 +26,6 @@ describe('security profile upgrade driven by the platform (1 → 2)', () => {
     c.send(JSON.stringify([3, call[1], payload]));
     return call;
   };
-  const until = async (check: () => Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 20));
-  };
 
   it('2.0.1: network profile in a slot, its priority, a reset; the profile rises when the station reconnects over TLS', async () => {
     const password = await p.addStation('UP-201');
@@ -45,7 +43,7 @@ describe('security profile upgrade driven by the platform (1 → 2)', () => {
     assert.equal((await p.repos.stations.get('UP-201'))?.securityProfile, 1, 'not raised before the station proved the new profile');
     c.close();
     (await secure('UP-201', password, 'ocpp2.0.1')).close();
-    await until(async () => (await p.repos.stations.get('UP-201'))?.securityProfile === 2);
+    await until('the upgraded profile', async () => (await p.repos.stations.get('UP-201'))?.securityProfile === 2);
     assert.equal((await p.repos.stations.get('UP-201'))?.securityProfile, 2);
     await assert.rejects(plain('UP-201', password, 'ocpp2.0.1'), (e: { status?: number }) => e.status === 403, 'plain ws is now a downgrade');
   });

@@ -13,14 +13,8 @@ import { SimulatedStation } from '../../src/sim/station.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { csrFor } from '../helpers/test-signer.js';
+import { until } from '../helpers/until.js';
 
-const until = async (what: string, check: () => Promise<boolean>, ms = 8000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 const day = 86_400_000;
 
 describe('CPO PKI', () => {
