@@ -165,7 +165,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
-    tariffs: new TariffService(repos.tariffs, repos.transactions, commands),
+    tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events),
     securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,

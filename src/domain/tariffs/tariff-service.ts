@@ -1,5 +1,6 @@
 import type { TariffRepo, TransactionRepo } from '../../store/index.js';
 import type { TariffRow } from '../../store/schema.js';
+import type { DomainEvents } from '../events.js';
 import type { CommandRecord, CommandService } from '../journal/command-service.js';
 import type { MeterReading } from '../model.js';
 import { lastEnergyWh } from '../transactions/meter.js';
@@ -26,7 +27,13 @@ export class TariffService {
     private readonly repo: TariffRepo,
     private readonly transactions: TransactionRepo,
     private readonly commands: CommandService,
-  ) {}
+    events: DomainEvents,
+  ) {
+    // a transaction that ends without an Ended event priced here (1.6, zombie closing) leaves no register behind
+    events.subscribe((e) => {
+      if (e.type === 'transaction.ended') this.lastRegister.delete(`${e.stationId}\n${e.transactionRef}`);
+    });
+  }
 
   /** @throws TariffError for bad prices, DuplicateError for a taken name */
   async create(t: TariffInput): Promise<TariffRow> {
