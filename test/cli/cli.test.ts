@@ -71,6 +71,19 @@ describe('ov2x CLI', () => {
     assert.deepEqual(json('station', 'list').map((s) => s.id), ['CP-A']);
   });
 
+  it('station rotate-password requests a sealed rotation for a TLS station, refuses profile 1, unknown and malformed ids with exit code 2', () => {
+    json('station', 'add', 'CLI-ROT', '--security-profile', '2');
+    const r = json('station', 'rotate-password', 'CLI-ROT');
+    assert.equal(r.status, 'Requested', 'waits for the station\'s next TLS connection');
+    json('station', 'add', 'CLI-ROT1');
+    for (const [id, reason] of [['CLI-ROT1', /security profile 1/], ['NOBODY', /unknown station/], ['bad id!', /invalid station id/]] as const) {
+      const bad = run('station', 'rotate-password', id);
+      assert.equal(bad.status, 2, `${id}: ${bad.stderr}`);
+      assert.match(bad.stderr, reason);
+    }
+    assert.doesNotMatch(run('station', 'show', 'CLI-ROT', '--json').stdout, /pendingPasswordHash|hmac-sha256/, 'no password hash is printed');
+  });
+
   it('token add, list and block', () => {
     json('token', 'add', 'TAG-1', '--expires', '2030-01-01T00:00:00Z', '--group', 'FLEET');
     assert.equal(json('token', 'block', 'TAG-1').status, 'Blocked');
