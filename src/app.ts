@@ -40,6 +40,10 @@ import type { RevocationCheck } from './domain/pki/revocation.js';
 import { createTlsListener, type TlsListener } from './http/tls.js';
 import { trustedProxies } from './ocpp/transport/peer.js';
 import { PkiService } from './domain/pki/pki-service.js';
+import { registerApi, type ApiRoute } from './api/plugin.js';
+import { AccountService } from './domain/identity/account-service.js';
+import { SessionService } from './domain/identity/session-service.js';
+import { AuditLog } from './domain/identity/audit-log.js';
 
 export interface Platform {
   config: Config;
@@ -56,6 +60,8 @@ export interface Platform {
   app: FastifyInstance;
   /** e.g. http://127.0.0.1:9000 */
   httpUrl: string;
+  /** every route of /api/v1 with the permission it needs (the authorization-matrix test walks them) */
+  apiRoutes: ApiRoute[];
   /** the TLS listener (security profiles 2/3, https API) when `OV2X_TLS_PORT` is set */
   tls?: TlsListener & { ocppUrl: string; httpUrl: string };
 }
@@ -87,6 +93,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     });
     const app = await createHttpServer({ config, log, transfers: services.domain.transfers, pki: services.domain.pki, health: () => ({ stations: ocpp.connectionCount }) });
     await app.register(ocspRoutes, { responder: services.domain.ocsp });
+    const apiRoutes = await registerApi(app, { services: services.domain, config, log });
     const http = app.server;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     // the TLS listener serves the same routes and the same OCPP upgrade handler as the plain one
@@ -112,7 +119,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     await services.domain.pki.refresh().catch((err: unknown) => log.error({ err }, 'the CPO CA could not be loaded; certificates are not signed'));
     services.domain.pki.start();
     return {
-      config, store, repos, services: services.domain, bus, ocpp, http, app, tls,
+      config, store, repos, services: services.domain, bus, ocpp, http, app, tls, apiRoutes,
       // with the plain listener off, stations and clients have only the TLS addresses
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
@@ -153,8 +160,14 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, sealer(serverSecret, 'iso15118-test-pki-keys'));
   const ocsp = new OcspResponder([iso15118Pki], { log });
   const certificates = new CertificateService(repos.certificates, commands, security, log, { organization: config.cpoOrganization });
+  const identity = {
+    accounts: new AccountService(repos.users, { maxFailures: config.loginMaxFailures, lockMs: config.loginLockout * 1000, maxLockMs: 3_600_000 }),
+    sessions: new SessionService(repos.apiSessions, repos.users, { idleMs: config.sessionIdle * 1000, absoluteMs: config.sessionMax * 1000 }),
+    audit: new AuditLog(repos.audit, log),
+    stationGroups: repos.stationGroups,
+  };
   const domain: DomainServices = {
-    stations, tokens, transactions, security, events,
+    identity, stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),

@@ -55,6 +55,10 @@ export const settings = {
   clientCertHeader: { env: 'OV2X_CLIENT_CERT_HEADER', flag: '--client-cert-header', type: 'headerName', default: undefined, doc: 'Request header in which a trusted proxy forwards the station\'s client certificate as URL-encoded PEM (e.g. `x-client-cert` with nginx `$ssl_client_escaped_cert`).' },
   stationCertDays: { env: 'OV2X_STATION_CERT_DAYS', flag: '--station-cert-days', type: 'int', min: 1, max: 3650, default: 365, doc: 'Validity (days) of station and V2G certificates the CPO sub-CA signs (never beyond the sub-CA\'s own).' },
   certRenewDays: { env: 'OV2X_CERT_RENEW_DAYS', flag: '--cert-renew-days', type: 'int', min: 1, max: 365, default: 30, doc: 'Stations whose certificate expires within this many days are asked (once a day) to renew it.' },
+  sessionIdle: { env: 'OV2X_SESSION_IDLE_S', flag: '--session-idle', type: 'int', min: 60, max: 86400, default: 900, doc: 'An API/portal session unused for this long (s) ends.' },
+  sessionMax: { env: 'OV2X_SESSION_MAX_S', flag: '--session-max', type: 'int', min: 300, max: 604800, default: 28800, doc: 'Every API/portal session ends this long (s) after login, however active.' },
+  loginMaxFailures: { env: 'OV2X_LOGIN_MAX_FAILURES', flag: '--login-max-failures', type: 'int', min: 1, max: 100, default: 5, doc: 'Failed logins in a row after which an account locks.' },
+  loginLockout: { env: 'OV2X_LOGIN_LOCKOUT_S', flag: '--login-lockout', type: 'int', min: 1, max: 86400, default: 60, doc: 'First lock (s) after too many failed logins; each further failure doubles it, up to an hour.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -1,3 +1,4 @@
+import type { IdentityServices } from './identity/index.js';
 import type { DomainEvents } from './events.js';
 import type { SecurityLog } from './security/security-log.js';
 import type { StationService } from './stations/station-service.js';
@@ -25,6 +26,8 @@ import type { PkiService } from './pki/pki-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
+  /** accounts, sessions, station groups and the audit trail (issue 5) */
+  identity: IdentityServices;
   /** charging profiles, external limits, EV charging needs (1.6 Smart Charging, 2.0.1 block K) */
   smartCharging: SmartChargingService;
   /** tariffs and transaction cost (2.0.1 block I) */

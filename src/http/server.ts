@@ -29,6 +29,8 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     // a whole request, an upload body included; node wants it no shorter than the head timeout
     requestTimeout: Math.max(config.transferTimeout, config.handshakeTimeout),
     forceCloseConnections: true,
+    // client address and scheme (HSTS, audit, lockout) come from X-Forwarded-* only when a trusted proxy sent them
+    trustProxy: config.trustedProxies ?? false,
   });
   // Slow or incomplete request heads (slowloris) cannot hold a socket longer than the handshake timeout.
   app.server.headersTimeout = config.handshakeTimeout;
@@ -40,7 +42,7 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
   });
   // the same routes serve the plain and the TLS listener: browsers are told to stay on TLS
   app.addHook('onRequest', (req, reply, done) => {
-    if ((req.raw.socket as Partial<TLSSocket>).encrypted) void reply.header('strict-transport-security', HSTS);
+    if ((req.raw.socket as Partial<TLSSocket>).encrypted || req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
     done();
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).type('text/plain').send('not found'));

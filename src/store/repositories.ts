@@ -22,6 +22,10 @@ import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
 import { CustomerInformationRepo } from './repos/customer-information.js';
 import { DisplayMessageRepo } from './repos/display-messages.js';
 import { PkiRepo } from './repos/pki.js';
+import { UserRepo } from './repos/users.js';
+import { ApiSessionRepo } from './repos/api-sessions.js';
+import { AuditRepo } from './repos/audit.js';
+import { StationGroupRepo } from './repos/station-groups.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -55,6 +59,10 @@ export interface Repositories {
   passwordRotations: PasswordRotationRepo;
   iso15118Pki: Iso15118PkiRepo;
   pki: PkiRepo;
+  users: UserRepo;
+  apiSessions: ApiSessionRepo;
+  audit: AuditRepo;
+  stationGroups: StationGroupRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -87,6 +95,10 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     passwordRotations: new PasswordRotationRepo(db),
     iso15118Pki: new Iso15118PkiRepo(db),
     pki: new PkiRepo(db),
+    users: new UserRepo(db),
+    apiSessions: new ApiSessionRepo(db),
+    audit: new AuditRepo(db),
+    stationGroups: new StationGroupRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

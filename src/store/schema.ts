@@ -45,6 +45,8 @@ export interface StationsTable {
   lastSeenAt: Timestamp | null;
   createdAt: GeneratedTimestamp;
   updatedAt: GeneratedTimestamp;
+  /** RBAC scope (migration 0014); null = in no group */
+  groupId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConnectorsTable {
@@ -379,6 +381,61 @@ export interface PasswordRotationsTable {
   updatedAt: GeneratedTimestamp;
 }
 
+export interface StationGroupsTable {
+  id: string;
+  name: string;
+  createdAt: GeneratedTimestamp;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  displayName: string | null;
+  source: ColumnType<string, string | undefined, string>;
+  roles: GeneratedJson<string[]>;
+  /** null = every station group */
+  stationGroups: ColumnType<string[] | null, string | null | undefined, string | null>;
+  passwordHash: string | null;
+  mustChangePassword: ColumnType<boolean, boolean | undefined, boolean>;
+  passwordChangedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  totpSecret: ColumnType<string | null, string | null | undefined, string | null>;
+  totpEnabled: ColumnType<boolean, boolean | undefined, boolean>;
+  totpLastStep: ColumnType<number | null, number | null | undefined, number | null>;
+  /** SHA-256 hashes of unused recovery codes */
+  recoveryCodes: GeneratedJson<string[]>;
+  failedLogins: ColumnType<number, number | undefined, number>;
+  lockedUntil: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+export interface ApiSessionsTable {
+  /** SHA-256 (hex) of the session token */
+  id: string;
+  userId: number;
+  csrfToken: string;
+  mfaPassed: ColumnType<boolean, boolean | undefined, boolean>;
+  sourceIp: string | null;
+  createdAt: GeneratedTimestamp;
+  lastSeenAt: GeneratedTimestamp;
+  expiresAt: Timestamp;
+  revokedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: GeneratedTimestamp;
+  actor: string;
+  actorKind: string;
+  roles: GeneratedJson<string[]>;
+  action: string;
+  target: string | null;
+  result: string;
+  sourceIp: string | null;
+  details: GeneratedJson<Record<string, unknown>>;
+}
+
 export interface Database {
   stations: StationsTable;
   passwordRotations: PasswordRotationsTable;
@@ -413,7 +470,15 @@ export interface Database {
   iso15118PkiCertificates: Iso15118PkiCertificatesTable;
   pkiAuthorities: PkiAuthoritiesTable;
   issuedCertificates: IssuedCertificatesTable;
+  stationGroups: StationGroupsTable;
+  users: UsersTable;
+  apiSessions: ApiSessionsTable;
+  auditLog: AuditLogTable;
 }
+export type UserRow = Selectable<UsersTable>;
+export type ApiSessionRow = Selectable<ApiSessionsTable>;
+export type AuditRecord = Selectable<AuditLogTable>;
+export type StationGroup = Selectable<StationGroupsTable>;
 export type ChargingProfileRow = Selectable<ChargingProfilesTable>;
 export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
 export type EvChargingNeedsRow = Selectable<EvChargingNeedsTable>;

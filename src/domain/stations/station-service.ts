@@ -1,5 +1,6 @@
 import type { ConnectorRepo, PasswordRotationRepo, StationRepo, StatusWriter } from '../../store/index.js';
-import type { RegistrationStatus, Station } from '../../store/schema.js';
+import type { StationQuery } from '../../store/repos/stations.js';
+import type { Connector, RegistrationStatus, Station } from '../../store/schema.js';
 import type { DomainEvents } from '../events.js';
 import type { BootInfo, StatusChange } from '../model.js';
 import { generateStationPassword, hashStationPassword, verifyStationPassword } from './credentials.js';
@@ -24,16 +25,26 @@ export class StationService {
   private flushing = false;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly writeStatus: StatusWriter;
+  /** sockets per station on this node (a replacing socket connects before the old one closes) */
+  private readonly sockets = new Map<string, number>();
 
   constructor(
     private readonly stations: StationRepo,
-    connectors: ConnectorRepo,
+    private readonly connectorRepo: ConnectorRepo,
     private readonly events: DomainEvents,
     private readonly o: StationServiceOptions,
     /** completes a password rotation when a station first logs in with its new password */
     private readonly rotations?: Pick<PasswordRotationRepo, 'complete'>,
   ) {
-    this.writeStatus = connectors.statusWriter();
+    this.writeStatus = connectorRepo.statusWriter();
+    events.subscribe((e) => {
+      if (e.type === 'station.connected') this.sockets.set(e.stationId, (this.sockets.get(e.stationId) ?? 0) + 1);
+      else if (e.type === 'station.disconnected') {
+        const n = (this.sockets.get(e.stationId) ?? 1) - 1;
+        if (n > 0) this.sockets.set(e.stationId, n);
+        else this.sockets.delete(e.stationId);
+      }
+    });
     this.flushTimer = setInterval(() => void this.flushLastSeen().catch(() => undefined), o.lastSeenFlushMs ?? 1000);
     this.flushTimer.unref();
   }
@@ -43,6 +54,28 @@ export class StationService {
     const password = generateStationPassword();
     await this.stations.create({ id, passwordHash: hashStationPassword(this.o.serverSecret, password), ...opts });
     return { station: (await this.stations.get(id))!, password };
+  }
+
+  get(id: string): Promise<Station | undefined> {
+    return this.stations.get(id);
+  }
+
+  search(q: StationQuery): Promise<{ items: Station[]; total: number }> {
+    return this.stations.search(q);
+  }
+
+  /** @throws InUseError while transactions refer to the station */
+  remove(id: string): Promise<boolean> {
+    return this.stations.remove(id);
+  }
+
+  connectors(id: string): Promise<Connector[]> {
+    return this.connectorRepo.listByStation(id);
+  }
+
+  /** Whether the station holds a socket on this node. */
+  isConnected(id: string): boolean {
+    return this.sockets.has(id);
   }
 
   /** Replaces a station's password; the new one is returned once. */

@@ -13,6 +13,7 @@ import * as cpoPki from './0010_cpo_pki.js';
 import * as iso15118Pki from './0011_iso15118_pki.js';
 import * as passwordRotation from './0012_password_rotation.js';
 import * as securityProfileUpgrade from './0013_security_profile_upgrade.js';
+import * as identity from './0014_identity.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -33,4 +34,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0011_iso15118_pki', migration: iso15118Pki },
   { name: '0012_password_rotation', migration: passwordRotation },
   { name: '0013_security_profile_upgrade', migration: securityProfileUpgrade },
+  { name: '0014_identity', migration: identity },
 ];

@@ -24,6 +24,18 @@ export interface BootInfo {
   at: Date;
 }
 
+export interface StationQuery {
+  limit: number;
+  offset: number;
+  /** only stations in these groups; null = no restriction */
+  groups: readonly string[] | null;
+  groupId?: string;
+  registrationStatus?: RegistrationStatus;
+  idPrefix?: string;
+  sort?: 'id' | 'lastSeenAt' | 'createdAt';
+  order?: 'asc' | 'desc';
+}
+
 export class StationRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -58,6 +70,20 @@ export class StationRepo {
       .limit(page.limit)
       .offset(page.offset ?? 0)
       .execute();
+  }
+
+  /** A page of stations within `groups` (null = all), filtered and sorted, with the total count. */
+  async search(q: StationQuery): Promise<{ items: Station[]; total: number }> {
+    let base = this.db.selectFrom('stations');
+    if (q.groups) base = q.groups.length ? base.where('groupId', 'in', q.groups) : base.where(sql<boolean>`false`);
+    if (q.registrationStatus) base = base.where('registrationStatus', '=', q.registrationStatus);
+    if (q.groupId !== undefined) base = base.where('groupId', '=', q.groupId);
+    if (q.idPrefix) base = base.where('id', 'like', `${q.idPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+    const [items, count] = await Promise.all([
+      base.selectAll().orderBy(q.sort ?? 'id', q.order ?? 'asc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
+      base.select((e) => e.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { items, total: Number(count.n) };
   }
 
   /**

@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../context.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { stationGroupRoutes } from './station-groups.js';
+import { stationRoutes } from './stations.js';
+
+/** Every route plugin of /api/v1, one per resource. */
+export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
+  authRoutes,
+  stationRoutes,
+  stationGroupRoutes,
+  auditRoutes,
+];

@@ -1,0 +1,70 @@
+import type { UserRepo } from '../../store/repos/users.js';
+import type { ApiSessionRow, UserRow } from '../../store/schema.js';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import type { PendingStep, Principal } from './principal.js';
+import { isRole, mfaRequired, type Role } from './roles.js';
+
+export interface LockoutPolicy {
+  /** failed logins in a row before the account locks */
+  maxFailures: number;
+  /** first lock (ms); each further failure doubles it, up to maxLockMs */
+  lockMs: number;
+  maxLockMs: number;
+}
+
+export type LoginOutcome =
+  | { ok: true; user: UserRow }
+  /** one answer for unknown user, wrong password, locked and disabled: no oracle */
+  | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'unknown'; user?: UserRow };
+
+/** Local accounts: password login with lockout and back-off, and the principal a user acts as. */
+export class AccountService {
+  constructor(
+    readonly users: UserRepo,
+    private readonly lockout: LockoutPolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async login(username: string, password: string): Promise<LoginOutcome> {
+    const user = await this.users.byUsername(username);
+    // the hash is verified in every case, so all outcomes take the same time
+    const matches = await verifyPassword(user?.source === 'local' ? user.passwordHash : undefined, password);
+    if (!user || user.source !== 'local') return { ok: false, reason: 'unknown' };
+    if (user.disabled) return { ok: false, reason: 'disabled', user };
+    if (user.lockedUntil && user.lockedUntil.getTime() > this.now()) return { ok: false, reason: 'locked', user };
+    if (!matches) {
+      const failures = await this.users.failedLogin(user.id);
+      const over = failures - this.lockout.maxFailures;
+      if (over >= 0) {
+        const ms = Math.min(this.lockout.lockMs * 2 ** Math.min(over, 20), this.lockout.maxLockMs);
+        await this.users.update(user.id, { lockedUntil: new Date(this.now() + ms) });
+      }
+      return { ok: false, reason: 'invalid', user };
+    }
+    const set: Parameters<UserRepo['update']>[1] = { failedLogins: 0, lockedUntil: null };
+    if (user.passwordHash && needsRehash(user.passwordHash)) set.passwordHash = await hashPassword(password);
+    return { ok: true, user: (await this.users.update(user.id, set)) ?? user };
+  }
+}
+
+export function rolesOf(user: Pick<UserRow, 'roles'>): Role[] {
+  return user.roles.filter(isRole);
+}
+
+/** What a user still has to do before the API opens beyond onboarding. */
+export function pendingSteps(user: UserRow, session: Pick<ApiSessionRow, 'mfaPassed'>): PendingStep[] {
+  const steps: PendingStep[] = [];
+  if (user.totpEnabled && !session.mfaPassed) steps.push('verify-totp');
+  if (user.mustChangePassword) steps.push('change-password');
+  if (!user.totpEnabled && rolesOf(user).some((r) => mfaRequired.has(r))) steps.push('enrol-totp');
+  return steps;
+}
+
+export function userPrincipal(user: UserRow, session: ApiSessionRow, viaCookie: boolean): Principal {
+  return {
+    kind: 'user', id: `user:${user.id}`, name: user.username, userId: user.id,
+    roles: rolesOf(user), groups: user.stationGroups,
+    session: { id: session.id, csrfToken: session.csrfToken, viaCookie },
+    pending: pendingSteps(user, session),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Roles and the permission matrix (AC1, AC4, P4) as data: the API's authorization check, the
+ * OpenAPI document and the authorization-matrix test all read this one table.
+ */
+export const roles = [
+  /** platform manager */
+  'admin',
+  'cpo_manager',
+  'billing_manager',
+  'emsp_manager',
+  'support_l1',
+  'support_l2',
+  /** machine roles of market parties */
+  'dso',
+  'roaming_partner',
+  'ems',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  'stations:read',
+  'stations:manage',
+  /** commands that read or trigger without changing what the station does */
+  'stations:command',
+  /** commands that change configuration, firmware, certificates or credentials */
+  'stations:configure',
+  /** switching commands: remote start/stop, availability, reset, unlock (AC2 limits apply) */
+  'stations:switch',
+  /** charging limits: charging profiles (AC2 limits apply; the DSO's lever) */
+  'stations:limit',
+  'transactions:read',
+  'tokens:read',
+  'tokens:manage',
+  /** see personal data in clear (audited) */
+  'tokens:reveal',
+  'tariffs:read',
+  'tariffs:manage',
+  'security:read',
+  'pki:read',
+  'pki:manage',
+  'users:read',
+  'users:manage',
+  'apikeys:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const all = permissions;
+
+/** role → what it may do; anything not listed is denied */
+export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } = {
+  admin: all,
+  cpo_manager: [
+    'stations:read', 'stations:manage', 'stations:command', 'stations:configure', 'stations:switch', 'stations:limit',
+    'transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'security:read', 'pki:read',
+  ],
+  billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage'],
+  emsp_manager: ['transactions:read', 'tokens:read', 'tokens:manage', 'tokens:reveal', 'tariffs:read'],
+  support_l1: ['stations:read', 'transactions:read', 'tokens:read'],
+  support_l2: ['stations:read', 'stations:command', 'stations:switch', 'transactions:read', 'tokens:read', 'security:read'],
+  dso: ['stations:read', 'stations:limit'],
+  roaming_partner: ['stations:read', 'tariffs:read'],
+  ems: ['stations:read', 'stations:limit', 'transactions:read'],
+};
+
+/** Roles whose accounts must use a second factor (TOTP). */
+export const mfaRequired: ReadonlySet<Role> = new Set(['admin']);
+
+/** Roles only machine clients (API keys, OIDC clients) hold. */
+export const machineRoles: ReadonlySet<Role> = new Set(['dso', 'roaming_partner', 'ems']);
+
+export const isRole = (r: unknown): r is Role => typeof r === 'string' && (roles as readonly string[]).includes(r);
+
+export function allows(held: readonly Role[], p: Permission): boolean {
+  return held.some((r) => permissionMatrix[r].includes(p));
+}
