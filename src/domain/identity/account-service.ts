@@ -17,33 +17,67 @@ export type LoginOutcome =
   /** one answer for unknown user, wrong password, locked and disabled: no oracle */
   | { ok: false; reason: 'invalid' | 'locked' | 'disabled' | 'unknown'; user?: UserRow };
 
+/** A directory that checks passwords itself (LDAP): its users get an account row of that source. */
+export interface ExternalDirectory {
+  source: 'ldap';
+  /** the directory's view of the user when the password is right; undefined when unknown or wrong */
+  authenticate(username: string, password: string): Promise<{ username: string; displayName?: string; roles: Role[]; groups: string[] | null } | undefined>;
+}
+
 /** Local accounts: password login with lockout and back-off, and the principal a user acts as. */
 export class AccountService {
   constructor(
     readonly users: UserRepo,
     private readonly lockout: LockoutPolicy,
     private readonly now: () => number = Date.now,
+    private readonly directory?: ExternalDirectory,
   ) {}
 
   async login(username: string, password: string): Promise<LoginOutcome> {
-    const user = await this.users.byUsername(username);
+    const existing = await this.users.byUsername(username);
+    if (this.directory && (!existing || existing.source === this.directory.source)) return this.directoryLogin(username, password, existing);
+    return this.localLogin(existing, password);
+  }
+
+  /** The directory decides the password and, at every login, the roles and scope (group changes take effect). */
+  private async directoryLogin(username: string, password: string, existing: UserRow | undefined): Promise<LoginOutcome> {
+    if (existing?.disabled) return { ok: false, reason: 'disabled', user: existing };
+    if (existing?.lockedUntil && existing.lockedUntil.getTime() > this.now()) return { ok: false, reason: 'locked', user: existing };
+    const found = await this.directory!.authenticate(username, password);
+    if (!found) {
+      if (existing) await this.countFailure(existing);
+      return { ok: false, reason: existing ? 'invalid' : 'unknown', user: existing };
+    }
+    const fields = { displayName: found.displayName ?? null, roles: JSON.stringify(found.roles), stationGroups: found.groups ? JSON.stringify(found.groups) : null, failedLogins: 0, lockedUntil: null };
+    const user = existing
+      ? await this.users.update(existing.id, fields)
+      : await this.users.create({ username: found.username, source: this.directory!.source, roles: found.roles, stationGroups: found.groups, displayName: found.displayName });
+    return { ok: true, user: user! };
+  }
+
+  private async localLogin(user: UserRow | undefined, password: string): Promise<LoginOutcome> {
     // the hash is verified in every case, so all outcomes take the same time
     const matches = await verifyPassword(user?.source === 'local' ? user.passwordHash : undefined, password);
     if (!user || user.source !== 'local') return { ok: false, reason: 'unknown' };
     if (user.disabled) return { ok: false, reason: 'disabled', user };
     if (user.lockedUntil && user.lockedUntil.getTime() > this.now()) return { ok: false, reason: 'locked', user };
     if (!matches) {
-      const failures = await this.users.failedLogin(user.id);
-      const over = failures - this.lockout.maxFailures;
-      if (over >= 0) {
-        const ms = Math.min(this.lockout.lockMs * 2 ** Math.min(over, 20), this.lockout.maxLockMs);
-        await this.users.update(user.id, { lockedUntil: new Date(this.now() + ms) });
-      }
+      await this.countFailure(user);
       return { ok: false, reason: 'invalid', user };
     }
     const set: Parameters<UserRepo['update']>[1] = { failedLogins: 0, lockedUntil: null };
     if (user.passwordHash && needsRehash(user.passwordHash)) set.passwordHash = await hashPassword(password);
     return { ok: true, user: (await this.users.update(user.id, set)) ?? user };
+  }
+
+  /** Counts a failed login; from the limit on, each failure locks the account twice as long. */
+  private async countFailure(user: UserRow): Promise<void> {
+    const failures = await this.users.failedLogin(user.id);
+    const over = failures - this.lockout.maxFailures;
+    if (over >= 0) {
+      const ms = Math.min(this.lockout.lockMs * 2 ** Math.min(over, 20), this.lockout.maxLockMs);
+      await this.users.update(user.id, { lockedUntil: new Date(this.now() + ms) });
+    }
   }
 }
 
