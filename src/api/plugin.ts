@@ -52,6 +52,8 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     api.decorateRequest('principal', null);
     api.addHook('onRoute', (r) => describeRoute(r, routes));
     await api.register(swagger, {
+      // shared schemas appear under their own names in components.schemas
+      refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
       openapi: {
         openapi: '3.1.0',
         info: { title: 'OV2X API', version: '1', description: 'The OV2X CSMS API. Every route names the permission it needs; see the role matrix in the README.' },
@@ -86,6 +88,11 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
     // after parsing, before validation: a caller without the right is refused whatever it sent
     api.addHook('preValidation', async (req) => authorize(req, ctx));
     api.addHook('onResponse', async (req, reply) => audit(req, reply, ctx));
+    // answers carry personal and operational data: no caching, no content sniffing
+    api.addHook('onSend', async (_req, reply, payload) => {
+      void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
+      return payload;
+    });
     api.setErrorHandler((err, req, reply) => sendError(err, req, reply, ctx));
     api.setNotFoundHandler((req, reply) => void reply.code(404).send({ code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
     for (const plugin of routePlugins) await api.register(plugin, ctx);
@@ -114,11 +121,12 @@ function describeRoute(r: RouteOptions, routes: ApiRoute[]): void {
 
 async function authorize(req: FastifyRequest, ctx: ApiContext): Promise<void> {
   const { permission, onboarding } = req.routeOptions.config;
-  if (permission === 'public') return;
+  // no permission: the not-found handler, which reveals nothing
+  if (permission === 'public' || permission === undefined) return;
   const p = req.principal;
   if (!p) throw unauthenticated();
   if (p.pending.length && !onboarding) throw new ApiError(403, 'onboarding_required', 'finish signing in first', { pending: p.pending });
-  if (permission !== 'authenticated' && !can(p, permission!)) throw forbidden(`needs permission ${permission}`, { permission });
+  if (permission !== 'authenticated' && !can(p, permission)) throw forbidden(`needs permission ${permission}`, { permission });
   // a station outside the caller's groups is answered as if it did not exist
   const stationId = (req.params as { stationId?: unknown } | undefined)?.stationId;
   if (typeof stationId === 'string') {

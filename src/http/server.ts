@@ -31,6 +31,8 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     forceCloseConnections: true,
     // client address and scheme (HSTS, audit, lockout) come from X-Forwarded-* only when a trusted proxy sent them
     trustProxy: config.trustedProxies ?? false,
+    // unknown properties are refused with a reason rather than silently dropped
+    ajv: { customOptions: { removeAdditional: false } },
   });
   // Slow or incomplete request heads (slowloris) cannot hold a socket longer than the handshake timeout.
   app.server.headersTimeout = config.handshakeTimeout;
