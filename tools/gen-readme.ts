@@ -1,8 +1,9 @@
-// `npm run gen:readme`: rewrites the README's generated parts (the configuration table and the
-// OCPP action matrix) from the code; tests fail while either is stale.
+// `npm run gen:readme`: rewrites the README's generated parts (the configuration table, the role
+// matrix and the OCPP action matrix) from the code; tests fail while either is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { configurationTable } from '../src/config/config.js';
 import { complianceMatrix, withMatrix } from './compliance-matrix.js';
+import { roleMatrixTable } from './role-matrix.js';
 
 /** Replaces the markdown table that starts with `header` by `table`. */
 function withTable(readme: string, header: string, table: string): string {
@@ -17,6 +18,7 @@ function withTable(readme: string, header: string, table: string): string {
 
 let readme = readFileSync('README.md', 'utf8');
 readme = withTable(readme, '| Environment variable', configurationTable());
+readme = withTable(readme, '| Permission |', roleMatrixTable());
 readme = withMatrix(readme, complianceMatrix());
 writeFileSync('README.md', readme);
-console.log('README.md: configuration table and action matrix regenerated');
+console.log('README.md: configuration table, role matrix and action matrix regenerated');
