@@ -8,6 +8,7 @@ import { pemBlocks } from '../domain/certificates/x509.js';
 import { securityEventType } from '../domain/security/event-types.js';
 import type { SecurityLog } from '../domain/security/security-log.js';
 import type { Logger } from '../log/logger.js';
+import { EventThrottle } from '../domain/security/event-throttle.js';
 
 /**
  * The TLS policy of every listener (OCPP security profiles 2/3 and the portal/API, CM1):
@@ -136,6 +137,9 @@ export interface TlsListener {
  * (attach the OCPP upgrade handler to it as well). With a client CA configured it asks for a
  * client certificate but does not reject: the OCPP upgrade decides per station and records why.
  */
+/** refused handshakes recorded per source address and minute; the rest are counted */
+const HANDSHAKE_EVENTS_PER_MINUTE = 10;
+
 export function createTlsListener(app: FastifyInstance, config: Config, log: Logger, security: SecurityLog): TlsListener {
   if (!config.tlsCert || !config.tlsKey) throw new ConfigError(['OV2X_TLS_PORT needs OV2X_TLS_CERT and OV2X_TLS_KEY']);
   let files: TlsFiles;
@@ -152,12 +156,16 @@ export function createTlsListener(app: FastifyInstance, config: Config, log: Log
     headersTimeout: app.server.headersTimeout,
   }, app.routing);
   // a failed handshake (old protocol version, no common cipher) ends that socket only
+  const throttle = new EventThrottle(HANDSHAKE_EVENTS_PER_MINUTE, 60_000);
   server.on('tlsClientError', (err: NodeJS.ErrnoException, socket) => {
     const code = err.code ?? 'unknown';
     // a peer that hangs up mid-handshake is no refusal of ours: not worth a security event
     if (!code.startsWith('ERR_SSL_')) return log.debug({ err: { code }, source: { ip: socket.remoteAddress } }, 'TLS handshake aborted');
     const type = handshakeRefusals[code] ?? 'TLSHandshakeFailed';
-    void security.record({ type, severity: securityEventType(type).severity, sourceIp: socket.remoteAddress, details: { reason: code } });
+    const admitted = throttle.admit(socket.remoteAddress ?? 'unknown');
+    if (!admitted) return;
+    const details = { reason: code, ...(admitted.suppressed > 0 && { suppressedBefore: admitted.suppressed }) };
+    void security.record({ type, severity: securityEventType(type).severity, sourceIp: socket.remoteAddress, details });
   });
   files.watch((context) => server.setSecureContext(context));
   return {

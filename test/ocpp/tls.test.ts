@@ -16,6 +16,7 @@ import type { RevocationCheck } from '../../src/domain/pki/revocation.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { SimulatedStation } from '../../src/sim/station.js';
 import { TestPki, type Issued } from '../helpers/test-pki.js';
+import { until } from '../helpers/until.js';
 
 const ORG = 'OV2X Test CPO';
 const boot16 = { chargePointVendor: 'ACME', chargePointModel: 'X1' };
@@ -233,6 +234,17 @@ describe('TLS transport: security profiles 2 and 3 (real handshakes over loopbac
     const err = await handshakeError(tlsPort, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' });
     assert.match(String(err.code ?? err.message), /HANDSHAKE|ALERT|CIPHER/i);
     await eventsOf(h.p, 'InvalidTLSCipherSuite');
+  });
+
+  it('a flood of refused handshakes from one address is recorded at most ten times a minute', async () => {
+    const handshakeEvents = async () => (await h.p.repos.securityEvents.list({ limit: 1000 })).filter((e) => /^InvalidTLS|^TLSHandshake/.test(e.type));
+    const before = (await handshakeEvents()).length;
+    for (let i = 0; i < 25; i++) await handshakeError(tlsPort, { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA' });
+    // the records are written asynchronously: give the last ones a moment after the first appear
+    await until('records of the flood written', async () => (await handshakeEvents()).length > before);
+    await new Promise((r) => setTimeout(r, 300));
+    const added = (await handshakeEvents()).length - before;
+    assert.ok(added >= 1 && added <= 10, `${added} of 25 refused handshakes recorded`);
   });
 
   it('openssl s_client: TLS 1.3 offered → TLS 1.3 used; -tls1_1 refused', { skip: spawnSync('openssl', ['version']).status === 0 ? false : 'openssl is not installed' }, async () => {
