@@ -17,7 +17,7 @@ export class EventThrottle {
   /** undefined: hold this one back; otherwise record it, with how many were held back before it. */
   admit(source: string): { suppressed: number } | undefined {
     const now = this.now();
-    let w = this.windows.get(source);
+    const w = this.windows.get(source);
     if (!w || now - w.start >= this.windowMs) {
       const suppressed = w?.suppressed ?? 0;
       this.windows.delete(source);
