@@ -123,21 +123,21 @@ describe('CPO PKI', () => {
     assert.equal(events.filter((e) => e.type === 'CertificateSigningRequestRejected').length, 2);
   });
 
-  it('renewal sweep: each station asked with its version\'s trigger, once, and the station renews', async () => {
+  it('renewal sweep: each station asked with its version\'s trigger for each certificate type, once, and the station renews', async () => {
     const kinds = async (id: string, kind: string) => (await p.services.commands.list(id, { kind: kind as 'triggerMessage' })).length;
     const before201 = await kinds('PKI201', 'triggerMessage');
     const before16 = await kinds('PKI16', 'extendedTriggerMessage');
     const issued201 = (await p.services.pki.list({ stationId: 'PKI201', limit: 100 })).length;
-    // 10-day certificates, 30-day margin: both stations are due
-    assert.equal(await p.services.pki.renewalSweep(), 2);
-    const [t201] = await p.services.commands.list('PKI201', { kind: 'triggerMessage' });
+    // 10-day certificates, 30-day margin: both station certificates and PKI201's V2G certificate are due
+    assert.equal(await p.services.pki.renewalSweep(), 3);
+    const t201 = await p.services.commands.list('PKI201', { kind: 'triggerMessage' });
     const [t16] = await p.services.commands.list('PKI16', { kind: 'extendedTriggerMessage' });
-    assert.deepEqual([t201?.command.message, t201?.status], ['SignChargingStationCertificate', 'Accepted']);
+    assert.deepEqual(t201.slice(0, 2).map((t) => [t.command.message, t.status]).sort(), [['SignChargingStationCertificate', 'Accepted'], ['SignV2GCertificate', 'Accepted']]);
     assert.deepEqual([t16?.command.message, t16?.status], ['SignChargePointCertificate', 'Accepted']);
     await until('the renewed certificate', async () => (await p.services.pki.list({ stationId: 'PKI201', limit: 100 })).length > issued201);
     await p.services.certificates.settled();
     assert.equal(await p.services.pki.renewalSweep(), 0, 'not asked again within a day');
-    assert.equal(await kinds('PKI201', 'triggerMessage'), before201 + 1);
+    assert.equal(await kinds('PKI201', 'triggerMessage'), before201 + 2);
     assert.equal(await kinds('PKI16', 'extendedTriggerMessage'), before16 + 1);
   });
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../../log/logger.js';
 import type { IssuedCertificate, PkiRepo, StationRepo } from '../../store/index.js';
-import type { SignedCertificateType } from '../commands.js';
+import type { SignedCertificateType, StationCommand } from '../commands.js';
 import type { CertificateSigner } from '../certificates/providers.js';
 import { CertificateError, verifiedCsr, x509 } from '../certificates/x509.js';
 import type { CommandService } from '../journal/command-service.js';
@@ -34,11 +34,16 @@ export interface CaSummary {
   hasKey: boolean;
 }
 
-/** How a station is asked to renew its certificate, per OCPP version. */
-const renewalTrigger = {
-  'ocpp2.0.1': { kind: 'triggerMessage', message: 'SignChargingStationCertificate' },
-  'ocpp1.6': { kind: 'extendedTriggerMessage', message: 'SignChargePointCertificate' },
-} as const;
+/** How a station is asked to renew each kind of certificate, per OCPP version (1.6 has no V2G trigger). */
+const renewalTrigger: Record<SignedCertificateType, Partial<Record<string, StationCommand>>> = {
+  ChargingStationCertificate: {
+    'ocpp2.0.1': { kind: 'triggerMessage', message: 'SignChargingStationCertificate' },
+    'ocpp1.6': { kind: 'extendedTriggerMessage', message: 'SignChargePointCertificate' },
+  },
+  V2GCertificate: {
+    'ocpp2.0.1': { kind: 'triggerMessage', message: 'SignV2GCertificate' },
+  },
+};
 
 const day = 86_400_000;
 
@@ -182,20 +187,31 @@ export class PkiService implements CertificateSigner, RevocationCheck {
     return run;
   }
 
-  /** Asks stations whose newest station certificate expires within the margin to renew it, once a day at most. */
+  /**
+   * Asks stations whose newest station or V2G certificate expires within the margin to renew
+   * it, once a day at most; returns how many certificates were due.
+   */
   async renewalSweep(): Promise<number> {
     const now = Date.now();
-    const due = await this.repo.dueForRenewal('ChargingStationCertificate', new Date(now + this.options.renewDays * day), new Date(now - day));
+    let count = 0;
+    for (const type of Object.keys(renewalTrigger) as SignedCertificateType[]) {
+      const due = await this.repo.dueForRenewal(type, new Date(now + this.options.renewDays * day), new Date(now - day));
+      count += due.length;
+      await this.askToRenew(due, renewalTrigger[type]);
+    }
+    return count;
+  }
+
+  private async askToRenew(due: readonly IssuedCertificate[], triggers: Partial<Record<string, StationCommand>>): Promise<void> {
     for (const cert of due) {
       const station = await this.stations.get(cert.stationId);
-      const trigger = station?.protocol ? renewalTrigger[station.protocol as keyof typeof renewalTrigger] : undefined;
+      const trigger = station?.protocol ? triggers[station.protocol] : undefined;
       if (!trigger) continue;
       // marked first: a slow or offline station is asked again tomorrow, not on every sweep
       await this.repo.markRenewalRequested(cert.serialNumber);
       const rec = await this.commands.send(cert.stationId, trigger);
-      this.log.info({ station: cert.stationId, serialNumber: cert.serialNumber, notAfter: cert.notAfter, status: rec.status }, 'asked a station to renew its certificate');
+      this.log.info({ station: cert.stationId, serialNumber: cert.serialNumber, certificateType: cert.certificateType, notAfter: cert.notAfter, status: rec.status }, 'asked a station to renew its certificate');
     }
-    return due.length;
   }
 
   /** One timer for the whole PKI: reload, then the renewal sweep. */
