@@ -8,7 +8,8 @@ import { CrlReason } from '../../src/domain/pki/ocsp.js';
 import { sealer as keySealer } from '../../src/domain/crypto/sealed.js';
 import { Iso15118PkiRepo } from '../../src/store/index.js';
 import { backends, type OpenedStore } from '../helpers/db.js';
-import { certificateHashData } from '../../src/domain/certificates/x509.js';
+import { certificateHashData, x509 } from '../../src/domain/certificates/x509.js';
+import { sql } from 'kysely';
 
 const sealer = keySealer(Buffer.alloc(32, 1), 'test label');
 const newKey = async () => (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])).publicKey;
@@ -48,6 +49,25 @@ for (const backend of backends) {
       assert.deepEqual(await pki.lookup(id), { status: 'revoked', revokedAt: at, reason: CrlReason.superseded });
       assert.deepEqual(await pki.lookup({ ...id, serialNumber: '1' }), { status: 'unknown' });
       assert.deepEqual(await pki.lookup({ ...id, issuerKeyHash: '00' }), { status: 'unknown' });
+    });
+
+    it('replaces an OCSP signer close to its end, once however many requests ask at the same time', async () => {
+      const pki = new Iso15118Pki(repo, sealer);
+      const contract = await pki.issue('contract', 'DEOV2XC2', await newKey());
+      const id = { ...certificateHashData(contract.chain), hashAlgorithm: 'sha256' as const };
+      const current = (await pki.signerFor(id))!.certificate;
+      // the MO sub-CA's signer now ends in ten days (inside the 30-day margin)
+      const moSub = (await repo.byRoles(['moSubCa']))[0]!;
+      await sql`UPDATE iso15118_pki_certificates SET not_after = now() + interval '10 days' WHERE role = 'ocspSigner' AND issuer_id = ${moSub.id}`.execute(s.store.db);
+      const restarted = new Iso15118Pki(repo, sealer);
+      const [a, b] = await Promise.all([restarted.signerFor(id), restarted.signerFor(id)]);
+      assert.ok(a!.certificate.equals(b!.certificate));
+      assert.ok(!a!.certificate.equals(current), 'a new signer certificate');
+      const signers = (await repo.byRoles(['ocspSigner'])).filter((r) => r.issuerId === moSub.id);
+      assert.equal(signers.length, 2, 'exactly one new signer');
+      const fresh = new x509.X509Certificate(a!.certificate);
+      assert.ok(fresh.notAfter.getTime() > Date.now() + 300 * 86_400_000);
+      assert.ok(await fresh.verify({ publicKey: await new x509.X509Certificate((await repo.byRoles(['moSubCa']))[0]!.certificate).publicKey.export() }));
     });
   });
 }

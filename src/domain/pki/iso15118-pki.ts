@@ -18,6 +18,10 @@ type CaRole = 'v2gRoot' | 'cpoSubCa1' | 'cpoSubCa2' | 'moRoot' | 'moSubCa';
 export type LeafRole = 'secc' | 'contract';
 
 /** The two hierarchies, parents first. pathLength as ISO 15118-2 Annex F profiles the sub-CAs. */
+/** OCSP signer validity, and how long before its end it is replaced */
+const SIGNER_DAYS = 365;
+const SIGNER_RENEW_DAYS = 30;
+
 const hierarchy: ReadonlyArray<{ role: CaRole; issuer?: CaRole; cn: string; pathLength?: number; days: number }> = [
   { role: 'v2gRoot', cn: 'V2G Root CA', days: 3650 },
   { role: 'cpoSubCa1', issuer: 'v2gRoot', cn: 'CPO Sub-CA 1', pathLength: 1, days: 1460 },
@@ -38,6 +42,8 @@ interface Ca {
   hashes: Partial<Record<OcspHash, { issuerNameHash: string; issuerKeyHash: string }>>;
   signerRow: Iso15118PkiCertificate;
   signer?: OcspSigner;
+  /** a signer renewal under way, so concurrent requests issue one */
+  renewing?: Promise<void>;
 }
 
 const serial = () => {
@@ -97,6 +103,14 @@ export class Iso15118Pki implements OcspAuthority {
   async signerFor(id: OcspCertId): Promise<OcspSigner | undefined> {
     const ca = await this.caFor(id);
     if (!ca) return undefined;
+    // a signer close to its end is replaced before responses signed by it stop verifying
+    if (ca.signerRow.notAfter.getTime() - Date.now() < SIGNER_RENEW_DAYS * day && ca.cert.notAfter.getTime() - Date.now() > SIGNER_RENEW_DAYS * day) {
+      ca.renewing ??= this.issueSigner(ca, ca.cert.subjectName.getField('CN')[0] ?? 'CA').then((row) => {
+        ca.signerRow = row;
+        ca.signer = undefined;
+      }).finally(() => { ca.renewing = undefined; });
+      await ca.renewing;
+    }
     ca.signer ??= {
       certificate: Buffer.from(new x509.X509Certificate(ca.signerRow.certificate).rawData),
       key: openKey(this.sealer, ca.signerRow.privateKey!, ca.signerRow.serialNumber),
@@ -164,19 +178,23 @@ export class Iso15118Pki implements OcspAuthority {
       const row = await this.insertWithKey(h.role, issuer?.row.id ?? null, cert, keys.privateKey);
       const ca: Ca = { row, cert, hashes: {}, signerRow: row };
       made.set(h.role, ca);
-      // the delegated OCSP signer (RFC 6960 §4.2.2.2), exempt from revocation checking itself
-      const signerKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-      const signerCert = await this.sign(ca, {
-        cn: `${h.cn} OCSP Signer`, publicKey: signerKeys.publicKey, days: 365,
-        extensions: [
-          new x509.BasicConstraintsExtension(false, undefined, true),
-          new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-          new x509.ExtendedKeyUsageExtension([id_kp_OCSPSigning], true),
-          new x509.Extension(id_pkix_ocsp_nocheck, false, new Uint8Array([5, 0])),
-        ],
-      }, keys.privateKey);
-      await this.insertWithKey('ocspSigner', row.id, signerCert, signerKeys.privateKey);
+      await this.issueSigner(ca, h.cn, keys.privateKey);
     }
+  }
+
+  /** The delegated OCSP signer of `ca` (RFC 6960 §4.2.2.2), exempt from revocation checking itself. */
+  private async issueSigner(ca: Ca, caCn: string, caKey?: webcrypto.CryptoKey): Promise<Iso15118PkiCertificate> {
+    const signerKeys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
+    const signerCert = await this.sign(ca, {
+      cn: `${caCn} OCSP Signer`, publicKey: signerKeys.publicKey, days: SIGNER_DAYS,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([id_kp_OCSPSigning], true),
+        new x509.Extension(id_pkix_ocsp_nocheck, false, new Uint8Array([5, 0])),
+      ],
+    }, caKey);
+    return this.insertWithKey('ocspSigner', ca.row.id, signerCert, signerKeys.privateKey);
   }
 
   private dn(cn: string): string {
