@@ -17,12 +17,11 @@ import { GROUPS, PEOPLE, READER_DN, personDn, startSlapd, type Slapd } from '../
 const ROLE_MAP = `cn=ov2x-admins,${GROUPS}=>admin; ov2x-cpo=>cpo_manager; ov2x-support=>support_l2; ov2x-billing=>billing_manager`;
 const SCOPE_MAP = 'ov2x-north=>north; ov2x-admins=>*';
 
-interface Login { status: number; body: { code?: string; token?: string; me?: { roles: string[]; groups: string[] | null; name: string } } }
+interface Me { roles: string[]; groups: string[] | null; name: string }
 
-const login = (p: TestPlatform, username: string, password: string): Promise<Login> =>
-  call(p, 'POST', '/auth/login', { body: { username, password } }) as Promise<Login>;
-const me = (p: TestPlatform, token: string): Promise<{ status: number; body: { roles: string[]; groups: string[] | null; code?: string } }> =>
-  call(p, 'GET', '/auth/me', { token }) as never;
+const login = (p: TestPlatform, username: string, password: string) =>
+  call<{ code?: string; token?: string; me?: Me }>(p, 'POST', '/auth/login', { body: { username, password } });
+const me = (p: TestPlatform, token: string) => call<Me & { code?: string }>(p, 'GET', '/auth/me', { token });
 
 describe('LDAP login against a real slapd', () => {
   let slapd: Slapd;

@@ -92,6 +92,9 @@ export async function startSlapd(): Promise<Slapd> {
     }
   };
 
+  // should the test process die first, slapd must not outlive it
+  const killOnExit = (): void => { child?.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
   await start();
   await asAdmin(async (c) => {
     await c.add(SUFFIX, { objectClass: ['top', 'dcObject', 'organization'], dc: 'ov2x', o: 'OV2X Test' });
@@ -111,6 +114,7 @@ export async function startSlapd(): Promise<Slapd> {
     }))),
     stop, start,
     async close() {
+      process.removeListener('exit', killOnExit);
       await stop();
       rmSync(dir, { recursive: true, force: true });
     },
