@@ -10,5 +10,6 @@ rm -rf dist
 npx tsc -p tsconfig.json
 echo "== services"
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-slapd.sh
 echo "== tests"
 node --test dist/test/

@@ -44,6 +44,8 @@ import { registerApi, type ApiRoute } from './api/plugin.js';
 import { AccountService } from './domain/identity/account-service.js';
 import { SessionService } from './domain/identity/session-service.js';
 import { AuditLog } from './domain/identity/audit-log.js';
+import { ldapDirectoryFrom } from './domain/identity/ldap-directory.js';
+import { DirectorySessions } from './domain/identity/directory-sessions.js';
 
 export interface Platform {
   config: Config;
@@ -160,9 +162,14 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const iso15118Pki = new Iso15118Pki(repos.iso15118Pki, sealer(serverSecret, 'iso15118-test-pki-keys'));
   const ocsp = new OcspResponder([iso15118Pki], { log });
   const certificates = new CertificateService(repos.certificates, commands, security, log, { organization: config.cpoOrganization });
+  // LDAP (M2): set OV2X_LDAP_URL and unknown users log in against the directory, whose groups give roles
+  const ldap = ldapDirectoryFrom(config, log);
+  const sessionPolicy = { idleMs: config.sessionIdle * 1000, absoluteMs: config.sessionMax * 1000 };
   const identity = {
-    accounts: new AccountService(repos.users, { maxFailures: config.loginMaxFailures, lockMs: config.loginLockout * 1000, maxLockMs: 3_600_000 }),
-    sessions: new SessionService(repos.apiSessions, repos.users, { idleMs: config.sessionIdle * 1000, absoluteMs: config.sessionMax * 1000 }),
+    accounts: new AccountService(repos.users, { maxFailures: config.loginMaxFailures, lockMs: config.loginLockout * 1000, maxLockMs: 3_600_000 }, Date.now, ldap),
+    sessions: ldap
+      ? new DirectorySessions(repos.apiSessions, repos.users, sessionPolicy, ldap, config.ldapRefresh * 1000, log)
+      : new SessionService(repos.apiSessions, repos.users, sessionPolicy),
     audit: new AuditLog(repos.audit, log),
     stationGroups: repos.stationGroups,
   };

@@ -59,6 +59,20 @@ export const settings = {
   sessionMax: { env: 'OV2X_SESSION_MAX_S', flag: '--session-max', type: 'int', min: 300, max: 604800, default: 28800, doc: 'Every API/portal session ends this long (s) after login, however active.' },
   loginMaxFailures: { env: 'OV2X_LOGIN_MAX_FAILURES', flag: '--login-max-failures', type: 'int', min: 1, max: 100, default: 5, doc: 'Failed logins in a row after which an account locks.' },
   loginLockout: { env: 'OV2X_LOGIN_LOCKOUT_S', flag: '--login-lockout', type: 'int', min: 1, max: 86400, default: 60, doc: 'First lock (s) after too many failed logins; each further failure doubles it, up to an hour.' },
+  ldapUrl: { env: 'OV2X_LDAP_URL', flag: '--ldap-url', type: 'text', default: undefined, doc: 'LDAP directory for user login (`ldaps://host[:port]`, or `ldap://host[:port]` with StartTLS or on this host); unset = local accounts only. Users unknown locally, and LDAP users, log in against it.' },
+  ldapBindDn: { env: 'OV2X_LDAP_BIND_DN', flag: '--ldap-bind-dn', type: 'text', default: undefined, doc: 'DN of the service account that searches users and groups; unset = anonymous search.' },
+  ldapBindPassword: { env: 'OV2X_LDAP_BIND_PASSWORD', flag: '--ldap-bind-password', type: 'text', default: undefined, secret: true, doc: 'Password of the LDAP service account.' },
+  ldapBaseDn: { env: 'OV2X_LDAP_BASE_DN', flag: '--ldap-base-dn', type: 'text', default: undefined, doc: 'Subtree searched for users (required with `OV2X_LDAP_URL`).' },
+  ldapUserFilter: { env: 'OV2X_LDAP_USER_FILTER', flag: '--ldap-user-filter', type: 'text', default: '(uid={username})', doc: 'Filter that finds exactly one user; `{username}` is replaced by the login name, escaped per RFC 4515.' },
+  ldapGroupBaseDn: { env: 'OV2X_LDAP_GROUP_BASE_DN', flag: '--ldap-group-base-dn', type: 'text', default: undefined, doc: 'Subtree searched for the user\'s groups with `OV2X_LDAP_GROUP_FILTER`; unset = the user entry\'s `memberOf` attribute.' },
+  ldapGroupFilter: { env: 'OV2X_LDAP_GROUP_FILTER', flag: '--ldap-group-filter', type: 'text', default: '(member={dn})', doc: 'Filter for the user\'s groups; `{dn}` (user DN) and `{username}` are replaced, escaped per RFC 4515.' },
+  ldapRoleMap: { env: 'OV2X_LDAP_ROLE_MAP', flag: '--ldap-role-map', type: 'text', default: undefined, doc: 'Group → roles: `<group>=><role>[,<role>]` entries separated by `;`, the group as DN or CN (e.g. `cn=ov2x-admins,ou=groups,dc=example,dc=org=>admin;ov2x-cpo=>cpo_manager`). A user in no mapped group cannot log in.' },
+  ldapScopeMap: { env: 'OV2X_LDAP_SCOPE_MAP', flag: '--ldap-scope-map', type: 'text', default: undefined, doc: 'Group → station groups, same syntax (`*` = every station); when set, a user in no listed group sees no station. Unset = every station.' },
+  ldapStartTls: { env: 'OV2X_LDAP_STARTTLS', flag: '--ldap-starttls', type: 'bool', default: false, doc: 'Upgrade an `ldap://` connection with StartTLS before binding (the certificate is always verified).' },
+  ldapCaFile: { env: 'OV2X_LDAP_CA_FILE', flag: '--ldap-ca-file', type: 'file', default: undefined, doc: 'PEM bundle of the CA(s) the directory\'s certificate must chain to (LDAPS/StartTLS); unset = the system\'s CAs.' },
+  ldapConnectTimeout: { env: 'OV2X_LDAP_CONNECT_TIMEOUT_MS', flag: '--ldap-connect-timeout', type: 'int', min: 100, max: 60000, default: 3000, doc: 'Longest wait (ms) for a connection to the directory (the TLS handshake of ldaps:// included); a whole login is cut off after this plus four operation timeouts.' },
+  ldapTimeout: { env: 'OV2X_LDAP_TIMEOUT_MS', flag: '--ldap-timeout', type: 'int', min: 100, max: 60000, default: 5000, doc: 'Longest wait (ms) for one LDAP operation (bind, search).' },
+  ldapRefresh: { env: 'OV2X_LDAP_REFRESH_S', flag: '--ldap-refresh', type: 'int', min: 0, max: 86400, default: 300, doc: 'An LDAP user\'s roles and scope are re-read from the directory when older than this (s), so group changes reach open sessions; 0 = at every request. A user gone from the directory or from every mapped group loses their sessions.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;
