@@ -59,6 +59,7 @@ export const settings = {
   sessionMax: { env: 'OV2X_SESSION_MAX_S', flag: '--session-max', type: 'int', min: 300, max: 604800, default: 28800, doc: 'Every API/portal session ends this long (s) after login, however active.' },
   loginMaxFailures: { env: 'OV2X_LOGIN_MAX_FAILURES', flag: '--login-max-failures', type: 'int', min: 1, max: 100, default: 5, doc: 'Failed logins in a row after which an account locks.' },
   loginLockout: { env: 'OV2X_LOGIN_LOCKOUT_S', flag: '--login-lockout', type: 'int', min: 1, max: 86400, default: 60, doc: 'First lock (s) after too many failed logins; each further failure doubles it, up to an hour.' },
+  apiKeyMaxDays: { env: 'OV2X_API_KEY_MAX_DAYS', flag: '--api-key-max-days', type: 'int', min: 1, max: 3650, default: 365, doc: 'Longest lifetime (days) of an API key; every key expires and is then refused.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;
