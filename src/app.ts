@@ -46,6 +46,7 @@ import { SessionService } from './domain/identity/session-service.js';
 import { AuditLog } from './domain/identity/audit-log.js';
 import { ldapDirectoryFrom } from './domain/identity/ldap-directory.js';
 import { DirectorySessions } from './domain/identity/directory-sessions.js';
+import { ApiKeyService } from './domain/identity/api-keys.js';
 
 export interface Platform {
   config: Config;
@@ -172,6 +173,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
       : new SessionService(repos.apiSessions, repos.users, sessionPolicy),
     audit: new AuditLog(repos.audit, log),
     stationGroups: repos.stationGroups,
+    apiKeys: new ApiKeyService(repos.apiKeys, repos.stationGroups, { maxDays: config.apiKeyMaxDays }),
   };
   const domain: DomainServices = {
     identity, stations, tokens, transactions, security, events,

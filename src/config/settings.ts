@@ -73,6 +73,7 @@ export const settings = {
   ldapConnectTimeout: { env: 'OV2X_LDAP_CONNECT_TIMEOUT_MS', flag: '--ldap-connect-timeout', type: 'int', min: 100, max: 60000, default: 3000, doc: 'Longest wait (ms) for a connection to the directory (the TLS handshake of ldaps:// included); a whole login is cut off after this plus four operation timeouts.' },
   ldapTimeout: { env: 'OV2X_LDAP_TIMEOUT_MS', flag: '--ldap-timeout', type: 'int', min: 100, max: 60000, default: 5000, doc: 'Longest wait (ms) for one LDAP operation (bind, search).' },
   ldapRefresh: { env: 'OV2X_LDAP_REFRESH_S', flag: '--ldap-refresh', type: 'int', min: 0, max: 86400, default: 300, doc: 'An LDAP user\'s roles and scope are re-read from the directory when older than this (s), so group changes reach open sessions; 0 = at every request. A user gone from the directory or from every mapped group loses their sessions.' },
+  apiKeyMaxDays: { env: 'OV2X_API_KEY_MAX_DAYS', flag: '--api-key-max-days', type: 'int', min: 1, max: 3650, default: 365, doc: 'Longest lifetime (days) of an API key; every key expires and is then refused.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -436,6 +436,25 @@ export interface AuditLogTable {
   details: GeneratedJson<Record<string, unknown>>;
 }
 
+export interface ApiKeysTable {
+  id: Generated<number>;
+  name: string;
+  /** SHA-256 (hex) of the key */
+  tokenHash: string;
+  /** the key's first characters, for display */
+  prefix: string;
+  role: string;
+  /** null = every station group */
+  stationGroups: ColumnType<string[] | null, string | null | undefined, string | null>;
+  createdBy: string;
+  createdAt: GeneratedTimestamp;
+  expiresAt: Timestamp;
+  lastUsedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  revokedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  rotatedFrom: ColumnType<number | null, number | null | undefined, number | null>;
+  replacedBy: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
 export interface Database {
   stations: StationsTable;
   passwordRotations: PasswordRotationsTable;
@@ -474,11 +493,13 @@ export interface Database {
   users: UsersTable;
   apiSessions: ApiSessionsTable;
   auditLog: AuditLogTable;
+  apiKeys: ApiKeysTable;
 }
 export type UserRow = Selectable<UsersTable>;
 export type ApiSessionRow = Selectable<ApiSessionsTable>;
 export type AuditRecord = Selectable<AuditLogTable>;
 export type StationGroup = Selectable<StationGroupsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type ChargingProfileRow = Selectable<ChargingProfilesTable>;
 export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
 export type EvChargingNeedsRow = Selectable<EvChargingNeedsTable>;

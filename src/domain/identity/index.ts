@@ -1,5 +1,6 @@
 import type { StationGroupRepo } from '../../store/repos/station-groups.js';
 import type { AccountService } from './account-service.js';
+import type { ApiKeyService } from './api-keys.js';
 import type { AuditLog } from './audit-log.js';
 import type { SessionService } from './session-service.js';
 
@@ -9,4 +10,6 @@ export interface IdentityServices {
   sessions: SessionService;
   audit: AuditLog;
   stationGroups: StationGroupRepo;
+  /** API keys of machine clients and market parties (AC3, AC5) */
+  apiKeys: ApiKeyService;
 }
