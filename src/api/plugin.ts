@@ -11,6 +11,7 @@ import type { ApiContext } from './context.js';
 import { ApiError, ErrorBody, forbidden, notFound, unauthenticated } from './errors.js';
 import { routePlugins } from './routes/index.js';
 import { sameSecret } from '../domain/identity/secrets.js';
+import { DependencyUnavailable } from '../domain/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -154,6 +155,11 @@ async function audit(req: FastifyRequest, reply: FastifyReply, ctx: ApiContext):
 function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, ctx: ApiContext): void {
   if (err instanceof ApiError) {
     void reply.headers(err.headers).code(err.statusCode).send({ code: err.code, message: err.message, ...(err.details !== undefined && { details: err.details }) });
+    return;
+  }
+  if (err instanceof DependencyUnavailable) {
+    ctx.log.warn({ err, url: req.url }, 'a dependency of the request is unavailable');
+    void reply.code(503).header('retry-after', String(err.retryAfterS)).send({ code: err.code, message: err.message });
     return;
   }
   const e = err as { statusCode?: number; code?: string; message?: string; validation?: Array<{ instancePath: string; message?: string; params?: unknown }>; validationContext?: string };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client, ResultCodeError, type Entry } from 'ldapts';
-import { ApiError } from '../../api/errors.js';
+import { DependencyUnavailable } from '../errors.js';
 import { ConfigError, type Config } from '../../config/config.js';
 import type { Logger } from '../../log/logger.js';
 import type { ExternalDirectory } from './account-service.js';
@@ -19,11 +19,11 @@ export interface DirectoryView {
 /**
  * The directory could not be asked (down, timeout, TLS verification failed, service account
  * refused): the login is answered 503, not 401, so an outage is not mistaken for a wrong
- * password. An ApiError so the API answers it as is, without knowing about LDAP.
+ * password.
  */
-export class DirectoryUnavailable extends ApiError {
+export class DirectoryUnavailable extends DependencyUnavailable {
   constructor() {
-    super(503, 'directory_unavailable', 'the user directory cannot be reached; try again later', undefined, { 'retry-after': '30' });
+    super('directory_unavailable', 'the user directory cannot be reached; try again later');
   }
 }
 
