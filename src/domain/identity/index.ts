@@ -2,6 +2,8 @@ import type { StationGroupRepo } from '../../store/repos/station-groups.js';
 import type { AccountService } from './account-service.js';
 import type { AuditLog } from './audit-log.js';
 import type { SessionService } from './session-service.js';
+import type { TwoFactorService } from './totp.js';
+import type { UserAdmin } from './user-admin.js';
 
 /** Identity and access: accounts, sessions, station groups (RBAC scope) and the audit trail. */
 export interface IdentityServices {
@@ -9,4 +11,8 @@ export interface IdentityServices {
   sessions: SessionService;
   audit: AuditLog;
   stationGroups: StationGroupRepo;
+  /** TOTP second factor (AC6) */
+  twoFactor: TwoFactorService;
+  /** account administration (P4) */
+  userAdmin: UserAdmin;
 }
