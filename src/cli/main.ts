@@ -8,6 +8,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { stationCommand } from './commands/station.js';
 import { tokenCommand } from './commands/token.js';
+import { userCommand } from './commands/user.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -16,6 +17,7 @@ const program = new Command('ov2x')
   .exitOverride();
 for (const cmd of [serveCommand(), migrateCommand(), stationCommand(), tokenCommand(), simulateCommand()]) program.addCommand(cmd);
 program.addCommand(pkiCommand());
+program.addCommand(userCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {
