@@ -11,7 +11,14 @@ import { limitOf, output, storeCommand as sub, UsageError } from '../options.js'
 const peopleRoles = roles.filter((r) => !machineRoles.has(r));
 
 /** The operator at the console: the CLI runs offline, with the rights of whoever can read the store. */
-const cliActor = () => ({ anonymous: `cli:${userInfo().username}` });
+function cliActor(): { anonymous: string } {
+  try {
+    return { anonymous: `cli:${userInfo().username}` };
+  } catch {
+    // a container user without a passwd entry
+    return { anonymous: `cli:uid-${process.getuid?.() ?? 'unknown'}` };
+  }
+}
 
 function username(v: string): string {
   if (!new RegExp(USERNAME_PATTERN).test(v)) throw new UsageError(`invalid username ${JSON.stringify(v)}: letters, digits and ._@- (at most 64)`);
