@@ -125,6 +125,13 @@ describe('users admin API', () => {
     const disableSelf = await call(platform, 'PATCH', `/users/${admin.userId}`, { token: admin.token, body: { disabled: true } });
     assert.deepEqual([disableSelf.status, disableSelf.body.code], [409, 'self']);
   });
+  it('the OpenAPI document describes the account routes with the permission each needs', async () => {
+    const doc = await call<{ paths: Record<string, Record<string, { description?: string }>> }>(platform, 'GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    assert.match(doc.body.paths['/api/v1/users/{id}/reset-2fa']?.post?.description ?? '', /users:manage/);
+    assert.match(doc.body.paths['/api/v1/users']?.get?.description ?? '', /users:read/);
+    for (const path of ['/api/v1/auth/totp', '/api/v1/auth/totp/enrol', '/api/v1/auth/totp/confirm', '/api/v1/auth/password']) assert.ok(doc.body.paths[path]?.post, path);
+  });
 });
 
 describe('users admin API: the last active administrator stays', () => {
