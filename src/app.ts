@@ -47,6 +47,10 @@ import { AuditLog } from './domain/identity/audit-log.js';
 import { ldapDirectoryFrom } from './domain/identity/ldap-directory.js';
 import { DirectorySessions } from './domain/identity/directory-sessions.js';
 import { ApiKeyService } from './domain/identity/api-keys.js';
+import { TwoFactorService } from './domain/identity/totp.js';
+import { UserAdmin } from './domain/identity/user-admin.js';
+import { ensureFirstAdmin } from './domain/identity/first-admin.js';
+import type { IdentityServices } from './domain/identity/index.js';
 
 export interface Platform {
   config: Config;
@@ -67,6 +71,8 @@ export interface Platform {
   apiRoutes: ApiRoute[];
   /** the TLS listener (security profiles 2/3, https API) when `OV2X_TLS_PORT` is set */
   tls?: TlsListener & { ocppUrl: string; httpUrl: string };
+  /** set on the first start only (no accounts yet): the administrator created and its one-time password, to show once */
+  firstAdmin?: { username: string; password: string };
 }
 
 export interface PlatformExtras {
@@ -83,6 +89,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const services = wireServices(store, config, log);
     const { repos, bus } = services;
+    const firstAdmin = await ensureFirstAdmin(repos.users);
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
@@ -123,6 +130,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     services.domain.pki.start();
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app, tls, apiRoutes,
+      firstAdmin,
       // with the plain listener off, stations and clients have only the TLS addresses
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
@@ -175,8 +183,11 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     stationGroups: repos.stationGroups,
     apiKeys: new ApiKeyService(repos.apiKeys, repos.stationGroups, { maxDays: config.apiKeyMaxDays }),
   };
+  // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
+  const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));
+  const identityServices: IdentityServices = { ...identity, twoFactor, userAdmin: new UserAdmin(repos.users, identity.sessions, repos.stationGroups, twoFactor) };
   const domain: DomainServices = {
-    identity, stations, tokens, transactions, security, events,
+    identity: identityServices, stations, tokens, transactions, security, events,
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),

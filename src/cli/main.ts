@@ -9,6 +9,7 @@ import { simulateCommand } from './commands/simulate.js';
 import { stationCommand } from './commands/station.js';
 import { tokenCommand } from './commands/token.js';
 import { apikeyCommand } from './commands/apikey.js';
+import { userCommand } from './commands/user.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -18,6 +19,7 @@ const program = new Command('ov2x')
 for (const cmd of [serveCommand(), migrateCommand(), stationCommand(), tokenCommand(), simulateCommand()]) program.addCommand(cmd);
 program.addCommand(pkiCommand());
 program.addCommand(apikeyCommand());
+program.addCommand(userCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

@@ -5,6 +5,7 @@ import { authRoutes } from './auth.js';
 import { stationGroupRoutes } from './station-groups.js';
 import { stationRoutes } from './stations.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { userRoutes } from './users.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -13,4 +14,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   stationGroupRoutes,
   auditRoutes,
   apiKeyRoutes,
+  userRoutes,
 ];

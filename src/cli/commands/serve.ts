@@ -13,6 +13,7 @@ export function serveCommand(): Command {
     const platform = await startPlatform(config, log);
     const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
     console.error(`OV2X is running\n  OCPP endpoint: ${platform.ocppUrl}/<stationId>  (subprotocols ocpp2.0.1, ocpp1.6)${platform.tls && platform.tls.ocppUrl !== platform.ocppUrl ? `\n  OCPP over TLS: ${platform.tls.ocppUrl}/<stationId>  (security profiles 2 and 3)` : ''}\n  health:        ${platform.httpUrl}/health\n  file transfers: ${config.publicUrl ?? platform.httpUrl}/transfers/…  (firmware downloads, log uploads)\n  store:         ${store}\n  register a station with: ov2x station add <id>`);
+    if (platform.firstAdmin) console.log(firstAdminBanner(platform.firstAdmin, `${config.publicUrl ?? platform.httpUrl}/api/v1`));
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -24,4 +25,22 @@ export function serveCommand(): Command {
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
   });
+}
+
+/**
+ * The first start's administrator password, on stdout only (never through the logger, so it
+ * reaches no log file or SIEM): the operator copies it now, it is not shown again.
+ */
+export function firstAdminBanner(admin: { username: string; password: string }, apiUrl: string): string {
+  const line = '='.repeat(72);
+  return [
+    line,
+    'OV2X first start: an administrator account was created.',
+    `  portal/API: ${apiUrl}   (reference: ${apiUrl}/docs)`,
+    `  username:   ${admin.username}`,
+    `  password:   ${admin.password}`,
+    'This one-time password is shown only now and stored only as an Argon2id hash.',
+    'Sign in with it (POST /api/v1/auth/login), then set your own password and enrol TOTP.',
+    line,
+  ].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { UserRepo } from '../../store/repos/users.js';
 import type { ApiSessionRow, UserRow } from '../../store/schema.js';
 import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
+import { checkPassword, type PolicyViolation } from './password-policy.js';
 import type { PendingStep, Principal } from './principal.js';
 import { isRole, mfaRequired, type Role } from './roles.js';
 
@@ -65,13 +66,38 @@ export class AccountService {
       await this.countFailure(user);
       return { ok: false, reason: 'invalid', user };
     }
-    const set: Parameters<UserRepo['update']>[1] = { failedLogins: 0, lockedUntil: null };
+    // with TOTP the sign-in is not over: failures keep counting (and doubling) until the second factor passes
+    const set: Parameters<UserRepo['update']>[1] = user.totpEnabled ? {} : { failedLogins: 0, lockedUntil: null };
     if (user.passwordHash && needsRehash(user.passwordHash)) set.passwordHash = await hashPassword(password);
     return { ok: true, user: (await this.users.update(user.id, set)) ?? user };
   }
 
-  /** Counts a failed login; from the limit on, each failure locks the account twice as long. */
-  private async countFailure(user: UserRow): Promise<void> {
+  isLocked(user: UserRow): boolean {
+    return user.lockedUntil !== null && user.lockedUntil.getTime() > this.now();
+  }
+
+  /** Changes a local password: the current one must be given and the new one pass the policy. */
+  async changePassword(user: UserRow, current: string, next: string): Promise<{ ok: true; user: UserRow } | { ok: false; violation: PolicyViolation | 'wrong_password' | 'not_local' }> {
+    if (user.source !== 'local') return { ok: false, violation: 'not_local' };
+    // a locked account is refused even with the right password, as at login
+    if (this.isLocked(user)) return { ok: false, violation: 'wrong_password' };
+    if (!(await verifyPassword(user.passwordHash, current))) {
+      await this.countFailure(user);
+      return { ok: false, violation: 'wrong_password' };
+    }
+    const violation = checkPassword(next, user.username) ?? (current === next ? { rule: 'reuse', message: 'the new password must differ from the current one' } as const : undefined);
+    if (violation) return { ok: false, violation };
+    const updated = await this.users.update(user.id, { passwordHash: await hashPassword(next), mustChangePassword: false, passwordChangedAt: new Date(this.now()) });
+    return { ok: true, user: updated ?? user };
+  }
+
+  /** Lifts a lock and forgets the failures (an administrator's unlock, a passed second factor). */
+  async clearFailures(userId: number): Promise<UserRow | undefined> {
+    return this.users.update(userId, { failedLogins: 0, lockedUntil: null });
+  }
+
+  /** Counts a failed sign-in step; from the limit on, each failure locks the account twice as long. */
+  async countFailure(user: UserRow): Promise<void> {
     const failures = await this.users.failedLogin(user.id);
     const over = failures - this.lockout.maxFailures;
     if (over >= 0) {

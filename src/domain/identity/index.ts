@@ -3,6 +3,8 @@ import type { AccountService } from './account-service.js';
 import type { ApiKeyService } from './api-keys.js';
 import type { AuditLog } from './audit-log.js';
 import type { SessionService } from './session-service.js';
+import type { TwoFactorService } from './totp.js';
+import type { UserAdmin } from './user-admin.js';
 
 /** Identity and access: accounts, sessions, station groups (RBAC scope) and the audit trail. */
 export interface IdentityServices {
@@ -12,4 +14,8 @@ export interface IdentityServices {
   stationGroups: StationGroupRepo;
   /** API keys of machine clients and market parties (AC3, AC5) */
   apiKeys: ApiKeyService;
+  /** TOTP second factor (AC6) */
+  twoFactor: TwoFactorService;
+  /** account administration (P4) */
+  userAdmin: UserAdmin;
 }

@@ -53,6 +53,36 @@ export class UserRepo {
     return r.failedLogins;
   }
 
+  /** Users holding `role` (all when undefined), for list totals. */
+  countWith(role?: string): Promise<number> {
+    let q = this.db.selectFrom('users').select((e) => e.fn.countAll<string>().as('n'));
+    if (role) q = q.where(sql<boolean>`roles ? ${role}`);
+    return q.executeTakeFirstOrThrow().then((r) => Number(r.n));
+  }
+
+  /** Enabled accounts holding `role`: the last administrator must not be removed or disabled. */
+  countActive(role: string): Promise<number> {
+    return this.db.selectFrom('users').select((e) => e.fn.countAll<string>().as('n')).where(sql<boolean>`roles ? ${role}`).where('disabled', '=', false)
+      .executeTakeFirstOrThrow().then((r) => Number(r.n));
+  }
+
+  /**
+   * Records a TOTP time step as used, only if later than the last one used: one statement, so
+   * two requests racing with the same code cannot both pass (replay protection).
+   */
+  async useTotpStep(id: number, step: number): Promise<boolean> {
+    const r = await this.db.updateTable('users').set({ totpLastStep: step, updatedAt: sql<Date>`now()` }).where('id', '=', id)
+      .where((e) => e.or([e('totpLastStep', 'is', null), e('totpLastStep', '<', step)])).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Consumes a recovery code (by hash) atomically: each one works once. */
+  async useRecoveryCode(id: number, hash: string): Promise<boolean> {
+    const r = await this.db.updateTable('users').set({ recoveryCodes: sql<string>`recovery_codes - ${hash}::text`, updatedAt: sql<Date>`now()` })
+      .where('id', '=', id).where(sql<boolean>`recovery_codes ? ${hash}`).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
   async remove(id: number): Promise<boolean> {
     const r = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
     return r.numDeletedRows > 0n;
