@@ -58,15 +58,12 @@ interface Grant { addOIDCScope(scope: string): void; save(): Promise<string> }
 interface ProviderInstance {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
   interactionFinished(req: IncomingMessage, res: ServerResponse, result: object, opts: { mergeWithLastSubmission: boolean }): Promise<void>;
-  Grant: { new (init: { clientId: string; accountId: string }): Grant; find(id: string): Promise<Grant | undefined> };
+  interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ prompt: { name: string }; params: { client_id: string; scope: string }; session?: { accountId: string } }>;
+  Grant: new (init: { clientId: string; accountId: string }) => Grant;
 }
 interface Ctx {
   oidc: {
     body?: Record<string, unknown>;
-    client?: { clientId: string };
-    session?: { accountId: string; grantIdFor(clientId: string): string | undefined };
-    result?: { consent?: { grantId?: string } };
-    provider: ProviderInstance;
   };
 }
 type Configuration = Record<string, unknown>;
@@ -114,7 +111,7 @@ export async function startTestProvider(): Promise<TestProvider> {
     pkce: { required: () => true },
     // profile claims in the ID token itself: the platform reads roles from it
     conformIdTokenClaims: false,
-    claims: { openid: ['sub'], profile: ['preferred_username', 'realm_access', 'groups'] },
+    claims: { openid: ['sub', 'amr', 'auth_time'], profile: ['preferred_username', 'realm_access', 'groups'] },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
@@ -144,16 +141,6 @@ export async function startTestProvider(): Promise<TestProvider> {
         accountId: sub,
         claims: () => ({ sub, preferred_username: user.username, realm_access: { roles: user.roles }, ...(user.groups && { groups: user.groups }) }),
       };
-    },
-    // consent is not part of these tests: every client gets the scopes it asks for
-    loadExistingGrant: async (ctx: Ctx) => {
-      const { client, session, provider } = ctx.oidc;
-      const grantId = ctx.oidc.result?.consent?.grantId || session!.grantIdFor(client!.clientId);
-      if (grantId) return provider.Grant.find(grantId);
-      const grant = new provider.Grant({ clientId: client!.clientId, accountId: session!.accountId });
-      grant.addOIDCScope('openid profile');
-      await grant.save();
-      return grant;
     },
     interactions: { url: (_ctx: Ctx, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
   });
@@ -213,16 +200,25 @@ export async function startTestProvider(): Promise<TestProvider> {
   };
 }
 
-/** The provider's login step: the account named in the form signs in (with a second factor when it has one). */
+/** The provider's interaction steps: the account named in the form signs in (with a second factor when it has one) and consents. */
 async function finishLogin(provider: ProviderInstance, users: Map<string, ProviderUser>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     let raw = '';
     for await (const chunk of req) raw += String(chunk);
     const username = new URLSearchParams(raw).get('username') ?? '';
     const user = users.get(username);
-    const result = user
-      ? { login: { accountId: username, amr: user.mfa ? ['pwd', 'otp'] : ['pwd'] } }
-      : { error: 'access_denied', error_description: 'unknown user' };
+    const details = await provider.interactionDetails(req, res);
+    let result: object;
+    if (details.prompt.name === 'consent') {
+      // the user agrees to what the client asked for (a native client is always asked)
+      const grant = new provider.Grant({ clientId: details.params.client_id, accountId: details.session!.accountId });
+      grant.addOIDCScope(details.params.scope);
+      result = { consent: { grantId: await grant.save() } };
+    } else {
+      result = user
+        ? { login: { accountId: username, amr: user.mfa ? ['pwd', 'otp'] : ['pwd'] } }
+        : { error: 'access_denied', error_description: 'unknown user' };
+    }
     await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
   } catch (err) {
     res.statusCode = 500;
