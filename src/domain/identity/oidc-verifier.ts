@@ -110,9 +110,11 @@ export class OidcVerifier {
         issuer: this.opts.issuer, audience, algorithms: this.opts.algorithms,
         clockTolerance: this.opts.clockSkewS, currentDate: new Date(this.now()), requiredClaims: ['exp', 'sub'],
       });
+      // jose checks iat only with a maximum age; a token issued in our future means a clock beyond the tolerated skew
+      if (typeof payload.iat === 'number' && payload.iat > this.now() / 1000 + this.opts.clockSkewS) throw new OidcTokenError('not_yet_valid');
       return payload as JWTPayload & { sub: string; iss: string };
     } catch (err) {
-      throw classify(err);
+      throw err instanceof OidcTokenError ? err : classify(err);
     }
   }
 
