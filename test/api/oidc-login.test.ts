@@ -34,7 +34,7 @@ describe('OpenID Connect portal login', () => {
     idp = await startTestProvider();
     const port = await freePort();
     platform = await startTestPlatform(idp.platformConfig({
-      ocppPort: port, oidcClientId: idp.portal.clientId, oidcClientSecret: idp.portal.clientSecret,
+      ocppPort: port, oidcGroupsClaim: 'groups', oidcClientId: idp.portal.clientId, oidcClientSecret: idp.portal.clientSecret,
       oidcRedirectUrl: `http://127.0.0.1:${port}/api/v1/auth/oidc/callback`, oidcPostLoginUrl: '/portal/',
     }));
     idp.addUser({ username: 'alice', roles: [externalRole('cpo_manager'), 'offline_access'], groups: ['/site-a'] });
@@ -159,6 +159,14 @@ describe('OpenID Connect portal login', () => {
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { code: string }).code, 'account_disabled');
     await platform.repos.users.update(user.id, { disabled: false });
+  });
+
+  it('documents both routes in the OpenAPI document as public', async () => {
+    const doc = await call<{ paths: Record<string, { get?: { security?: unknown } }> }>(platform, 'GET', '/openapi.json');
+    for (const path of ['/api/v1/auth/oidc/login', '/api/v1/auth/oidc/callback']) {
+      assert.ok(doc.body.paths[path]?.get, path);
+      assert.equal(doc.body.paths[path]!.get!.security, undefined, `${path} needs no credential`);
+    }
   });
 
   it('reports a login the provider refused', async () => {

@@ -84,7 +84,7 @@ describe('OpenID Connect with the provider down', () => {
   it('answers 503 (not 401) while tokens cannot be checked, and 404 for the portal login when no client is configured', async () => {
     const idp = await startTestProvider();
     const token = await idp.mint({ roles: [externalRole('cpo_manager')], audience: API_AUDIENCE });
-    const config = idp.platformConfig({ oidcGroupsClaim: undefined });
+    const config = idp.platformConfig();
     await idp.stop();
     const platform = await startTestPlatform(config);
     try {

@@ -14,7 +14,7 @@ describe('OpenID Connect bearer tokens', () => {
   before(async () => {
     idp = await startTestProvider();
     foreign = await startTestProvider();
-    platform = await startTestPlatform(idp.platformConfig());
+    platform = await startTestPlatform(idp.platformConfig({ oidcGroupsClaim: 'groups' }));
     await platform.repos.stationGroups.create('site-a', 'Site A');
     await platform.repos.stationGroups.create('site-b', 'Site B');
     for (const [id, group] of [['OIDC-A', 'site-a'], ['OIDC-B', 'site-b']] as const) {
@@ -145,6 +145,13 @@ describe('OpenID Connect bearer tokens', () => {
     assert.equal((await call(platform, 'GET', '/stations', { token: after })).status, 200);
     // the old key is still published, so its tokens stay valid until they expire
     assert.equal((await call(platform, 'GET', '/stations', { token: before })).status, 200);
+  });
+
+  it('mints matrix-test tokens for OV2X roles', async () => {
+    const me = await call<{ roles: string[] }>(platform, 'GET', '/auth/me', { token: await idp.tokenFor(['admin', 'dso']) });
+    assert.deepEqual(me.body.roles, ['admin', 'dso']);
+    assert.equal((await call(platform, 'GET', '/auth/me', { token: await foreign.tokenFor(['admin']) })).status, 401);
+    assert.equal((await call(platform, 'GET', '/auth/me', { token: await idp.tokenFor(['admin'], { audience: 'urn:other' }) })).status, 401);
   });
 
   it('leaves other bearer credentials to the other authenticators', async () => {

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Config } from '../../src/config/config.js';
+import type { Role } from '../../src/domain/identity/roles.js';
 
 /** The API audience (resource indicator) the test platforms accept. */
 export const API_AUDIENCE = 'urn:ov2x:api';
@@ -39,6 +40,13 @@ export interface TestProvider {
   issuer: string;
   /** an access token (JWT) issued by the provider through its client_credentials grant */
   mint(opts?: MintOptions): Promise<string>;
+  /**
+   * A token the test platform maps to exactly these OV2X roles (with a second factor shown, so
+   * admin is kept). For the authorization matrix: `foreign.tokenFor(['admin'])` from a second
+   * provider is a foreign-issuer token, `idp.tokenFor(['admin'], { audience: 'urn:other' })` a
+   * wrong-audience one.
+   */
+  tokenFor(roles: readonly Role[], opts?: Omit<MintOptions, 'roles'>): Promise<string>;
   /** the confidential portal client; its redirect URI is any loopback port (RFC 8252 §7.3) */
   portal: { clientId: string; clientSecret: string };
   addUser(user: ProviderUser): void;
@@ -48,7 +56,7 @@ export interface TestProvider {
   rotateKeys(): Promise<string>;
   /** key ids of the published set, signing key first */
   kids(): string[];
-  /** the platform settings for this provider as issuer */
+  /** the platform settings for this provider as issuer: audience API_AUDIENCE, TEST_ROLE_MAP, no clock skew, no JWKS cool-down, tokens not scoped to groups */
   platformConfig(extra?: Partial<Config>): Partial<Config>;
   stop(): Promise<void>;
 }
@@ -152,22 +160,27 @@ export async function startTestProvider(): Promise<TestProvider> {
     else void provider.callback()(req, res);
   });
 
+  async function mint(opts: MintOptions = {}): Promise<string> {
+    const body = new URLSearchParams({ grant_type: 'client_credentials', resource: opts.audience ?? API_AUDIENCE, scope: 'api', ov2x_roles: (opts.roles ?? []).join(' ') });
+    if (opts.ttlS !== undefined) body.set('ov2x_ttl', String(opts.ttlS));
+    if (opts.amr) body.set('ov2x_amr', opts.amr.join(' '));
+    if (opts.groups) body.set('ov2x_groups', opts.groups.join(' '));
+    const res = await fetch(`${issuer}/token`, {
+      method: 'POST', body,
+      headers: { authorization: `Basic ${Buffer.from(`${MACHINE_CLIENT}:${machineSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const answer = await res.json() as { access_token?: string };
+    assert.equal(res.status, 200, `token request failed: ${JSON.stringify(answer)}`);
+    return answer.access_token!;
+  }
+
   return {
     issuer,
     portal: { clientId: PORTAL_CLIENT, clientSecret: portalSecret },
     addUser: (u) => void users.set(u.username, u),
-    async mint(opts = {}) {
-      const body = new URLSearchParams({ grant_type: 'client_credentials', resource: opts.audience ?? API_AUDIENCE, scope: 'api', ov2x_roles: (opts.roles ?? []).join(' ') });
-      if (opts.ttlS !== undefined) body.set('ov2x_ttl', String(opts.ttlS));
-      if (opts.amr) body.set('ov2x_amr', opts.amr.join(' '));
-      if (opts.groups) body.set('ov2x_groups', opts.groups.join(' '));
-      const res = await fetch(`${issuer}/token`, {
-        method: 'POST', body,
-        headers: { authorization: `Basic ${Buffer.from(`${MACHINE_CLIENT}:${machineSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      const answer = await res.json() as { access_token?: string };
-      assert.equal(res.status, 200, `token request failed: ${JSON.stringify(answer)}`);
-      return answer.access_token!;
+    mint,
+    tokenFor(roles, opts = {}) {
+      return mint({ amr: ['pwd', 'otp'], ...opts, roles: roles.map(externalRole) });
     },
     async signIn(authorizationUrl, username) {
       const jar = new Map<string, string>();
@@ -193,8 +206,7 @@ export async function startTestProvider(): Promise<TestProvider> {
     },
     kids: () => keys.map((k) => k.kid!),
     platformConfig: (extra = {}) => ({
-      oidcIssuer: issuer, oidcAudience: API_AUDIENCE, oidcRoleMap: TEST_ROLE_MAP, oidcClockSkew: 0, oidcJwksCooldown: 0,
-      oidcGroupsClaim: 'groups', ...extra,
+      oidcIssuer: issuer, oidcAudience: API_AUDIENCE, oidcRoleMap: TEST_ROLE_MAP, oidcClockSkew: 0, oidcJwksCooldown: 0, ...extra,
     }),
     stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
