@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { call } from '../helpers/api.js';
@@ -147,6 +148,18 @@ describe('OpenID Connect portal login', () => {
     const me2 = await call<{ id: string; roles: string[] }>(platform, 'GET', '/auth/me', { headers: { cookie: `ov2x_session=${second.session}` } });
     assert.equal(me2.body.id, me1.body.id, 'the same account');
     assert.deepEqual(me2.body.roles, ['support_l2']);
+  });
+
+  it('refuses, without taking it over, a local account that carries the name reserved for a provider user', async () => {
+    const reserved = `oidc-${createHash('sha256').update(`oidc:${idp.issuer}#dave`).digest('hex').slice(0, 32)}`;
+    const local = await platform.repos.users.create({ username: reserved, roles: ['support_l1'], passwordHash: await hashPassword('local-password-of-dave') });
+    idp.addUser({ username: 'dave', roles: [externalRole('admin')], mfa: true });
+    const { callback, binding } = await throughProvider('dave');
+    const res = await back(callback, binding);
+    assert.equal(res.status, 409);
+    assert.equal(((await res.json()) as { code: string }).code, 'account_conflict');
+    const after = await platform.repos.users.byId(local.id);
+    assert.deepEqual([after?.source, after?.roles], ['local', ['support_l1']]);
   });
 
   it('refuses a provider user the platform has disabled', async () => {

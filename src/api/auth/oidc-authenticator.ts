@@ -25,7 +25,10 @@ export function oidcAuthenticator(oidc: OidcService, log: Logger): Authenticator
       try {
         payload = await oidc.verifier.verifyAccessToken(credential.value);
       } catch (err) {
-        if (err instanceof OidcTokenError) throw invalidToken(err.message);
+        if (err instanceof OidcTokenError) {
+          log.debug({ problem: err.problem }, 'OpenID Connect bearer token refused');
+          throw invalidToken(err.message);
+        }
         if (err instanceof OidcUnavailableError) {
           log.warn({ reason: err.message }, 'OpenID provider unavailable: bearer tokens cannot be checked');
           throw new ApiError(503, 'oidc_unavailable', 'the identity provider cannot be reached; try again later', undefined, { 'retry-after': '5' });

@@ -26,7 +26,10 @@ const redirectAnswer = { 302: Type.Null({ description: 'redirect; see the Locati
 
 /** The domain's refusals as API answers; messages never quote tokens or codes. */
 function asApiError(err: unknown): unknown {
-  if (err instanceof OidcLoginError) return err.reason === 'state' ? new ApiError(400, 'invalid_state', err.message) : new ApiError(401, 'oidc_login_failed', err.message);
+  if (err instanceof OidcLoginError) {
+    if (err.reason === 'state') return new ApiError(400, 'invalid_state', err.message);
+    return err.reason === 'account' ? new ApiError(409, 'account_conflict', err.message) : new ApiError(401, 'oidc_login_failed', err.message);
+  }
   if (err instanceof OidcTokenError) return new ApiError(401, 'invalid_token', err.message);
   if (err instanceof OidcUnavailableError) return new ApiError(503, 'oidc_unavailable', 'the identity provider cannot be reached; try again later', undefined, { 'retry-after': '5' });
   return err;
@@ -77,7 +80,7 @@ export async function oidcRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     const claims = await login.finish(req.query, req.cookies[BINDING_COOKIE]).catch((err: unknown) => refuse(req, err));
     const mapped = oidc.map(claims);
     if (!mapped.roles.length) await refuse(req, new ApiError(403, 'no_role', mapped.adminWithoutMfa ? 'the admin role needs a second factor at the provider' : 'your account at the provider has no role on this platform'));
-    const user = await upsertOidcUser(accounts.users, claims, mapped);
+    const user = await upsertOidcUser(accounts.users, claims, mapped).catch((err: unknown) => refuse(req, err));
     if (user.disabled) await refuse(req, new ApiError(403, 'account_disabled', 'this account is disabled'));
     // the provider did the sign-in, second factor included when the roles need it
     const { token, session } = await sessions.create(user.id, { mfaPassed: true, sourceIp: req.ip });

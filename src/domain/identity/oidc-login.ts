@@ -21,7 +21,7 @@ const MAX_PENDING = 10_000;
 const random = (): string => randomBytes(32).toString('base64url');
 
 export class OidcLoginError extends Error {
-  constructor(readonly reason: 'state' | 'provider' | 'exchange', message: string) {
+  constructor(readonly reason: 'state' | 'provider' | 'exchange' | 'account', message: string) {
     super(message);
     this.name = 'OidcLoginError';
   }
@@ -49,10 +49,11 @@ export class OidcLogin {
     const login: PendingLogin = { nonce: random(), verifier: random(), binding: random(), expiresAt: this.now() + LOGIN_TTL_MS };
     this.pending.set(state, login);
     const url = new URL(metadata.authorization_endpoint);
-    url.search = new URLSearchParams({
+    // added to, not replacing, a query the endpoint may already have (some providers name a policy there)
+    for (const [k, v] of Object.entries({
       response_type: 'code', client_id: this.opts.clientId, redirect_uri: this.opts.redirectUrl, scope: this.opts.scopes,
       state, nonce: login.nonce, code_challenge: createHash('sha256').update(login.verifier).digest('base64url'), code_challenge_method: 'S256',
-    }).toString();
+    })) url.searchParams.set(k, v);
     return { url: url.toString(), binding: login.binding };
   }
 

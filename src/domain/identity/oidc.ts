@@ -3,7 +3,7 @@ import type { JWTPayload } from 'jose';
 import type { UserRepo } from '../../store/repos/users.js';
 import type { UserRow } from '../../store/schema.js';
 import { mapClaims, type MappedClaims } from './oidc-claims.js';
-import { OidcLogin } from './oidc-login.js';
+import { OidcLogin, OidcLoginError } from './oidc-login.js';
 import { oidcOptions, type OidcOptions, type OidcSettings } from './oidc-options.js';
 import { OidcVerifier } from './oidc-verifier.js';
 import type { Principal } from './principal.js';
@@ -48,7 +48,7 @@ export async function upsertOidcUser(users: UserRepo, p: JWTPayload & { sub: str
   const existing = await users.byUsername(username);
   if (!existing) return users.create({ username, source: 'oidc', ...fields });
   // a local account that happens to carry this name is never taken over
-  if (existing.source !== 'oidc') throw new Error('the account name of this provider user is taken by another account');
+  if (existing.source !== 'oidc') throw new OidcLoginError('account', 'the account name of this provider user is taken by another account');
   const updated = await users.update(existing.id, { displayName: fields.displayName, roles: JSON.stringify(mapped.roles), stationGroups: mapped.groups ? JSON.stringify(mapped.groups) : null });
   return updated ?? existing;
 }
