@@ -51,6 +51,7 @@ import { TwoFactorService } from './domain/identity/totp.js';
 import { UserAdmin } from './domain/identity/user-admin.js';
 import { ensureFirstAdmin } from './domain/identity/first-admin.js';
 import type { IdentityServices } from './domain/identity/index.js';
+import { oidcService } from './domain/identity/oidc.js';
 
 export interface Platform {
   config: Config;
@@ -182,6 +183,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     audit: new AuditLog(repos.audit, log),
     stationGroups: repos.stationGroups,
     apiKeys: new ApiKeyService(repos.apiKeys, repos.stationGroups, { maxDays: config.apiKeyMaxDays }),
+    oidc: oidcService(config),
   };
   // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
   const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));

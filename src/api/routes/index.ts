@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { oidcRoutes } from './oidc.js';
 import { stationGroupRoutes } from './station-groups.js';
 import { stationRoutes } from './stations.js';
 import { apiKeyRoutes } from './api-keys.js';
@@ -15,4 +16,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   auditRoutes,
   apiKeyRoutes,
   userRoutes,
+  oidcRoutes,
 ];

@@ -116,6 +116,8 @@ export function pendingSteps(user: UserRow, session: Pick<ApiSessionRow, 'mfaPas
   const steps: PendingStep[] = [];
   if (user.totpEnabled && !session.mfaPassed) steps.push('verify-totp');
   if (user.mustChangePassword) steps.push('change-password');
+  // an OpenID provider user proved the second factor there (admin is mapped only when the token shows it)
+  if (user.source === 'oidc') return steps;
   if (!user.totpEnabled && rolesOf(user).some((r) => mfaRequired.has(r))) steps.push('enrol-totp');
   return steps;
 }

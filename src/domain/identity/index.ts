@@ -2,6 +2,7 @@ import type { StationGroupRepo } from '../../store/repos/station-groups.js';
 import type { AccountService } from './account-service.js';
 import type { ApiKeyService } from './api-keys.js';
 import type { AuditLog } from './audit-log.js';
+import type { OidcService } from './oidc.js';
 import type { SessionService } from './session-service.js';
 import type { TwoFactorService } from './totp.js';
 import type { UserAdmin } from './user-admin.js';
@@ -18,4 +19,6 @@ export interface IdentityServices {
   twoFactor: TwoFactorService;
   /** account administration (P4) */
   userAdmin: UserAdmin;
+  /** OpenID Connect relying party (M1); undefined when no issuer is configured */
+  oidc?: OidcService;
 }
