@@ -44,6 +44,10 @@ import { registerApi, type ApiRoute } from './api/plugin.js';
 import { AccountService } from './domain/identity/account-service.js';
 import { SessionService } from './domain/identity/session-service.js';
 import { AuditLog } from './domain/identity/audit-log.js';
+import { EventHub } from './domain/webhooks/event-hub.js';
+import { defaultDeliveryOptions, WebhookDispatcher } from './domain/webhooks/dispatcher.js';
+import { WebhookService } from './domain/webhooks/webhook-service.js';
+import { cachedGroupOf } from './domain/webhooks/visibility.js';
 
 export interface Platform {
   config: Config;
@@ -80,6 +84,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const services = wireServices(store, config, log);
     const { repos, bus } = services;
+    await services.webhookDispatcher.start();
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
@@ -139,7 +144,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
 }
 
 /** The domain services over a store; also used by the CLI's offline commands. */
-export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; close(): Promise<void> } {
+export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
   // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
   const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
@@ -166,8 +171,16 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     audit: new AuditLog(repos.audit, log),
     stationGroups: repos.stationGroups,
   };
+  // SSE and webhooks: events numbered on this node; deliveries only of what each owner may see
+  const eventHub = new EventHub(events, config.sseReplayEvents);
+  const webhookSecrets = sealer(serverSecret, 'webhook-secrets');
+  const webhookDispatcher = new WebhookDispatcher(repos.webhooks, repos.users, webhookSecrets, eventHub, cachedGroupOf((id) => repos.stationGroups.groupOf(id)), log, {
+    ...defaultDeliveryOptions, allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeout, maxAttempts: config.webhookMaxAttempts, retryBaseMs: config.webhookRetryBase,
+  });
+  const webhooks = new WebhookService(repos.webhooks, webhookSecrets, webhookDispatcher, { allowPrivate: config.webhookAllowPrivate, maxPerOwner: 20 });
   const domain: DomainServices = {
     identity, stations, tokens, transactions, security, events,
+    eventHub, webhooks,
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -197,9 +210,11 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   }, 60_000);
   reservationSweep.unref();
   return {
-    domain, repos, bus,
+    domain, repos, bus, webhookDispatcher,
     async close() {
       clearInterval(reservationSweep);
+      await webhookDispatcher.close();
+      eventHub.close();
       domain.pki.stop();
       await stations.close();
       await transactions.close();

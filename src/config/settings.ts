@@ -59,6 +59,11 @@ export const settings = {
   sessionMax: { env: 'OV2X_SESSION_MAX_S', flag: '--session-max', type: 'int', min: 300, max: 604800, default: 28800, doc: 'Every API/portal session ends this long (s) after login, however active.' },
   loginMaxFailures: { env: 'OV2X_LOGIN_MAX_FAILURES', flag: '--login-max-failures', type: 'int', min: 1, max: 100, default: 5, doc: 'Failed logins in a row after which an account locks.' },
   loginLockout: { env: 'OV2X_LOGIN_LOCKOUT_S', flag: '--login-lockout', type: 'int', min: 1, max: 86400, default: 60, doc: 'First lock (s) after too many failed logins; each further failure doubles it, up to an hour.' },
+  sseReplayEvents: { env: 'OV2X_SSE_REPLAY_EVENTS', flag: '--sse-replay-events', type: 'int', min: 0, max: 100000, default: 1000, doc: 'Recent events kept for SSE clients that reconnect with Last-Event-ID (older ones are reported as a gap).' },
+  webhookAllowPrivate: { env: 'OV2X_WEBHOOK_ALLOW_PRIVATE', flag: '--webhook-allow-private', type: 'bool', default: false, doc: 'Allow webhook URLs that name or resolve to loopback, private or link-local addresses (refused by default: SSRF).' },
+  webhookTimeout: { env: 'OV2X_WEBHOOK_TIMEOUT_MS', flag: '--webhook-timeout', type: 'int', min: 100, max: 120000, default: 10000, doc: 'Longest wait (ms) for a webhook receiver to answer one delivery.' },
+  webhookMaxAttempts: { env: 'OV2X_WEBHOOK_MAX_ATTEMPTS', flag: '--webhook-max-attempts', type: 'int', min: 1, max: 20, default: 6, doc: 'Attempts per webhook delivery (the first included) before it is given up.' },
+  webhookRetryBase: { env: 'OV2X_WEBHOOK_RETRY_BASE_MS', flag: '--webhook-retry-base', type: 'int', min: 10, max: 600000, default: 1000, doc: 'Wait (ms) before the first webhook retry; doubled for each further one, up to 10 minutes.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

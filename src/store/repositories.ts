@@ -26,6 +26,7 @@ import { UserRepo } from './repos/users.js';
 import { ApiSessionRepo } from './repos/api-sessions.js';
 import { AuditRepo } from './repos/audit.js';
 import { StationGroupRepo } from './repos/station-groups.js';
+import { WebhookRepo } from './repos/webhooks.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -63,6 +64,7 @@ export interface Repositories {
   apiSessions: ApiSessionRepo;
   audit: AuditRepo;
   stationGroups: StationGroupRepo;
+  webhooks: WebhookRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -99,6 +101,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     apiSessions: new ApiSessionRepo(db),
     audit: new AuditRepo(db),
     stationGroups: new StationGroupRepo(db),
+    webhooks: new WebhookRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -4,6 +4,8 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { stationGroupRoutes } from './station-groups.js';
 import { stationRoutes } from './stations.js';
+import { eventRoutes } from './events.js';
+import { webhookRoutes } from './webhooks.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -11,4 +13,6 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   stationRoutes,
   stationGroupRoutes,
   auditRoutes,
+  eventRoutes,
+  webhookRoutes,
 ];

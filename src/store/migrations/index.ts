@@ -14,6 +14,7 @@ import * as iso15118Pki from './0011_iso15118_pki.js';
 import * as passwordRotation from './0012_password_rotation.js';
 import * as securityProfileUpgrade from './0013_security_profile_upgrade.js';
 import * as identity from './0014_identity.js';
+import * as webhooks from './0016_webhooks.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -35,4 +36,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0012_password_rotation', migration: passwordRotation },
   { name: '0013_security_profile_upgrade', migration: securityProfileUpgrade },
   { name: '0014_identity', migration: identity },
+  { name: '0016_webhooks', migration: webhooks },
 ];
