@@ -54,14 +54,18 @@ export class SseStream {
     private readonly onEnd: (s: SseStream) => void,
   ) {}
 
-  /** Starts with what the client missed since `lastEventId` (if any), then follows the hub. */
-  start(hub: EventHub, lastEventId?: number): void {
+  /**
+   * Starts with the buffered events after `replay.after` (what a reconnecting client missed;
+   * `reportGap` when it should be told that some are gone), then follows the hub.
+   */
+  start(hub: EventHub, replay?: { after: number; reportGap: boolean }): void {
     this.res.on('close', () => this.end());
     this.res.write('retry: 3000\n\n');
-    if (lastEventId !== undefined) {
-      const { events, complete } = hub.since(lastEventId);
+    if (replay) {
+      const { events, complete } = hub.since(replay.after);
+      const lastEventId = replay.after;
       // no id line: the client's Last-Event-ID stays where it was
-      if (!complete) this.res.write(`event: gap\ndata: ${JSON.stringify({ lastEventId, message: 'some events after this id are no longer buffered' })}\n\n`);
+      if (!complete && replay.reportGap) this.res.write(`event: gap\ndata: ${JSON.stringify({ lastEventId, message: 'some events after this id are no longer buffered' })}\n\n`);
       for (const n of events) this.push(n);
     }
     // same synchronous step as the replay: no event can fall between the two

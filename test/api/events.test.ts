@@ -4,6 +4,7 @@ import { apiUser, call, type ApiUser } from '../helpers/api.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { SseClient, type SseEvent } from '../helpers/sse.js';
+import { until } from '../helpers/until.js';
 
 type Frame = [number, string, string, Record<string, unknown>];
 
@@ -102,6 +103,30 @@ describe('GET /events (server-sent events)', () => {
     const second = await p.services.commands.send('EV-CMD-2', { kind: 'clearCache' });
     await s.waitFor('the second answer', (e) => e.data.data?.commandId === second.id);
     assert.ok(only.events.every((e) => e.data.data?.commandId === rec.id));
+  });
+
+  it('gives a stream opened after the command was answered that answer (commandId without Last-Event-ID)', async () => {
+    await p.addStation('EV-LATE');
+    const rec = await p.services.commands.send('EV-LATE', { kind: 'clearCache' });
+    const late = await open(`/events?commandId=${rec.id}`, { token: support.token });
+    const answered = await late.waitFor('the buffered answer', (e) => e.data.data?.commandId === rec.id);
+    assert.equal(answered.data.data?.status, 'Failed');
+    assert.equal(late.events.some((e) => e.event === 'gap'), false);
+  });
+
+  it('limits the streams one account holds at once', async () => {
+    const u = await apiUser(p, ['support_l1']);
+    const held: SseClient[] = [];
+    for (let i = 0; i < 8; i++) held.push(await open('/events?types=station.booted', { token: u.token }));
+    const refused = await call(p, 'GET', '/events', { token: u.token });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.code, 'too_many_streams');
+    held[0]!.close();
+    await until('a stream slot to free up', async () => {
+      const s = await SseClient.open(p, '/events?types=station.booted', { token: u.token }).catch(() => undefined);
+      if (s) streams.push(s);
+      return s !== undefined;
+    });
   });
 
   it('replays what a client missed after Last-Event-ID, and says when the buffer no longer holds it', async () => {

@@ -185,6 +185,25 @@ describe('webhooks', () => {
     assert.ok(marker.status === 201);
   });
 
+  it('stops delivering to a disabled account, and to a retired principal\'s subscriptions', async () => {
+    const leaver = await apiUser(p, ['cpo_manager']);
+    await subscribe(leaver, { url: rx.url('/leaver'), types: ['station.disconnected'] });
+    const machine = await apiUser(p, ['ems']);
+    const retired = await subscribe(machine, { url: rx.url('/retired'), types: ['station.disconnected'] });
+    await p.repos.users.update(leaver.userId, { disabled: true });
+    assert.equal(await p.services.webhooks.deleteByOwner(`user:${machine.userId}`), 1);
+    assert.equal(await p.repos.webhooks.get(retired.body.webhook.id), undefined);
+    const marker = await subscribe(admin, { url: rx.url('/marker-2'), types: ['station.disconnected'] });
+    assert.equal(marker.status, 201);
+    p.services.events.emit({ type: 'station.disconnected', stationId: 'WH-A', code: 1001 });
+    await until('the marker', () => rx.at('/marker-2').length === 1);
+    // workers run independently: a second marker round trip leaves the leaver's worker time to have delivered, had it been going to
+    p.services.events.emit({ type: 'station.disconnected', stationId: 'WH-A', code: 1002 });
+    await until('the second marker', () => rx.at('/marker-2').length === 2);
+    assert.equal(rx.at('/leaver').length, 0);
+    assert.equal(rx.at('/retired').length, 0);
+  });
+
   it('refuses bad subscriptions with a reason', async () => {
     const bad = async (body: Record<string, unknown>) => (await subscribe(admin, body)).status;
     assert.equal(await bad({ url: rx.url('/x'), types: [] }), 400);

@@ -8,6 +8,8 @@ import { ApiError, forbidden, notFound } from '../errors.js';
 import { StationId } from '../schemas.js';
 import { defaultSseLimits, SseStream } from '../sse-stream.js';
 
+const MAX_STREAMS_PER_PRINCIPAL = 8;
+
 const EventsQuery = Type.Object({
   types: Type.Optional(Type.String({ pattern: '^[a-z.]+(,[a-z.]+)*$', maxLength: 400, description: `comma-separated event types; default every type the caller may see. One of: ${eventTypes.join(', ')}` })),
   stationId: Type.Optional(StationId),
@@ -28,6 +30,8 @@ export async function eventRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { eventHub, identity } = ctx.services;
   const open = new Set<SseStream>();
+  // streams per principal: each holds a socket and up to a buffer's worth of memory
+  const perPrincipal = new Map<string, number>();
   // streams never end by themselves: close them first, so shutdown does not wait on them
   app.addHook('preClose', async () => {
     for (const s of [...open]) s.end();
@@ -63,6 +67,9 @@ export async function eventRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       await identity.audit.record({ actor: p, action: 'events.reveal', target: q.stationId ?? null, result: 'success', sourceIp: req.ip, details: { types: names ?? 'all' } });
     }
     const lastId = req.headers['last-event-id'];
+    const held = perPrincipal.get(p.id) ?? 0;
+    if (held >= MAX_STREAMS_PER_PRINCIPAL) throw new ApiError(429, 'too_many_streams', `at most ${MAX_STREAMS_PER_PRINCIPAL} event streams at once per account`, { limit: MAX_STREAMS_PER_PRINCIPAL });
+    perPrincipal.set(p.id, held + 1);
 
     reply.hijack();
     reply.raw.writeHead(200, {
@@ -72,8 +79,15 @@ export async function eventRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       'x-accel-buffering': 'no',
     });
     const stream = new SseStream(reply.raw, p, { types, stationId: q.stationId, commandId: q.commandId }, cachedGroupOf(identity.stationGroups.groupOf.bind(identity.stationGroups)),
-      q.reveal, defaultSseLimits, (s) => open.delete(s));
+      q.reveal, defaultSseLimits, (s) => {
+        open.delete(s);
+        const n = (perPrincipal.get(p.id) ?? 1) - 1;
+        if (n > 0) perPrincipal.set(p.id, n);
+        else perPrincipal.delete(p.id);
+      });
     open.add(stream);
-    stream.start(eventHub, lastId === undefined ? undefined : Number(lastId));
+    // a command's answer may come before its caller opens the stream: a commandId stream starts with what the buffer holds of it
+    const replay = lastId !== undefined ? { after: Number(lastId), reportGap: true } : q.commandId !== undefined ? { after: 0, reportGap: false } : undefined;
+    stream.start(eventHub, replay);
   });
 }

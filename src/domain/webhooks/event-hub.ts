@@ -42,7 +42,9 @@ export class EventHub {
 
   private publish(event: DomainEvent): void {
     const n: NumberedEvent = { id: this.nextId++, time: new Date(), event };
-    if (this.ring.length < this.capacity) this.ring.push(n);
+    if (this.capacity === 0) {
+      // no replay buffer configured
+    } else if (this.ring.length < this.capacity) this.ring.push(n);
     else {
       this.ring[this.head] = n;
       this.head = (this.head + 1) % this.capacity;

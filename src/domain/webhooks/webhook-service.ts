@@ -64,6 +64,17 @@ export class WebhookService {
   }
 
   /**
+   * Ends every subscription of a principal that no longer exists (an API key revoked, an
+   * account removed): subscriptions of non-user principals keep the rights they had when made,
+   * so whoever retires the principal calls this.
+   */
+  async deleteByOwner(owner: string): Promise<number> {
+    const ids = await this.repo.deleteByOwner(owner);
+    for (const id of ids) this.dispatcher.remove(id);
+    return ids.length;
+  }
+
+  /**
    * The form of the URL, and where its host points now: refused early when it names or resolves
    * to a private address (each delivery checks again where it connects).
    */

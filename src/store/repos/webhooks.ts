@@ -50,6 +50,12 @@ export class WebhookRepo {
     return r.numDeletedRows > 0n;
   }
 
+  /** Removes every subscription of one owner; returns their ids. */
+  async deleteByOwner(owner: string): Promise<string[]> {
+    const rows = await this.db.deleteFrom('webhookSubscriptions').where('owner', '=', owner).returning('id').execute();
+    return rows.map((r) => r.id);
+  }
+
   async recordAttempt(id: string, o: AttemptOutcome): Promise<void> {
     const now = new Date();
     const q = this.db.updateTable('webhookSubscriptions').where('id', '=', id);
