@@ -61,15 +61,18 @@ export async function eventRoutes(app: FastifyInstance, ctx: ApiContext): Promis
       const group = await identity.stationGroups.groupOf(q.stationId);
       if (group === undefined || !inScope(p, group)) throw notFound('station');
     }
+    const full = () => (perPrincipal.get(p.id) ?? 0) >= MAX_STREAMS_PER_PRINCIPAL;
+    const tooMany = () => new ApiError(429, 'too_many_streams', `at most ${MAX_STREAMS_PER_PRINCIPAL} event streams at once per account`, { limit: MAX_STREAMS_PER_PRINCIPAL });
+    // checked before the reveal is audited, and again after that wait, in the step that counts the stream
+    if (full()) throw tooMany();
     if (q.reveal) {
       if (!can(p, 'tokens:reveal')) throw forbidden('needs permission tokens:reveal', { permission: 'tokens:reveal' });
       // showing personal data is audited (OP4), once per stream
       await identity.audit.record({ actor: p, action: 'events.reveal', target: q.stationId ?? null, result: 'success', sourceIp: req.ip, details: { types: names ?? 'all' } });
     }
     const lastId = req.headers['last-event-id'];
-    const held = perPrincipal.get(p.id) ?? 0;
-    if (held >= MAX_STREAMS_PER_PRINCIPAL) throw new ApiError(429, 'too_many_streams', `at most ${MAX_STREAMS_PER_PRINCIPAL} event streams at once per account`, { limit: MAX_STREAMS_PER_PRINCIPAL });
-    perPrincipal.set(p.id, held + 1);
+    if (full()) throw tooMany();
+    perPrincipal.set(p.id, (perPrincipal.get(p.id) ?? 0) + 1);
 
     reply.hijack();
     reply.raw.writeHead(200, {
