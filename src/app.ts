@@ -52,6 +52,10 @@ import { UserAdmin } from './domain/identity/user-admin.js';
 import { ensureFirstAdmin } from './domain/identity/first-admin.js';
 import type { IdentityServices } from './domain/identity/index.js';
 import { oidcService } from './domain/identity/oidc.js';
+import { EventHub } from './domain/webhooks/event-hub.js';
+import { defaultDeliveryOptions, WebhookDispatcher } from './domain/webhooks/dispatcher.js';
+import { WebhookService } from './domain/webhooks/webhook-service.js';
+import { cachedGroupOf } from './domain/webhooks/visibility.js';
 
 export interface Platform {
   config: Config;
@@ -91,6 +95,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     const services = wireServices(store, config, log);
     const { repos, bus } = services;
     const firstAdmin = await ensureFirstAdmin(repos.users);
+    await services.webhookDispatcher.start();
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
@@ -151,7 +156,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
 }
 
 /** The domain services over a store; also used by the CLI's offline commands. */
-export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; close(): Promise<void> } {
+export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
   // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
   const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
@@ -188,8 +193,16 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
   const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));
   const identityServices: IdentityServices = { ...identity, twoFactor, userAdmin: new UserAdmin(repos.users, identity.sessions, repos.stationGroups, twoFactor) };
+  // SSE and webhooks: events numbered on this node; deliveries only of what each owner may see
+  const eventHub = new EventHub(events, config.sseReplayEvents);
+  const webhookSecrets = sealer(serverSecret, 'webhook-secrets');
+  const webhookDispatcher = new WebhookDispatcher(repos.webhooks, repos.users, webhookSecrets, eventHub, cachedGroupOf((id) => repos.stationGroups.groupOf(id)), log, {
+    ...defaultDeliveryOptions, allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeout, maxAttempts: config.webhookMaxAttempts, retryBaseMs: config.webhookRetryBase,
+  });
+  const webhooks = new WebhookService(repos.webhooks, webhookSecrets, webhookDispatcher, { allowPrivate: config.webhookAllowPrivate, maxPerOwner: 20 });
   const domain: DomainServices = {
     identity: identityServices, stations, tokens, transactions, security, events,
+    eventHub, webhooks,
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -219,9 +232,11 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   }, 60_000);
   reservationSweep.unref();
   return {
-    domain, repos, bus,
+    domain, repos, bus, webhookDispatcher,
     async close() {
       clearInterval(reservationSweep);
+      await webhookDispatcher.close();
+      eventHub.close();
       domain.pki.stop();
       await stations.close();
       await transactions.close();

@@ -89,6 +89,11 @@ export const settings = {
   oidcRedirectUrl: { env: 'OV2X_OIDC_REDIRECT_URL', flag: '--oidc-redirect-url', type: 'httpUrl', default: undefined, doc: 'OpenID Connect portal login: the callback URL registered at the provider, i.e. `<public API URL>/api/v1/auth/oidc/callback`.' },
   oidcPostLoginUrl: { env: 'OV2X_OIDC_POST_LOGIN_URL', flag: '--oidc-post-login-url', type: 'text', default: '/', doc: 'OpenID Connect portal login: where the browser goes once signed in (a path or an http(s) URL).' },
   oidcScopes: { env: 'OV2X_OIDC_SCOPES', flag: '--oidc-scopes', type: 'text', default: 'openid profile', doc: 'OpenID Connect portal login: space-separated scopes requested (must include `openid`). Roles are read from the ID token, so the provider must put the roles claim there.' },
+  sseReplayEvents: { env: 'OV2X_SSE_REPLAY_EVENTS', flag: '--sse-replay-events', type: 'int', min: 0, max: 100000, default: 1000, doc: 'Recent events kept for SSE clients that reconnect with Last-Event-ID (older ones are reported as a gap).' },
+  webhookAllowPrivate: { env: 'OV2X_WEBHOOK_ALLOW_PRIVATE', flag: '--webhook-allow-private', type: 'bool', default: false, doc: 'Allow webhook URLs that name or resolve to loopback, private or link-local addresses (refused by default: SSRF).' },
+  webhookTimeout: { env: 'OV2X_WEBHOOK_TIMEOUT_MS', flag: '--webhook-timeout', type: 'int', min: 100, max: 120000, default: 10000, doc: 'Longest wait (ms) for a webhook receiver to answer one delivery.' },
+  webhookMaxAttempts: { env: 'OV2X_WEBHOOK_MAX_ATTEMPTS', flag: '--webhook-max-attempts', type: 'int', min: 1, max: 20, default: 6, doc: 'Attempts per webhook delivery (the first included) before it is given up.' },
+  webhookRetryBase: { env: 'OV2X_WEBHOOK_RETRY_BASE_MS', flag: '--webhook-retry-base', type: 'int', min: 10, max: 600000, default: 1000, doc: 'Wait (ms) before the first webhook retry; doubled for each further one, up to 10 minutes.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

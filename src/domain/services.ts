@@ -23,6 +23,8 @@ import type { DisplayMessageService } from './display-messages/display-message-s
 import type { Iso15118Pki } from './pki/iso15118-pki.js';
 import type { OcspResponder } from './pki/ocsp.js';
 import type { PkiService } from './pki/pki-service.js';
+import type { EventHub } from './webhooks/event-hub.js';
+import type { WebhookService } from './webhooks/webhook-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -67,4 +69,8 @@ export interface DomainServices {
   ocsp: OcspResponder;
   /** the CPO root/sub-CA: station certificate signing, registry, renewal, revocation and CRL */
   pki: PkiService;
+  /** numbered domain events with a bounded replay buffer (SSE) */
+  eventHub: EventHub;
+  /** webhook subscriptions; deliveries run in the dispatcher */
+  webhooks: WebhookService;
 }

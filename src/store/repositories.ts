@@ -27,6 +27,7 @@ import { ApiSessionRepo } from './repos/api-sessions.js';
 import { AuditRepo } from './repos/audit.js';
 import { StationGroupRepo } from './repos/station-groups.js';
 import { ApiKeyRepo } from './repos/api-keys.js';
+import { WebhookRepo } from './repos/webhooks.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -65,6 +66,7 @@ export interface Repositories {
   audit: AuditRepo;
   stationGroups: StationGroupRepo;
   apiKeys: ApiKeyRepo;
+  webhooks: WebhookRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     audit: new AuditRepo(db),
     stationGroups: new StationGroupRepo(db),
     apiKeys: new ApiKeyRepo(db),
+    webhooks: new WebhookRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -455,6 +455,27 @@ export interface ApiKeysTable {
   replacedBy: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: string;
+  owner: string;
+  ownerKind: string;
+  ownerRoles: ColumnType<string[], string, string>;
+  /** null = every station group */
+  ownerGroups: ColumnType<string[] | null, string | null, string | null>;
+  url: string;
+  types: ColumnType<string[], string, string>;
+  secretSealed: string;
+  createdAt: GeneratedTimestamp;
+  lastAttemptAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  lastSuccessAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  lastStatus: ColumnType<number | null, number | null | undefined, number | null>;
+  lastError: ColumnType<string | null, string | null | undefined, string | null>;
+  consecutiveFailures: ColumnType<number, number | undefined, number>;
+  delivered: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  dropped: ColumnType<number, number | undefined, number>;
+}
+
 export interface Database {
   stations: StationsTable;
   passwordRotations: PasswordRotationsTable;
@@ -494,7 +515,9 @@ export interface Database {
   apiSessions: ApiSessionsTable;
   auditLog: AuditLogTable;
   apiKeys: ApiKeysTable;
+  webhookSubscriptions: WebhookSubscriptionsTable;
 }
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ApiSessionRow = Selectable<ApiSessionsTable>;
 export type AuditRecord = Selectable<AuditLogTable>;

@@ -7,6 +7,8 @@ import { stationGroupRoutes } from './station-groups.js';
 import { stationRoutes } from './stations.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { userRoutes } from './users.js';
+import { eventRoutes } from './events.js';
+import { webhookRoutes } from './webhooks.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -17,4 +19,6 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   apiKeyRoutes,
   userRoutes,
   oidcRoutes,
+  eventRoutes,
+  webhookRoutes,
 ];
