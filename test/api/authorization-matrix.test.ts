@@ -8,18 +8,28 @@ import { roles, type Role } from '../../src/domain/identity/roles.js';
 import type { ApiRoute } from '../../src/api/plugin.js';
 import { apiUser, type ApiUser } from '../helpers/api.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { startTestProvider, type TestProvider } from '../helpers/oidc-provider.js';
 
 let p: TestPlatform;
+// a real OpenID provider the platform trusts, and a second one it does not
+let idp: TestProvider;
+let foreign: TestProvider;
 const users = new Map<Role, ApiUser>();
 let stations = 0;
 
 before(async () => {
-  p = await startTestPlatform();
+  idp = await startTestProvider();
+  foreign = await startTestProvider();
+  p = await startTestPlatform(idp.platformConfig());
   await p.services.identity.stationGroups.create('g1', 'Site 1');
   await p.services.identity.stationGroups.create('g2', 'Site 2');
   for (const role of roles) users.set(role, await apiUser(p, [role]));
 });
-after(async () => { await p.stop(); });
+after(async () => {
+  await p?.stop();
+  await idp?.stop();
+  await foreign?.stop();
+});
 
 /** A fresh station in g1 for each call, so a permitted DELETE cannot change what the next call sees. */
 async function urlFor(route: ApiRoute): Promise<string> {
@@ -75,8 +85,13 @@ test('every route with every role answers as the permission matrix says', async 
   assert.deepEqual(failures, []);
 });
 
-test('every non-public route refuses a missing, unknown, malformed or expired credential with 401', async () => {
+test('every non-public route refuses a missing, unknown, malformed or expired credential, a foreign issuer\'s and a wrong-audience token with 401', async () => {
+  const expiredJwt = await idp.tokenFor(['admin'], { ttlS: 1 });
+  const jwts = { foreignIssuer: await foreign.tokenFor(['admin']), wrongAudience: await idp.tokenFor(['admin'], { audience: 'urn:other' }) };
+  // the trusted provider's own token works, so the refusals above are about issuer and audience
+  assert.equal((await status('GET', '/auth/me', bearer(await idp.tokenFor(['admin'])))).status, 200);
   const expired = await apiUser(p, ['admin']);
+  while (Date.now() < JSON.parse(Buffer.from(expiredJwt.split('.')[1]!, 'base64url').toString()).exp * 1000 + 50) await new Promise((r) => setTimeout(r, 100));
   const { sessions } = p.services.identity;
   const resolved = await sessions.resolve(expired.token);
   await sessions.revoke(resolved!.session.id);
@@ -86,6 +101,8 @@ test('every non-public route refuses a missing, unknown, malformed or expired cr
     for (const [what, headers] of Object.entries<Record<string, string>>({
       none: {}, unknown: bearer('ov2xs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), malformed: { authorization: 'Basic YWRtaW46MTIzNA==' },
       expired: bearer(expired.token), cookieUnknown: { cookie: 'ov2x_session=ov2xs_nope' },
+      foreignIssuer: bearer(jwts.foreignIssuer), wrongAudience: bearer(jwts.wrongAudience), expiredJwt: bearer(expiredJwt),
+      unknownApiKey: bearer('ov2xk_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'),
     })) {
       const got = await status(route.method, url, headers);
       if (got.status !== 401) failures.push(`${route.method} ${route.url} with ${what} credential: ${got.status}`);

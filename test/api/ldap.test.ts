@@ -178,6 +178,8 @@ describe('LDAP login against a real slapd', () => {
         assert.equal(r.status, 503);
         assert.equal(r.body.code, 'directory_unavailable');
         assert.ok(!JSON.stringify(r.body).includes(people.sam!));
+        const [attempt] = await p.services.identity.audit.list({ limit: 1, offset: 0, action: 'auth.login', actor: 'sam' });
+        assert.deepEqual([attempt?.result, attempt?.details.reason], ['failure', 'directory_unavailable']);
         const still = await me(p, open.body.token!);
         assert.equal(still.status, 200);
         assert.deepEqual(still.body.roles, ['support_l2']);

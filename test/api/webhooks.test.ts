@@ -104,6 +104,16 @@ describe('webhooks', () => {
     await until('the recorded success', async () => (await p.repos.webhooks.get(created.body.webhook.id))?.delivered === 1);
   });
 
+  it('revoking an API key removes the webhook subscriptions it made', async () => {
+    const made = await call<{ key: { id: number }; secret: string }>(p, 'POST', '/api-keys', { token: admin.token, body: { name: 'ems-hooks', role: 'ems', expiresInDays: 1 } });
+    assert.equal(made.status, 201);
+    const sub = await call<WebhookAnswer>(p, 'POST', '/webhooks', { token: made.body.secret, body: { url: rx.url('/by-key'), types: ['connector.status'] } });
+    assert.equal(sub.status, 201);
+    assert.ok(await p.repos.webhooks.get(sub.body.webhook.id));
+    assert.equal((await call(p, 'DELETE', `/api-keys/${made.body.key.id}`, { token: admin.token })).status, 204);
+    assert.equal(await p.repos.webhooks.get(sub.body.webhook.id), undefined);
+  });
+
   it('keeps a caller-given secret to itself and signs with it', async () => {
     const secret = 'a-secret-the-receiver-chose-0123456789';
     const created = await subscribe(admin, { url: rx.url('/own-secret'), types: ['security.event'], secret });

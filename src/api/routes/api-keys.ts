@@ -120,7 +120,9 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     schema: { tags: ['api-keys'], summary: 'Revoke a key: refused from now on (a revoked key stays listed)', params: IdParam, response: { 204: Type.Null() } },
   }, async (req, reply) => {
     const { key, changed } = await keys().revoke(req.principal!, req.params.id).catch((err: unknown) => { throw refusal(err); });
-    auditNotes.set(req, { target: String(key.id), details: { name: key.name, alreadyRevoked: !changed } });
+    // a revoked key's webhook subscriptions stop with it
+    const webhooksRemoved = await ctx.services.webhooks.deleteByOwner(`apikey:${key.id}`);
+    auditNotes.set(req, { target: String(key.id), details: { name: key.name, alreadyRevoked: !changed, webhooksRemoved } });
     return reply.code(204).send(null);
   });
 }

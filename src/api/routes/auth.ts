@@ -7,6 +7,7 @@ import { PASSWORD_MAX } from '../../domain/identity/password-policy.js';
 import type { UserRow } from '../../store/schema.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ApiContext } from '../context.js';
+import { DependencyUnavailable } from '../../domain/errors.js';
 import { SESSION_COOKIE } from '../auth/credentials.js';
 import { ApiError, unauthenticated } from '../errors.js';
 import { DateTime } from '../schemas.js';
@@ -78,7 +79,11 @@ export async function authRoutes(app: FastifyInstance, ctx: ApiContext): Promise
     schema: { tags: ['auth'], summary: 'Log in with username and password', body: Credentials, response: { 200: LoginAnswer } },
   }, async (req, reply) => {
     const { username, password } = req.body;
-    const outcome = await accounts.login(username, password);
+    const outcome = await accounts.login(username, password).catch(async (err: unknown) => {
+      // an outage is answered 503 by the error handler, but the attempt is audited first
+      if (err instanceof DependencyUnavailable) await audit.record({ actor: { anonymous: username.slice(0, 128) }, action: 'auth.login', result: 'failure', sourceIp: req.ip, details: { reason: err.code } });
+      throw err;
+    });
     if (!outcome.ok) {
       await audit.record({ actor: { anonymous: username.slice(0, 128) }, action: 'auth.login', result: 'failure', sourceIp: req.ip, details: { reason: outcome.reason } });
       throw new ApiError(401, 'invalid_credentials', 'invalid username or password');
