@@ -44,6 +44,8 @@ import { registerApi, type ApiRoute } from './api/plugin.js';
 import { AccountService } from './domain/identity/account-service.js';
 import { SessionService } from './domain/identity/session-service.js';
 import { AuditLog } from './domain/identity/audit-log.js';
+import { SwitchingLimits, switchingLimitTable } from './domain/identity/switching-limits.js';
+import { MemoryRateLimiter } from './domain/identity/rate-limiter.js';
 
 export interface Platform {
   config: Config;
@@ -165,6 +167,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     sessions: new SessionService(repos.apiSessions, repos.users, { idleMs: config.sessionIdle * 1000, absoluteMs: config.sessionMax * 1000 }),
     audit: new AuditLog(repos.audit, log),
     stationGroups: repos.stationGroups,
+    switchingLimits: new SwitchingLimits(switchingLimitTable(config.switchingLimits), new MemoryRateLimiter()),
   };
   const domain: DomainServices = {
     identity, stations, tokens, transactions, security, events,

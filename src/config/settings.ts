@@ -59,6 +59,7 @@ export const settings = {
   sessionMax: { env: 'OV2X_SESSION_MAX_S', flag: '--session-max', type: 'int', min: 300, max: 604800, default: 28800, doc: 'Every API/portal session ends this long (s) after login, however active.' },
   loginMaxFailures: { env: 'OV2X_LOGIN_MAX_FAILURES', flag: '--login-max-failures', type: 'int', min: 1, max: 100, default: 5, doc: 'Failed logins in a row after which an account locks.' },
   loginLockout: { env: 'OV2X_LOGIN_LOCKOUT_S', flag: '--login-lockout', type: 'int', min: 1, max: 86400, default: 60, doc: 'First lock (s) after too many failed logins; each further failure doubles it, up to an hour.' },
+  switchingLimits: { env: 'OV2X_SWITCHING_LIMITS', flag: '--switching-limits', type: 'text', default: undefined, doc: 'Switching limits (AC2) per role as JSON, replacing the built-in ones of the roles named: `{"<role>":{"perWindow":n,"windowS":s,"maxBatch":m}}` = at most n remote start/stop, availability, reset and charging-profile commands per principal in any s seconds, and at most m stations per batch. Unset = the built-in table (`src/domain/identity/switching-limits.ts`).' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;
