@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { commandRoutes } from './commands.js';
 import { stationGroupRoutes } from './station-groups.js';
 import { stationRoutes } from './stations.js';
 
@@ -11,4 +12,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   stationRoutes,
   stationGroupRoutes,
   auditRoutes,
+  commandRoutes,
 ];
