@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { commandSchemas } from '../../src/api/routes/commands/schemas.js';
 import { answerNext, callOk, type CallFrame, rawStation, until } from '../conformance/helpers.js';
 import { apiUser, call, type ApiUser } from '../helpers/api.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
@@ -104,6 +105,41 @@ describe('station commands over the REST API', () => {
     assert.doesNotMatch(JSON.stringify(r.body), /secret-secret/);
     const res = await send(admin, 'API-1', { kind: 'reserveNow', idToken: 'T', expiresAt: new Date(Date.now() + 60_000).toISOString() });
     assert.equal(res.status, 422);
+  });
+
+  describe('background completion', () => {
+    it('an operation that fails after journalling its first command leaves the failure in the journal, not as an unhandled rejection', async () => {
+      const launched = await p.services.commands.launch(async () => {
+        await p.services.commands.send('API-OFF', { kind: 'clearCache' });
+        throw new Error('boom after sending');
+      });
+      assert.equal(typeof launched.commandId, 'number');
+      await p.services.commands.settled();
+      const rec = await get(launched.commandId!);
+      assert.equal(rec.body.status, 'Failed');
+      assert.deepEqual(rec.body.updates.map((u) => (u as { status: string }).status), ['Failed']);
+      assert.match(JSON.stringify(rec.body.updates), /boom after sending/);
+    });
+
+    it('an operation refused before sending rejects; one that sends nothing resolves with its result', async () => {
+      await assert.rejects(p.services.commands.launch(async () => { throw new RangeError('refused'); }), /refused/);
+      assert.deepEqual(await p.services.commands.launch(async () => 'nothing to do'), { result: 'nothing to do' });
+    });
+
+    it('a submitted command whose send fails inside the platform is answered Failed in the journal', async () => {
+      const row = await p.services.commands.submit('API-OFF', { kind: 'clearCache' });
+      assert.equal(row.status, 'Pending');
+      await p.services.commands.settled();
+      assert.equal((await get(row.id)).body.status, 'Failed');
+    });
+  });
+
+  it('documents the command body in the OpenAPI document as a union over kind', async () => {
+    const doc = await call<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { oneOf?: unknown[]; discriminator?: unknown } }> } }>> }>(p, 'GET', '/openapi.json');
+    const body = doc.body.paths['/api/v1/stations/{stationId}/commands']?.post?.requestBody?.content['application/json']?.schema;
+    assert.equal(body?.oneOf?.length, Object.keys(commandSchemas).length);
+    assert.deepEqual(body?.discriminator, { propertyName: 'kind' });
+    for (const path of ['/api/v1/commands/batch', '/api/v1/commands/{id}', '/api/v1/stations/{stationId}/password-rotation', '/api/v1/stations/{stationId}/charging-profiles']) assert.ok(doc.body.paths[path], path);
   });
 
   describe('permission per command kind', () => {

@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import type { StationCommand } from '../../../domain/commands.js';
+import type { CommandKind, StationCommand } from '../../../domain/commands.js';
+import { commandPermission } from '../../../domain/identity/command-permissions.js';
+import { switchingKinds } from '../../../domain/identity/switching-limits.js';
 import type { ApiContext } from '../../context.js';
 import { ApiError } from '../../errors.js';
 import { StationId, StationIdParam } from '../../schemas.js';
@@ -20,6 +22,10 @@ const BatchAccepted = Type.Object({
   refused: Type.Optional(Type.Array(Type.Object({ stationId: Type.String(), code: Type.String(), message: Type.String() }))),
 });
 
+/** The permission table as the OpenAPI document tells it. */
+const kindsByPermission = [...new Set(Object.values(commandPermission))]
+  .map((p) => `\`${p}\`: ${Object.keys(commandPermission).filter((k) => commandPermission[k as CommandKind] === p).join(', ')}`).join('; ');
+
 /**
  * Any station command, one station or a batch. The route's permission is only a floor every
  * command role has ('stations:read': the DSO and the EMS hold no 'stations:command' yet must reach
@@ -33,7 +39,7 @@ export async function commandSendRoutes(app: FastifyInstance, ctx: ApiContext): 
     validatorCompiler: commandValidator,
     schema: {
       tags: ['commands'], summary: 'Send a command; answers 202 at once, the station\'s answer arrives in the journal',
-      description: 'The permission needed depends on `kind` (see the command permission table); switching kinds count against the caller\'s switching limits (429).',
+      description: `The permission needed depends on \`kind\`: ${kindsByPermission}. Switching kinds (${[...switchingKinds].join(', ')}) count against the caller's switching limits (429).`,
       params: StationIdParam, body: StationCommandBody, response: { 202: Accepted },
     },
   }, async (req, reply) => {
