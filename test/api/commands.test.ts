@@ -216,6 +216,17 @@ describe('station commands over the REST API', () => {
       assert.equal((await p.services.commands.list('N-2')).length, before);
     });
 
+    it('reports the stations a service refused, and sends to the others', async () => {
+      const max = { ...profile, id: 9, stackLevel: 2, purpose: 'ChargingStationMax' };
+      const sending = call<{ commandIds: Array<number | null>; refused: Array<{ stationId: string; code: string }> }>(p, 'POST', '/commands/batch', { token: admin.token, body: { stationIds: ['API-1', 'API-OFF'], command: { kind: 'setChargingProfile', evseId: 0, profile: max } } });
+      // API-OFF never booted: its OCPP version is unknown, so the profile cannot be checked and is not sent
+      const [r] = await Promise.all([sending, answerNext(station, () => ({ status: 'Accepted' }))]);
+      assert.equal(r.status, 202);
+      assert.equal(typeof r.body.commandIds[0], 'number');
+      assert.equal(r.body.commandIds[1], null);
+      assert.deepEqual(r.body.refused.map((x) => [x.stationId, x.code]), [['API-OFF', 'invalid_charging_profile']]);
+    });
+
     it('checks the kind\'s permission for a batch too', async () => {
       const dso = await apiUser(p, ['dso']);
       const r = await call<Err>(p, 'POST', '/commands/batch', { token: dso.token, body: { stationIds: ['N-1'], command: { kind: 'reset', mode: 'hard' } } });
@@ -252,6 +263,12 @@ describe('station commands over the REST API', () => {
       await until('the answer', async () => (await get(r.body.commandId)).body.status === 'Accepted');
       const reservation = await p.services.reservations.get('API-1', payload.id as number);
       assert.equal(reservation?.status, 'Accepted');
+    });
+
+    it('a firmware publish of an unknown image is refused before anything is sent', async () => {
+      const r = await call<Err>(p, 'POST', '/stations/API-1/firmware-publish', { token: admin.token, body: { firmwareId: 4242 } });
+      assert.equal(r.status, 422);
+      assert.equal((await call<Err>(p, 'DELETE', '/stations/API-1/firmware-publish/4242', { token: admin.token })).status, 422);
     });
 
     it('a log upload is journalled with its upload URL hidden', async () => {

@@ -69,6 +69,32 @@ export async function commandOperationRoutes(app: FastifyInstance, ctx: ApiConte
     return reply.code(202).send(answer(commandId, 'nothing sent'));
   });
 
+  api.post('/stations/:stationId/firmware-publish', {
+    config: { permission: commandPermission.publishFirmware, audit: 'station.firmware-publish' },
+    schema: {
+      tags, summary: 'Have a local controller serve a registered firmware image to its stations (2.0.1 L03)',
+      params: StationIdParam,
+      body: Type.Object({ firmwareId: Type.Integer({ minimum: 1 }), ...Retries }, closed),
+      response: { 202: Accepted },
+    },
+  }, async (req, reply) => {
+    const { firmwareId, ...o } = req.body;
+    const commandId = await launch(s, () => s.firmware.publish(req.params.stationId, firmwareId, o));
+    return reply.code(202).send(answer(commandId, 'nothing sent'));
+  });
+
+  api.delete('/stations/:stationId/firmware-publish/:firmwareId', {
+    config: { permission: commandPermission.unpublishFirmware, audit: 'station.firmware-unpublish' },
+    schema: {
+      tags, summary: 'Stop a local controller serving a firmware image (2.0.1 L04)',
+      params: Type.Composite([StationIdParam, Type.Object({ firmwareId: Type.Integer({ minimum: 1 }) })]),
+      response: { 202: Accepted },
+    },
+  }, async (req, reply) => {
+    const commandId = await launch(s, () => s.firmware.unpublish(req.params.stationId, req.params.firmwareId));
+    return reply.code(202).send(answer(commandId, 'nothing sent'));
+  });
+
   api.post('/stations/:stationId/log-upload', {
     config: { permission: commandPermission.getLog, audit: 'station.log-upload' },
     schema: {
