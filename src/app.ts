@@ -56,6 +56,8 @@ import { EventHub } from './domain/webhooks/event-hub.js';
 import { defaultDeliveryOptions, WebhookDispatcher } from './domain/webhooks/dispatcher.js';
 import { WebhookService } from './domain/webhooks/webhook-service.js';
 import { cachedGroupOf } from './domain/webhooks/visibility.js';
+import { SwitchingLimits, switchingLimitTable } from './domain/identity/switching-limits.js';
+import { MemoryRateLimiter } from './domain/identity/rate-limiter.js';
 
 export interface Platform {
   config: Config;
@@ -189,6 +191,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     stationGroups: repos.stationGroups,
     apiKeys: new ApiKeyService(repos.apiKeys, repos.stationGroups, { maxDays: config.apiKeyMaxDays }),
     oidc: oidcService(config),
+    switchingLimits: new SwitchingLimits(switchingLimitTable(config.switchingLimits), new MemoryRateLimiter()),
   };
   // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
   const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));

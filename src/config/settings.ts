@@ -94,6 +94,7 @@ export const settings = {
   webhookTimeout: { env: 'OV2X_WEBHOOK_TIMEOUT_MS', flag: '--webhook-timeout', type: 'int', min: 100, max: 120000, default: 10000, doc: 'Longest wait (ms) for a webhook receiver to answer one delivery.' },
   webhookMaxAttempts: { env: 'OV2X_WEBHOOK_MAX_ATTEMPTS', flag: '--webhook-max-attempts', type: 'int', min: 1, max: 20, default: 6, doc: 'Attempts per webhook delivery (the first included) before it is given up.' },
   webhookRetryBase: { env: 'OV2X_WEBHOOK_RETRY_BASE_MS', flag: '--webhook-retry-base', type: 'int', min: 10, max: 600000, default: 1000, doc: 'Wait (ms) before the first webhook retry; doubled for each further one, up to 10 minutes.' },
+  switchingLimits: { env: 'OV2X_SWITCHING_LIMITS', flag: '--switching-limits', type: 'text', default: undefined, doc: 'Switching limits (AC2) per role as JSON, replacing the built-in ones of the roles named: `{"<role>":{"perWindow":n,"windowS":s,"maxBatch":m}}` = at most n remote start/stop, availability, reset and charging-profile commands per principal in any s seconds, and at most m stations per batch. Unset = the built-in table (`src/domain/identity/switching-limits.ts`).' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -3,6 +3,7 @@ import type { ApiContext } from '../context.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { oidcRoutes } from './oidc.js';
+import { commandRoutes } from './commands.js';
 import { stationGroupRoutes } from './station-groups.js';
 import { stationRoutes } from './stations.js';
 import { apiKeyRoutes } from './api-keys.js';
@@ -21,4 +22,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   oidcRoutes,
   eventRoutes,
   webhookRoutes,
+  commandRoutes,
 ];

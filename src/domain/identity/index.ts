@@ -6,6 +6,7 @@ import type { OidcService } from './oidc.js';
 import type { SessionService } from './session-service.js';
 import type { TwoFactorService } from './totp.js';
 import type { UserAdmin } from './user-admin.js';
+import type { SwitchingLimits } from './switching-limits.js';
 
 /** Identity and access: accounts, sessions, station groups (RBAC scope) and the audit trail. */
 export interface IdentityServices {
@@ -21,4 +22,6 @@ export interface IdentityServices {
   userAdmin: UserAdmin;
   /** OpenID Connect relying party (M1); undefined when no issuer is configured */
   oidc?: OidcService;
+  /** AC2: how many switching commands a principal may send (per window and per batch) */
+  switchingLimits: SwitchingLimits;
 }

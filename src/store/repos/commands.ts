@@ -53,10 +53,10 @@ export class CommandRepo {
     return this.db.selectFrom('stationCommandUpdates').selectAll().where('commandId', '=', commandId).orderBy('id').execute();
   }
 
-  /** Newest first. */
-  list(q: { stationId: string; kind?: string; limit: number }): Promise<StationCommandRow[]> {
+  /** Newest first unless `order` says asc. */
+  list(q: { stationId: string; kind?: string; limit: number; offset?: number; order?: 'asc' | 'desc' }): Promise<StationCommandRow[]> {
     let query = this.db.selectFrom('stationCommands').selectAll().where('stationId', '=', q.stationId);
     if (q.kind) query = query.where('kind', '=', q.kind);
-    return query.orderBy('id', 'desc').limit(q.limit).execute();
+    return query.orderBy('id', q.order ?? 'desc').limit(q.limit).offset(q.offset ?? 0).execute();
   }
 }
