@@ -92,7 +92,7 @@ describe('ov2x CLI', () => {
     assert.equal(run('token', 'block', 'NOPE').status, 2);
   });
 
-  it('serve prints the endpoint, admits a station with its password, and stops cleanly on SIGTERM', async () => {
+  it('serve prints the OCPP endpoint and the API, admits a station with its password, and stops cleanly on SIGTERM', async () => {
     const { password } = json('station', 'add', 'CP-S');
     const child = spawn(process.execPath, [MAIN, 'serve', '--ocpp-port', '0'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -100,7 +100,7 @@ describe('ov2x CLI', () => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         const m = /OCPP endpoint: (ws:\/\/\S+)\/<stationId>/.exec(stderr);
-        if (m) resolve(m[1]!);
+        if (m && /REST API: +http:\/\/\S+\/api\/v1/.test(stderr)) resolve(m[1]!);
       });
       child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
     });

@@ -12,7 +12,7 @@ export function serveCommand(): Command {
     const log = createLogger(config.logLevel);
     const platform = await startPlatform(config, log);
     const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-    console.error(`OV2X is running\n  OCPP endpoint: ${platform.ocppUrl}/<stationId>  (subprotocols ocpp2.0.1, ocpp1.6)${platform.tls && platform.tls.ocppUrl !== platform.ocppUrl ? `\n  OCPP over TLS: ${platform.tls.ocppUrl}/<stationId>  (security profiles 2 and 3)` : ''}\n  health:        ${platform.httpUrl}/health\n  file transfers: ${config.publicUrl ?? platform.httpUrl}/transfers/…  (firmware downloads, log uploads)\n  store:         ${store}\n  register a station with: ov2x station add <id>`);
+    console.error(`OV2X is running\n  OCPP endpoint: ${platform.ocppUrl}/<stationId>  (subprotocols ocpp2.0.1, ocpp1.6)${platform.tls && platform.tls.ocppUrl !== platform.ocppUrl ? `\n  OCPP over TLS: ${platform.tls.ocppUrl}/<stationId>  (security profiles 2 and 3)` : ''}\n  REST API:      ${platform.httpUrl}/api/v1  (reference: ${platform.httpUrl}/api/v1/docs/)\n  health:        ${platform.httpUrl}/health\n  file transfers: ${config.publicUrl ?? platform.httpUrl}/transfers/…  (firmware downloads, log uploads)\n  store:         ${store}\n  register a station with: ov2x station add <id>`);
     if (platform.firstAdmin) console.log(firstAdminBanner(platform.firstAdmin, `${config.publicUrl ?? platform.httpUrl}/api/v1`));
     let stopping = false;
     const stop = async (signal: string) => {
