@@ -246,6 +246,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
       domain.pki.stop();
       await stations.close();
       await transactions.close();
+      // CDRs of transactions that just ended are written before the store closes
+      await domain.cdrs.settled();
       await domain.certificates.settled();
       domain.passwordRotation.close();
       await repos.close();

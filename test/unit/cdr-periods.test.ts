@@ -34,6 +34,7 @@ describe('CDR charging periods from stored meter values', () => {
     ]);
     assert.equal(u.parkingMs, 20 * 60_000);
     assert.equal(u.exportWh, 0);
+    assert.equal(u.importWh, 5000);
   });
 
   it('counts V2X discharge as active time and the export register apart (kWh units converted)', () => {

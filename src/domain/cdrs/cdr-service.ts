@@ -68,7 +68,8 @@ export class CdrService {
     // a transaction begun before this service ran has no snapshot: the station's tariff now is the best there is
     const tariff = taken ? taken.tariff : await this.currentTariff(tx.stationId);
     const usage = sessionUsage(tx.startedAt, tx.endedAt, tx.meterStartWh, tx.meterStopWh, await this.meterValues.listByTransaction(transactionId));
-    const importWh = Math.max(0, Math.round(tx.energyWh ?? 0));
+    // the transaction's figure is what TransactionEvent's totalCost used; without a stop register, the readings tell
+    const importWh = Math.max(0, Math.round(tx.energyWh ?? usage.importWh));
     const totalTimeMs = Math.max(0, tx.endedAt.getTime() - tx.startedAt.getTime());
     let price: CdrPrice | undefined;
     try {

@@ -30,6 +30,8 @@ export function samplesOf(raw: unknown): Sample[] {
 }
 
 export interface SessionUsage {
+  /** energy charged according to the readings, Wh (the transaction's own figure is preferred) */
+  importWh: number;
   /** energy exported (V2X discharge), Wh, from Energy.Active.Export.Register */
   exportWh: number;
   /** time the session neither charged nor discharged, ms */
@@ -98,7 +100,8 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
     return { startDateTime: new Date(p.start).toISOString(), dimensions };
   });
   const exportWh = firstExport !== undefined && lastExport !== undefined ? Math.max(0, Math.round(lastExport - firstExport)) : 0;
-  return { exportWh, parkingMs, chargingPeriods };
+  const importWh = Math.round(periods.reduce((sum, p) => sum + p.importWh, 0));
+  return { importWh, exportWh, parkingMs, chargingPeriods };
 }
 
 export { hours as msToHours, kwh as whToKwh };
