@@ -8,6 +8,7 @@ import { DeviceModelService } from './domain/device-model/device-model-service.j
 import { CommandService } from './domain/journal/command-service.js';
 import { SmartChargingService } from './domain/smart-charging/smart-charging-service.js';
 import { TariffService } from './domain/tariffs/tariff-service.js';
+import { CdrService, tokenPseudonymizer } from './domain/cdrs/index.js';
 import { MonitoringService } from './domain/monitoring/monitoring-service.js';
 import { CustomerInformationService } from './domain/customer-information/customer-information-service.js';
 import { DisplayMessageService } from './domain/display-messages/display-message-service.js';
@@ -217,6 +218,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events),
+    // the tariff is looked up through the tariff service (its cache is cleared on every change)
+    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log),
     securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,
@@ -243,6 +246,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
       domain.pki.stop();
       await stations.close();
       await transactions.close();
+      // CDRs of transactions that just ended are written before the store closes
+      await domain.cdrs.settled();
       await domain.certificates.settled();
       domain.passwordRotation.close();
       await repos.close();

@@ -358,6 +358,8 @@ export interface TariffsTable {
   pricePerMinute: string;
   startFee: string;
   vatRate: string;
+  /** V2G remuneration per exported kWh, net (migration 0018); null = export not credited */
+  v2gPricePerKwh: ColumnType<string | null, string | null | undefined, string | null>;
   isDefault: Generated<boolean>;
   createdAt: GeneratedTimestamp;
   updatedAt: GeneratedTimestamp;
@@ -516,6 +518,8 @@ export interface Database {
   auditLog: AuditLogTable;
   apiKeys: ApiKeysTable;
   webhookSubscriptions: WebhookSubscriptionsTable;
+  cdrs: CdrsTable;
+  cdrTariffSnapshots: CdrTariffSnapshotsTable;
 }
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -702,3 +706,65 @@ export interface IssuedCertificatesTable {
 
 export type PkiAuthority = Selectable<PkiAuthoritiesTable>;
 export type IssuedCertificate = Selectable<IssuedCertificatesTable>;
+
+/** The tariff a transaction started under, as priced (migration 0018). */
+export interface CdrTariffSnapshot {
+  id: number;
+  name: string;
+  currency: string;
+  pricePerKwh: string;
+  pricePerMinute: string;
+  startFee: string;
+  vatRate: string;
+  v2gPricePerKwh: string | null;
+}
+
+export interface CdrTariffSnapshotsTable {
+  transactionId: number;
+  /** JSON null: no tariff applied when the transaction started */
+  tariff: Json<CdrTariffSnapshot | null>;
+  validFrom: Timestamp;
+}
+
+/** One OCPI CdrDimension. */
+export interface CdrDimension {
+  type: 'ENERGY' | 'ENERGY_EXPORT' | 'TIME' | 'PARKING_TIME';
+  volume: number;
+}
+
+export interface CdrChargingPeriod {
+  startDateTime: string;
+  dimensions: CdrDimension[];
+}
+
+/** Charge detail records, immutable (a trigger refuses UPDATE/DELETE; migration 0018). */
+export interface CdrsTable {
+  id: Id;
+  transactionId: number | null;
+  creditOf: number | null;
+  creditReason: string | null;
+  stationId: string;
+  evseId: number | null;
+  connectorId: number | null;
+  sessionId: string;
+  protocol: string;
+  startDateTime: Timestamp;
+  endDateTime: Timestamp;
+  tokenUid: string | null;
+  tokenType: string;
+  authMethod: string;
+  currency: string | null;
+  tariff: ColumnType<CdrTariffSnapshot | null, string | null, never>;
+  chargingPeriods: Json<CdrChargingPeriod[]>;
+  energyImportWh: number;
+  energyExportWh: number;
+  totalTimeMs: number;
+  parkingTimeMs: number;
+  costExclVatMinor: number;
+  costInclVatMinor: number;
+  exportCreditExclVatMinor: number | null;
+  exportCreditInclVatMinor: number | null;
+  issuedAt: GeneratedTimestamp;
+}
+export type CdrRow = Selectable<CdrsTable>;
+export type NewCdr = Insertable<CdrsTable>;

@@ -42,6 +42,10 @@ export const permissions = [
   'users:manage',
   'apikeys:manage',
   'audit:read',
+  /** charge detail records (issue 6) */
+  'cdrs:read',
+  /** credit CDRs (corrections) */
+  'cdrs:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -53,9 +57,10 @@ export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } =
   cpo_manager: [
     'stations:read', 'stations:manage', 'stations:command', 'stations:configure', 'stations:switch', 'stations:limit',
     'transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'security:read', 'pki:read',
+    'cdrs:read',
   ],
-  billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage'],
-  emsp_manager: ['transactions:read', 'tokens:read', 'tokens:manage', 'tokens:reveal', 'tariffs:read'],
+  billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'cdrs:read', 'cdrs:manage'],
+  emsp_manager: ['transactions:read', 'tokens:read', 'tokens:manage', 'tokens:reveal', 'tariffs:read', 'cdrs:read'],
   support_l1: ['stations:read', 'transactions:read', 'tokens:read'],
   support_l2: ['stations:read', 'stations:command', 'stations:switch', 'transactions:read', 'tokens:read', 'security:read'],
   dso: ['stations:read', 'stations:limit'],
