@@ -217,7 +217,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
-    tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events),
+    tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events, repos.cdrs),
     // the tariff is looked up through the tariff service (its cache is cleared on every change)
     cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log),
     securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),

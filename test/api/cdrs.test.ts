@@ -221,9 +221,10 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     await p.services.tariffs.assign('CDR-VERSION', cheaper.id);
     // and the old tariff's prices edited in place: the snapshot taken at the start still holds
     await p.store.db.updateTable('tariffs').set({ pricePerKwh: '9.99' }).where('name', '=', 'T-CDR-VERSION').execute();
-    await st.call('TransactionEvent', { eventType: 'Ended', seqNo: 1, timestamp: at(10), triggerReason: 'EVDeparted', transactionInfo: { transactionId: ref }, meterValue: [{ timestamp: at(10), sampledValue: [{ value: 2000 }] }] });
+    const ended = await st.call('TransactionEvent', { eventType: 'Ended', seqNo: 1, timestamp: at(10), triggerReason: 'EVDeparted', transactionInfo: { transactionId: ref }, meterValue: [{ timestamp: at(10), sampledValue: [{ value: 2000 }] }] });
     const cdr = await cdrOf('CDR-VERSION', ref);
     assert.deepEqual(cdr.total_cost, { excl_vat: 2, incl_vat: 2 });
+    assert.equal(ended.totalCost, 2, 'the station is told the total the CDR carries');
     assert.equal(cdr.tariffs[0]!.name, 'T-CDR-VERSION');
     assert.equal(cdr.tariffs[0]!.price_per_kwh, '1.00');
   });

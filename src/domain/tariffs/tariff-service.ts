@@ -28,6 +28,8 @@ export class TariffService {
     private readonly transactions: TransactionRepo,
     private readonly commands: CommandService,
     events: DomainEvents,
+    /** the tariff a transaction started under (taken by the CDR service), so the station is told what the CDR will say */
+    private readonly atStart?: { snapshot(transactionId: number): Promise<{ tariff: TariffPrices | null } | undefined> },
   ) {
     // a transaction that ends without an Ended event priced here (1.6, zombie closing) leaves no register behind
     events.subscribe((e) => {
@@ -79,10 +81,12 @@ export class TariffService {
    * own meter values, the freshest energy register there is.
    */
   async costOf(stationId: string, transactionRef: string, at: Date, readings: readonly MeterReading[] = []): Promise<Cost | undefined> {
-    const tariff = await this.forStation(stationId);
-    if (!tariff) return undefined;
     const tx = await this.transactions.findByRef(stationId, transactionRef);
     if (!tx) return undefined;
+    // a transaction begun before snapshots existed (or whose snapshot is still being written) is priced as the station is now
+    const taken = await this.atStart?.snapshot(tx.id);
+    const tariff = taken ? taken.tariff : await this.forStation(stationId);
+    if (!tariff) return undefined;
     const key = `${stationId}\n${transactionRef}`;
     const seen = lastEnergyWh(readings);
     if (seen !== undefined) this.lastRegister.set(key, seen);
