@@ -25,6 +25,7 @@ import type { OcspResponder } from './pki/ocsp.js';
 import type { PkiService } from './pki/pki-service.js';
 import type { EventHub } from './webhooks/event-hub.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
+import type { LocationService } from './locations/location-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -73,4 +74,6 @@ export interface DomainServices {
   eventHub: EventHub;
   /** webhook subscriptions; deliveries run in the dispatcher */
   webhooks: WebhookService;
+  /** locations, EVSEs and connector definitions in the OCPI 2.2.1 shape (P5) */
+  locations: LocationService;
 }
