@@ -199,6 +199,11 @@ describe('Locations API', () => {
     assert.equal(await status(), 'OUTOFORDER');
     await report(1, 'Reserved');
     assert.equal(await status(), 'RESERVED');
+    // OCPP 1.6 reports the whole charge point as connector 0: faulted there, every EVSE is out of order
+    await p.services.stations.statusChanged({ stationId: 'LOC-A3', evseId: 0, connectorId: 0, status: 'Faulted', at: new Date() });
+    await report(1, 'Available');
+    assert.equal(await status(), 'OUTOFORDER');
+    assert.deepEqual(await available(), []);
   });
 
   it('deletes a location only after its stations are detached, explicitly', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ConnectorRepo, DuplicateError, InUseError, LocationRepo, StationRepo, type LocationInput } from '../../src/store/index.js';
 import { StationGroupRepo } from '../../src/store/repos/station-groups.js';
-import { availableOcppStatuses, busyOcppStatuses } from '../../src/domain/locations/status.js';
+import { availableOcppStatuses, busyOcppStatuses, stationDownOcppStatuses } from '../../src/domain/locations/status.js';
 import { boundingBox, haversineM } from '../../src/domain/locations/geo.js';
 import { backends, type OpenedStore } from '../helpers/db.js';
 
@@ -68,6 +68,13 @@ for (const backend of backends) {
       const wrap = await repo.search({ groups: null, bbox: { minLat: -1, minLon: 179, maxLat: 1, maxLon: -179 }, sort: 'id', ...page });
       assert.deepEqual(wrap.items.map((l) => l.id), ['W-E', 'W-W']);
       assert.equal(wrap.items[0]!.distanceM, null);
+      // every sortable column sorts (camelCase names reach SQL as snake_case columns)
+      for (const sort of ['id', 'name', 'city', 'createdAt', 'updatedAt'] as const) {
+        const sorted = await repo.search({ groups: ['g'], bbox: { minLat: 9, minLon: 9, maxLat: 11, maxLon: 11 }, sort, order: 'desc', ...page });
+        assert.equal(sorted.items.length, 4, sort);
+      }
+      const newest = await repo.search({ groups: null, sort: 'createdAt', order: 'desc', limit: 1, offset: 0 });
+      assert.equal(newest.items[0]!.id, 'W-W');
     });
 
     it('finds available locations by the live status of their EVSEs', async () => {
@@ -75,7 +82,7 @@ for (const backend of backends) {
       assert.ok(await repo.attach('S-1', 'A-1'));
       await repo.putEvse('S-1', 1, { uid: 'U-1', emi3Id: null, physicalReference: null, floorLevel: null, capabilities: [], connectors: [t2, { ...t2, connectorId: 2 }] });
       const write = connectors.statusWriter({ flushMs: 1 });
-      const available = async () => (await repo.search({ groups: null, bbox: { minLat: 29, minLon: 29, maxLat: 31, maxLon: 31 }, available: { available: availableOcppStatuses, busy: busyOcppStatuses }, ...page })).items.map((l) => l.id);
+      const available = async () => (await repo.search({ groups: null, bbox: { minLat: 29, minLon: 29, maxLat: 31, maxLon: 31 }, available: { available: availableOcppStatuses, busy: busyOcppStatuses, stationDown: stationDownOcppStatuses }, ...page })).items.map((l) => l.id);
       let t = Date.now();
       const report = (c: number, status: string) => write({ stationId: 'S-1', evseId: 1, connectorId: c, status, statusAt: new Date(++t) });
       assert.deepEqual(await available(), []);
@@ -87,13 +94,18 @@ for (const backend of backends) {
       assert.deepEqual(await available(), ['A-1']);
       // a status of an EVSE with no definition does not count
       await write({ stationId: 'S-1', evseId: 7, connectorId: 1, status: 'Available', statusAt: new Date(++t) });
+      // the whole station (1.6 connector 0) unavailable: none of its EVSEs is
+      await write({ stationId: 'S-1', evseId: 0, connectorId: 0, status: 'Unavailable', statusAt: new Date(++t) });
+      assert.deepEqual(await available(), []);
+      await write({ stationId: 'S-1', evseId: 0, connectorId: 0, status: 'Available', statusAt: new Date(++t) });
+      assert.deepEqual(await available(), ['A-1']);
       await report(1, 'Reserved');
       assert.deepEqual(await available(), []);
       await write.close();
       const eq = await repo.equipment('A-1');
       assert.deepEqual(eq.stationIds, ['S-1']);
       assert.deepEqual(eq.connectors.map((c) => c.connectorId), [1, 2]);
-      assert.equal(eq.live.length, 3);
+      assert.equal(eq.live.length, 4);
     });
 
     it('replaces an EVSE definition atomically and keeps uids unique', async () => {

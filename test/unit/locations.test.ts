@@ -4,7 +4,7 @@ import { countryCodes } from '../../src/domain/locations/countries.js';
 import { boundingBox, haversineM, parseBBox, parsePoint } from '../../src/domain/locations/geo.js';
 import { evseStatuses } from '../../src/domain/locations/ocpi-enums.js';
 import { toOcpiLocation } from '../../src/domain/locations/ocpi.js';
-import { availableOcppStatuses, busyOcppStatuses, evseStatus, ocppToOcpiStatus } from '../../src/domain/locations/status.js';
+import { availableOcppStatuses, busyOcppStatuses, evseStatus, evseStatusAt, ocppToOcpiStatus } from '../../src/domain/locations/status.js';
 import { canonicalTimeZone, locationProblems } from '../../src/domain/locations/validation.js';
 import { evseDetails } from '../../src/domain/locations/views.js';
 import type { LocationRow } from '../../src/store/schema.js';
@@ -23,6 +23,11 @@ describe('location status mapping', () => {
     assert.equal(evseStatus(['Reserved', 'Available']), 'RESERVED');
     assert.equal(evseStatus(['Finishing']), 'BLOCKED');
     assert.equal(evseStatus(['SomethingNew']), 'UNKNOWN');
+    // a station-wide (1.6 connector 0) fault or unavailability takes every EVSE down
+    assert.equal(evseStatusAt(['Available'], 'Faulted'), 'OUTOFORDER');
+    assert.equal(evseStatusAt(['Charging'], 'Unavailable'), 'INOPERATIVE');
+    assert.equal(evseStatusAt(['Charging'], 'Available'), 'CHARGING');
+    assert.equal(evseStatusAt(['Available'], undefined), 'AVAILABLE');
   });
   it('gives the SQL filter the statuses that make or break availability', () => {
     assert.deepEqual(availableOcppStatuses, ['Available']);

@@ -6,7 +6,7 @@ import type { EvseInput, LocationHit, LocationInput, LocationQuery, LocationRepo
 import type { StationGroupRepo } from '../../store/repos/station-groups.js';
 import type { EvseConnectorRow, EvseRow, LocationRow } from '../../store/schema.js';
 import { boundingBox, type BBox, type Point } from './geo.js';
-import { availableOcppStatuses, busyOcppStatuses } from './status.js';
+import { availableOcppStatuses, busyOcppStatuses, stationDownOcppStatuses } from './status.js';
 import { canonicalTimeZone, locationProblems } from './validation.js';
 import { evseDetails, type EvseDetail } from './views.js';
 
@@ -107,7 +107,7 @@ export class LocationService {
     }
     return this.repo.search({
       groups: scope, groupId: s.groupId, publish: s.publish, near: s.near, radiusM: s.radiusM, bbox,
-      available: s.available ? { available: availableOcppStatuses, busy: busyOcppStatuses } : undefined,
+      available: s.available ? { available: availableOcppStatuses, busy: busyOcppStatuses, stationDown: stationDownOcppStatuses } : undefined,
       sort: s.sort, order: s.order, limit: s.limit, offset: s.offset,
     });
   }

@@ -42,3 +42,13 @@ const rank = (s: EvseStatus): number => evseStatusPrecedence.indexOf(s);
 /** OCPP statuses that outrank AVAILABLE: a connector in one of them keeps its EVSE from being available. */
 export const busyOcppStatuses = ocppStatusesFor((s) => rank(s) < rank('AVAILABLE'));
 export const availableOcppStatuses = ocppStatusesFor((s) => s === 'AVAILABLE');
+/**
+ * OCPP 1.6 reports the whole charge point as connector 0 (stored as EVSE 0): when that one is
+ * unavailable or faulted, no EVSE of the station can charge, whatever its own connectors say.
+ */
+export const stationDownOcppStatuses = ocppStatusesFor((s) => s === 'OUTOFORDER' || s === 'INOPERATIVE');
+
+/** The EVSE status with the station-wide (EVSE 0) status applied. */
+export function evseStatusAt(ocppStatuses: readonly string[], stationStatus: string | undefined): EvseStatus {
+  return stationStatus && stationDownOcppStatuses.includes(stationStatus) ? ocpiStatusOf(stationStatus) : evseStatus(ocppStatuses);
+}

@@ -3,7 +3,7 @@
 import type { LocationEquipment } from '../../store/repos/locations.js';
 import type { EvseConnectorRow, EvseRow } from '../../store/schema.js';
 import type { EvseStatus } from './ocpi-enums.js';
-import { evseStatus, ocpiStatusOf } from './status.js';
+import { evseStatusAt, ocpiStatusOf } from './status.js';
 
 export interface ConnectorDetail extends Omit<EvseConnectorRow, 'stationId' | 'evseId'> {
   /** the connector's own live status (OCPI connectors carry none; kept for operators) */
@@ -42,6 +42,7 @@ export function evseDetails(eq: LocationEquipment): EvseDetail[] {
       const l = live.get(`${key(stationId, evseId)}\u0000${c.connectorId}`);
       return { ...c, status: ocpiStatusOf(l?.status), ocppStatus: l?.status ?? null };
     });
-    return { ...e, status: evseStatus(reports.map((r) => r.status)), statusAt, connectors };
+    const station = live.get(`${key(e.stationId, 0)}\u00000`);
+    return { ...e, status: evseStatusAt(reports.map((r) => r.status), station?.status), statusAt, connectors };
   });
 }

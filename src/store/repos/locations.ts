@@ -33,7 +33,7 @@ export interface LocationQuery {
   /** prefilter box (from a radius or given by the caller); minLon > maxLon wraps the antimeridian */
   bbox?: { minLat: number; minLon: number; maxLat: number; maxLon: number };
   /** OCPP statuses that make a connector available / keep its EVSE busy (see domain/locations/status.ts) */
-  available?: { available: readonly string[]; busy: readonly string[] };
+  available?: { available: readonly string[]; busy: readonly string[]; stationDown: readonly string[] };
   sort?: 'id' | 'name' | 'city' | 'createdAt' | 'updatedAt';
   order?: 'asc' | 'desc';
   limit: number;
@@ -125,7 +125,8 @@ export class LocationRepo {
         select 1 from stations s join evses e on e.station_id = s.id
         where s.location_id = locations.id
           and exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.available)}))
-          and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.busy)})))`);
+          and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.busy)}))
+          and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = 0 and c.status in (${list(q.available.stationDown)})))`);
     }
     const where = conditions.length ? sql.join(conditions, sql` and `) : sql`true`;
     const order = q.order === 'desc' ? sql`desc` : sql`asc`;
