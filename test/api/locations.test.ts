@@ -224,6 +224,18 @@ describe('Locations API', () => {
     assert.deepEqual(await audited(`LOC-A2/${l.id}`), ['location.attach:success', 'location.detach:success']);
   });
 
+  it('documents the routes in OpenAPI with the OCPI enumerations', async () => {
+    const doc = await call<{ paths: Record<string, Record<string, unknown>> }>(p, 'GET', '/openapi.json');
+    assert.equal(doc.status, 200);
+    for (const [path, methods] of Object.entries({
+      '/api/v1/locations': ['get', 'post'], '/api/v1/locations/{id}': ['get', 'patch', 'delete'],
+      '/api/v1/locations/{id}/stations/{stationId}': ['put', 'delete'], '/api/v1/stations/{stationId}/evses/{evseId}': ['put', 'delete'],
+    })) assert.deepEqual(Object.keys(doc.body.paths[path] ?? {}).sort(), [...methods].sort(), path);
+    const text = JSON.stringify(doc.body.paths['/api/v1/stations/{stationId}/evses/{evseId}']);
+    for (const v of ['IEC_62196_T2_COMBO', 'AC_3_PHASE', 'CABLE', 'REMOTE_START_STOP_CAPABLE']) assert.ok(text.includes(v), v);
+    assert.ok(JSON.stringify(doc.body.paths['/api/v1/locations/{id}']).includes('OUTOFORDER'));
+  });
+
   it('removes EVSE definitions with the EVSE and with the station', async () => {
     const l = await create(admin, { ...base, ...at(51, 5), groupId: 'A' });
     await p.addStation('LOC-GONE');
