@@ -236,6 +236,22 @@ describe('Locations API', () => {
     assert.ok(JSON.stringify(doc.body.paths['/api/v1/locations/{id}']).includes('OUTOFORDER'));
   });
 
+  it('stops showing a station through a location once it moves to another group', async () => {
+    const l = await create(admin, { ...base, ...at(49, 6), groupId: 'A' });
+    await p.addStation('LOC-MOVE');
+    await p.services.identity.stationGroups.assign('LOC-MOVE', 'A');
+    assert.equal((await call(p, 'PUT', `/locations/${l.id}/stations/LOC-MOVE`, { token: admin.token })).status, 204);
+    assert.equal((await call(p, 'PUT', '/stations/LOC-MOVE/evses/1', { token: admin.token, body: { connectors: [t2] } })).status, 200);
+    await p.services.stations.statusChanged({ stationId: 'LOC-MOVE', evseId: 1, connectorId: 1, status: 'Available', at: new Date() });
+    assert.deepEqual((await list(managerA, 'available=true&near=49,6&radiusM=10')).items.map((x) => x.id), [l.id]);
+    assert.equal((await call(p, 'PUT', '/stations/LOC-MOVE/group', { token: admin.token, body: { groupId: 'B' } })).status, 204);
+    const d = await call<Detail>(p, 'GET', `/locations/${l.id}`, { token: managerA.token });
+    assert.deepEqual([d.body.stationIds, d.body.evses], [[], []]);
+    assert.deepEqual((await list(managerA, 'available=true&near=49,6&radiusM=10')).items, []);
+    // and the location can go without a detach the old group could not even see to do
+    assert.equal((await call(p, 'DELETE', `/locations/${l.id}`, { token: managerA.token })).status, 204);
+  });
+
   it('removes EVSE definitions with the EVSE and with the station', async () => {
     const l = await create(admin, { ...base, ...at(51, 5), groupId: 'A' });
     await p.addStation('LOC-GONE');

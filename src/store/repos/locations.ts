@@ -93,11 +93,19 @@ export class LocationRepo {
     return this.db.updateTable('locations').set({ ...this.#values(patch), updatedAt: sql<Date>`now()` }).where('id', '=', id).returningAll().executeTakeFirst();
   }
 
-  /** @throws InUseError while stations are attached: detaching them is an explicit step. */
+  /**
+   * Deletes a location. Stations moved to another group since they were attached no longer stand
+   * there for anyone (see `equipment`) and are let go.
+   * @throws InUseError while stations of its group are attached: detaching them is an explicit step.
+   */
   async remove(id: string): Promise<boolean> {
     try {
-      const r = await this.db.deleteFrom('locations').where('id', '=', id).executeTakeFirst();
-      return r.numDeletedRows > 0n;
+      return await this.db.transaction().execute(async (tx) => {
+        await sql`update stations set location_id = null where location_id = ${id}
+          and group_id is distinct from (select group_id from locations where id = ${id})`.execute(tx);
+        const r = await tx.deleteFrom('locations').where('id', '=', id).executeTakeFirst();
+        return r.numDeletedRows > 0n;
+      });
     } catch (err) {
       if (isForeignKeyViolation(err)) throw new InUseError('location', id, err);
       throw err;
@@ -123,7 +131,7 @@ export class LocationRepo {
       // an EVSE is available when a connector is and none keeps it busy (the precedence of status.ts)
       conditions.push(sql<SqlBool>`exists (
         select 1 from stations s join evses e on e.station_id = s.id
-        where s.location_id = locations.id
+        where s.location_id = locations.id and s.group_id is not distinct from locations.group_id
           and exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.available)}))
           and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.busy)}))
           and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = 0 and c.status in (${list(q.available.stationDown)})))`);
@@ -149,8 +157,13 @@ export class LocationRepo {
     return this.db.selectFrom('stations').select(['locationId', 'groupId']).where('id', '=', stationId).executeTakeFirst();
   }
 
+  /**
+   * Only stations of the location's own group count: one moved to another group after it was
+   * attached must not show through the location to the old group's users.
+   */
   async equipment(locationId: string): Promise<LocationEquipment> {
-    const stationIds = (await this.db.selectFrom('stations').select('id').where('locationId', '=', locationId).orderBy('id').execute()).map((s) => s.id);
+    const stationIds = (await sql<{ id: string }>`select s.id from stations s join locations l on l.id = s.location_id
+      where l.id = ${locationId} and s.group_id is not distinct from l.group_id order by s.id`.execute(this.db)).rows.map((s) => s.id);
     if (!stationIds.length) return { stationIds, evses: [], connectors: [], live: [] };
     const [evses, connectors, live] = await Promise.all([
       this.db.selectFrom('evses').selectAll().where('stationId', 'in', stationIds).orderBy('stationId').orderBy('evseId').execute(),
