@@ -59,6 +59,7 @@ import { WebhookService } from './domain/webhooks/webhook-service.js';
 import { cachedGroupOf } from './domain/webhooks/visibility.js';
 import { SwitchingLimits, switchingLimitTable } from './domain/identity/switching-limits.js';
 import { MemoryRateLimiter } from './domain/identity/rate-limiter.js';
+import { LocationService } from './domain/locations/location-service.js';
 
 export interface Platform {
   config: Config;
@@ -207,6 +208,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const domain: DomainServices = {
     identity: identityServices, stations, tokens, transactions, security, events,
     eventHub, webhooks,
+    locations: new LocationService(repos.locations, repos.stationGroups),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),

@@ -26,6 +26,7 @@ import type { PkiService } from './pki/pki-service.js';
 import type { EventHub } from './webhooks/event-hub.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { CdrService } from './cdrs/cdr-service.js';
+import type { LocationService } from './locations/location-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -76,4 +77,6 @@ export interface DomainServices {
   webhooks: WebhookService;
   /** charge detail records issued when transactions end (OCPI 2.2.1 shape, V2X split) */
   cdrs: CdrService;
+  /** locations, EVSEs and connector definitions in the OCPI 2.2.1 shape (P5) */
+  locations: LocationService;
 }

@@ -38,4 +38,5 @@ export { DisplayMessageRepo, type DisplayMessageInput } from './repos/display-me
 export { PkiRepo, type IssuedCertificateInput } from './repos/pki.js';
 export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-model.js';
 export { PasswordRotationRepo } from './repos/password-rotations.js';
+export { LocationRepo, type EvseInput, type LocationInput, type LocationQuery } from './repos/locations.js';
 export { Iso15118PkiRepo, type NewIso15118PkiCertificate } from './repos/iso15118-pki.js';

@@ -29,6 +29,7 @@ import { StationGroupRepo } from './repos/station-groups.js';
 import { ApiKeyRepo } from './repos/api-keys.js';
 import { WebhookRepo } from './repos/webhooks.js';
 import { CdrRepo } from './repos/cdrs.js';
+import { LocationRepo } from './repos/locations.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -69,6 +70,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepo;
   webhooks: WebhookRepo;
   cdrs: CdrRepo;
+  locations: LocationRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     apiKeys: new ApiKeyRepo(db),
     webhooks: new WebhookRepo(db),
     cdrs: new CdrRepo(db),
+    locations: new LocationRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

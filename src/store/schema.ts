@@ -47,6 +47,8 @@ export interface StationsTable {
   updatedAt: GeneratedTimestamp;
   /** RBAC scope (migration 0014); null = in no group */
   groupId: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the location it stands at (migration 0017); null = not attached */
+  locationId: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConnectorsTable {
@@ -520,6 +522,9 @@ export interface Database {
   webhookSubscriptions: WebhookSubscriptionsTable;
   cdrs: CdrsTable;
   cdrTariffSnapshots: CdrTariffSnapshotsTable;
+  locations: LocationsTable;
+  evses: EvsesTable;
+  evseConnectors: EvseConnectorsTable;
 }
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -768,3 +773,65 @@ export interface CdrsTable {
 }
 export type CdrRow = Selectable<CdrsTable>;
 export type NewCdr = Insertable<CdrsTable>;
+/** OCPI Hours: regular weekly hours or 24/7, with exceptional openings and closings. */
+export interface OpeningTimes {
+  twentyfourseven: boolean;
+  regularHours?: { weekday: number; periodBegin: string; periodEnd: string }[];
+  exceptionalOpenings?: { periodBegin: string; periodEnd: string }[];
+  exceptionalClosings?: { periodBegin: string; periodEnd: string }[];
+}
+
+/** A site stations stand at (migration 0017), in the shape OCPI 2.2.1 publishes. */
+export interface LocationsTable {
+  id: string;
+  groupId: string | null;
+  name: string | null;
+  address: string;
+  city: string;
+  postalCode: string | null;
+  state: string | null;
+  /** ISO 3166-1 alpha-3 */
+  country: string;
+  latitude: number;
+  longitude: number;
+  /** IANA time zone */
+  timeZone: string;
+  openingTimes: ColumnType<OpeningTimes | null, string | null, string | null>;
+  parkingType: string | null;
+  operatorName: string | null;
+  ownerName: string | null;
+  facilities: GeneratedJson<string[]>;
+  publish: ColumnType<boolean, boolean | undefined, boolean>;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+
+/** An EVSE of a station: OCPP evse id and OCPI uid. */
+export interface EvsesTable {
+  stationId: string;
+  evseId: number;
+  uid: string;
+  emi3Id: string | null;
+  physicalReference: string | null;
+  floorLevel: string | null;
+  capabilities: GeneratedJson<string[]>;
+  updatedAt: GeneratedTimestamp;
+}
+
+/** What a connector of an EVSE is (OCPI Connector); its live status is in `connectors`. */
+export interface EvseConnectorsTable {
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  standard: string;
+  format: string;
+  powerType: string;
+  maxVoltage: number;
+  maxAmperage: number;
+  maxElectricPower: number | null;
+  updatedAt: GeneratedTimestamp;
+}
+
+export type LocationRow = Selectable<LocationsTable>;
+export type EvseRow = Selectable<EvsesTable>;
+export type EvseConnectorRow = Selectable<EvseConnectorsTable>;

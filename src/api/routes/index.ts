@@ -11,6 +11,7 @@ import { userRoutes } from './users.js';
 import { eventRoutes } from './events.js';
 import { webhookRoutes } from './webhooks.js';
 import { cdrRoutes } from './cdrs.js';
+import { locationRoutes } from './locations.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -25,4 +26,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   webhookRoutes,
   commandRoutes,
   cdrRoutes,
+  locationRoutes,
 ];

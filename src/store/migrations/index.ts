@@ -16,6 +16,7 @@ import * as securityProfileUpgrade from './0013_security_profile_upgrade.js';
 import * as identity from './0014_identity.js';
 import * as apiKeys from './0015_api_keys.js';
 import * as webhooks from './0016_webhooks.js';
+import * as locations from './0017_locations.js';
 import * as cdrs from './0018_cdrs.js';
 
 export interface NamedMigration {
@@ -40,5 +41,6 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0014_identity', migration: identity },
   { name: '0015_api_keys', migration: apiKeys },
   { name: '0016_webhooks', migration: webhooks },
+  { name: '0017_locations', migration: locations },
   { name: '0018_cdrs', migration: cdrs },
 ];
