@@ -28,6 +28,7 @@ import { AuditRepo } from './repos/audit.js';
 import { StationGroupRepo } from './repos/station-groups.js';
 import { ApiKeyRepo } from './repos/api-keys.js';
 import { WebhookRepo } from './repos/webhooks.js';
+import { DataKeyRepo } from './repos/data-keys.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -67,6 +68,7 @@ export interface Repositories {
   stationGroups: StationGroupRepo;
   apiKeys: ApiKeyRepo;
   webhooks: WebhookRepo;
+  dataKeys: DataKeyRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -105,6 +107,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     stationGroups: new StationGroupRepo(db),
     apiKeys: new ApiKeyRepo(db),
     webhooks: new WebhookRepo(db),
+    dataKeys: new DataKeyRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -16,6 +16,7 @@ import * as securityProfileUpgrade from './0013_security_profile_upgrade.js';
 import * as identity from './0014_identity.js';
 import * as apiKeys from './0015_api_keys.js';
 import * as webhooks from './0016_webhooks.js';
+import * as privacy from './0019_privacy.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -39,4 +40,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0014_identity', migration: identity },
   { name: '0015_api_keys', migration: apiKeys },
   { name: '0016_webhooks', migration: webhooks },
+  { name: '0019_privacy', migration: privacy },
 ];
