@@ -25,6 +25,7 @@ import type { OcspResponder } from './pki/ocsp.js';
 import type { PkiService } from './pki/pki-service.js';
 import type { EventHub } from './webhooks/event-hub.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
+import type { PrivacyService } from './privacy/privacy-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -73,4 +74,6 @@ export interface DomainServices {
   eventHub: EventHub;
   /** webhook subscriptions; deliveries run in the dispatcher */
   webhooks: WebhookService;
+  /** personal data at rest: field encryption, blind index, pseudonyms (issue 6, G1/G2) */
+  privacy: PrivacyService;
 }
