@@ -10,6 +10,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { userRoutes } from './users.js';
 import { eventRoutes } from './events.js';
 import { webhookRoutes } from './webhooks.js';
+import { tokenRoutes } from './tokens.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -23,4 +24,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   eventRoutes,
   webhookRoutes,
   commandRoutes,
+  tokenRoutes,
 ];
