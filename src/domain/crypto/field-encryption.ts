@@ -12,6 +12,7 @@ const wrapAad = (id: string, purpose: string) => `ov2x:data-key\n${id}\n${purpos
  */
 export class KeyRing {
   private readonly cache = new Map<string, Promise<Buffer>>();
+  private readonly newestOf = new Map<string, Promise<{ id: string; key: Buffer }>>();
 
   constructor(private readonly repo: DataKeyRepo, readonly provider: KeyProvider) {}
 
@@ -19,26 +20,39 @@ export class KeyRing {
   key(id: string): Promise<Buffer> {
     let k = this.cache.get(id);
     if (!k) {
-      k = this.repo.get(id).then((row) => {
-        if (!row) throw new Error(`data key ${id} does not exist`);
-        return this.provider.unwrap(row.masterKeyId, row.wrapped, wrapAad(row.id, row.purpose));
-      });
+      k = this.unwrapped(id);
       k.catch(() => this.cache.delete(id));
       this.cache.set(id, k);
     }
     return k;
   }
 
-  /** A data key of a fixed name (a keyed-hash key, which must stay the same forever): created once, by whichever node comes first. */
-  async named(id: string, purpose: string): Promise<Buffer> {
-    if (!(await this.repo.get(id))) await this.create(id, purpose);
-    return this.key(id);
+  private async unwrapped(id: string): Promise<Buffer> {
+    const row = await this.repo.get(id);
+    if (!row) throw new Error(`data key ${id} does not exist`);
+    return this.provider.unwrap(row.masterKeyId, row.wrapped, wrapAad(row.id, row.purpose));
   }
 
-  /** The newest data key of a purpose, created on first use. */
-  async newest(purpose: string): Promise<{ id: string; key: Buffer }> {
-    const row = (await this.repo.newest(purpose)) ?? (await this.create(`dk_${randomBytes(9).toString('base64url')}`, purpose));
-    return { id: row.id, key: await this.key(row.id) };
+  /** A data key of a fixed name (a keyed-hash key, which must stay the same forever): created once, by whichever node comes first. */
+  named(id: string, purpose: string): Promise<Buffer> {
+    // once known, no more store round trips: the blind index is on the OCPP authorization path
+    if (!this.cache.has(id)) this.cache.set(id, this.repo.get(id).then(async (row) => (row ? undefined : this.create(id, purpose))).then(() => this.unwrapped(id)));
+    const k = this.cache.get(id)!;
+    k.catch(() => this.cache.delete(id));
+    return k;
+  }
+
+  /** The newest data key of a purpose when first asked (created on first use); this node keeps using it until it restarts. */
+  newest(purpose: string): Promise<{ id: string; key: Buffer }> {
+    let n = this.newestOf.get(purpose);
+    if (!n) {
+      n = this.repo.newest(purpose)
+        .then(async (row) => row ?? this.create(`dk_${randomBytes(9).toString('base64url')}`, purpose))
+        .then(async (row) => ({ id: row.id, key: await this.key(row.id) }));
+      n.catch(() => this.newestOf.delete(purpose));
+      this.newestOf.set(purpose, n);
+    }
+    return n;
   }
 
   private async create(id: string, purpose: string): Promise<{ id: string }> {
