@@ -19,6 +19,8 @@ import { StationService } from './domain/stations/station-service.js';
 import { PasswordRotationService } from './domain/stations/password-rotation.js';
 import { SecurityProfileUpgradeService } from './domain/stations/security-profile-upgrade.js';
 import { sealer } from './domain/crypto/sealed.js';
+import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
+import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
@@ -98,6 +100,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const services = wireServices(store, config, log);
     const { repos, bus } = services;
+    await services.domain.privacy.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
     const ocpp = new OcppServer({
@@ -168,6 +171,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);
   const serverSecret = loadServerSecret(config);
+  // token UIDs are stored encrypted and looked up by blind index from the first write on (G1/G2)
+  const privacy = new PrivacyService(repos.dataKeys, repos.tokens, masterKeysFrom(config, serverSecret), log);
+  repos.tokens.protect(privacy);
   const stations = new StationService(repos.stations, repos.connectors, events, {
     serverSecret, autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   }, repos.passwordRotations);
@@ -209,6 +215,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     identity: identityServices, stations, tokens, transactions, security, events,
     eventHub, webhooks,
     locations: new LocationService(repos.locations, repos.stationGroups),
+    privacy,
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),

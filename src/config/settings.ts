@@ -95,6 +95,8 @@ export const settings = {
   webhookMaxAttempts: { env: 'OV2X_WEBHOOK_MAX_ATTEMPTS', flag: '--webhook-max-attempts', type: 'int', min: 1, max: 20, default: 6, doc: 'Attempts per webhook delivery (the first included) before it is given up.' },
   webhookRetryBase: { env: 'OV2X_WEBHOOK_RETRY_BASE_MS', flag: '--webhook-retry-base', type: 'int', min: 10, max: 600000, default: 1000, doc: 'Wait (ms) before the first webhook retry; doubled for each further one, up to 10 minutes.' },
   switchingLimits: { env: 'OV2X_SWITCHING_LIMITS', flag: '--switching-limits', type: 'text', default: undefined, doc: 'Switching limits (AC2) per role as JSON, replacing the built-in ones of the roles named: `{"<role>":{"perWindow":n,"windowS":s,"maxBatch":m}}` = at most n remote start/stop, availability, reset and charging-profile commands per principal in any s seconds, and at most m stations per batch. Unset = the built-in table (`src/domain/identity/switching-limits.ts`).' },
+  masterKeyFile: { env: 'OV2X_MASTER_KEY_FILE', flag: '--master-key-file', type: 'file', default: undefined, doc: 'File holding the master key (32 bytes, base64 or hex) that wraps the data keys of personal data (token UIDs). Unset = derived from the server secret (HKDF, label `ov2x:pii-master-key`). See ADR 0005.' },
+  masterKeyPreviousFile: { env: 'OV2X_MASTER_KEY_PREVIOUS_FILE', flag: '--master-key-previous-file', type: 'file', default: undefined, doc: 'Master-key rotation: the previous master key file, still accepted while the platform re-wraps every data key under the new one at start (data is not re-encrypted). Remove it once a start has logged the re-wrap.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

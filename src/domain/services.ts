@@ -27,6 +27,7 @@ import type { EventHub } from './webhooks/event-hub.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { CdrService } from './cdrs/cdr-service.js';
 import type { LocationService } from './locations/location-service.js';
+import type { PrivacyService } from './privacy/privacy-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -79,4 +80,6 @@ export interface DomainServices {
   cdrs: CdrService;
   /** locations, EVSEs and connector definitions in the OCPI 2.2.1 shape (P5) */
   locations: LocationService;
+  /** personal data at rest: field encryption, blind index, pseudonyms (issue 6, G1/G2) */
+  privacy: PrivacyService;
 }

@@ -30,6 +30,7 @@ import { ApiKeyRepo } from './repos/api-keys.js';
 import { WebhookRepo } from './repos/webhooks.js';
 import { CdrRepo } from './repos/cdrs.js';
 import { LocationRepo } from './repos/locations.js';
+import { DataKeyRepo } from './repos/data-keys.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -71,6 +72,7 @@ export interface Repositories {
   webhooks: WebhookRepo;
   cdrs: CdrRepo;
   locations: LocationRepo;
+  dataKeys: DataKeyRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     webhooks: new WebhookRepo(db),
     cdrs: new CdrRepo(db),
     locations: new LocationRepo(db),
+    dataKeys: new DataKeyRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

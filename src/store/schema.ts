@@ -82,7 +82,24 @@ export interface IdTokensTable {
   groupIdToken: string | null;
   createdAt: GeneratedTimestamp;
   updatedAt: GeneratedTimestamp;
+  /** AES-256-GCM box of the UID under a data key (migration 0019); null until backfilled */
+  uidEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  /** blind index: HMAC-SHA-256 of the normalized UID (migration 0019) */
+  uidIndex: ColumnType<string | null, string | null | undefined, string | null>;
+  /** display pseudonym `tok_…` (migration 0019) */
+  pseudonym: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+/** A data key wrapped by a master key (migration 0019). */
+export interface DataKeysTable {
+  id: string;
+  purpose: string;
+  masterKeyId: string;
+  wrapped: string;
+  createdAt: GeneratedTimestamp;
+  rewrappedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type DataKeyRecord = Selectable<DataKeysTable>;
 
 export interface TransactionsTable {
   /** OCPP 1.6 transactionId. Assigned from transactions_id_seq by TransactionRepo.start. */
@@ -525,6 +542,7 @@ export interface Database {
   locations: LocationsTable;
   evses: EvsesTable;
   evseConnectors: EvseConnectorsTable;
+  dataKeys: DataKeysTable;
 }
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -12,6 +12,7 @@ import { eventRoutes } from './events.js';
 import { webhookRoutes } from './webhooks.js';
 import { cdrRoutes } from './cdrs.js';
 import { locationRoutes } from './locations.js';
+import { tokenRoutes } from './tokens.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -27,4 +28,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   commandRoutes,
   cdrRoutes,
   locationRoutes,
+  tokenRoutes,
 ];

@@ -18,6 +18,7 @@ import * as apiKeys from './0015_api_keys.js';
 import * as webhooks from './0016_webhooks.js';
 import * as locations from './0017_locations.js';
 import * as cdrs from './0018_cdrs.js';
+import * as privacy from './0019_privacy.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -43,4 +44,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0016_webhooks', migration: webhooks },
   { name: '0017_locations', migration: locations },
   { name: '0018_cdrs', migration: cdrs },
+  { name: '0019_privacy', migration: privacy },
 ];
