@@ -1,13 +1,15 @@
 import { createHmac, hkdfSync } from 'node:crypto';
+import { toBase32 } from '../privacy/keyed-hash.js';
 
 /**
  * The token uid a CDR carries: an HMAC-SHA-256 pseudonym of the idToken under a key derived
  * from the server secret for this purpose only (HKDF, info `ov2x:cdr-token-pseudonym`, as the
  * sealers derive theirs). The same token always gives the same uid, so sessions of one driver
  * can be billed together, but the uid reveals nothing without the server secret. 36 characters,
- * the OCPI CdrToken.uid maximum.
+ * the OCPI CdrToken.uid maximum, of lower-case base32 (180 bits): never a leading `-`, `+`, `=`
+ * or `@` that a CSV export would have to defuse.
  */
 export function tokenPseudonymizer(serverSecret: Buffer): (idToken: string) => string {
   const key = Buffer.from(hkdfSync('sha256', serverSecret, Buffer.alloc(0), 'ov2x:cdr-token-pseudonym', 32));
-  return (idToken) => createHmac('sha256', key).update(idToken, 'utf8').digest('base64url').slice(0, 36);
+  return (idToken) => toBase32(createHmac('sha256', key).update(idToken, 'utf8').digest()).slice(0, 36);
 }
