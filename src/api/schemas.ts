@@ -24,5 +24,6 @@ export function page<T extends TSchema>(item: T) {
 
 export const DateTime = Type.String({ format: 'date-time' });
 export const NullableDateTime = Type.Union([DateTime, Type.Null()]);
+export const isoOrNull = (d: Date | null): string | null => d && d.toISOString();
 export const StationId = Type.String({ pattern: IDENTITY.source, description: identityRule });
 export const StationIdParam = Type.Object({ stationId: StationId });

@@ -5,7 +5,7 @@ import { DuplicateError, InUseError } from '../../store/index.js';
 import type { Station } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, conflict, notFound } from '../errors.js';
-import { DateTime, listQuery, NullableDateTime, page, StationId, StationIdParam } from '../schemas.js';
+import { DateTime, listQuery, NullableDateTime, page, StationId, StationIdParam, isoOrNull as iso } from '../schemas.js';
 
 const StationView = Type.Object({
   id: Type.String(),
@@ -40,7 +40,6 @@ const NewStation = Type.Object({
   groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
 }, { additionalProperties: false });
 
-const iso = (d: Date | null): string | null => d && d.toISOString();
 
 /** Stations: list and show within the caller's scope, register (password shown once), move between groups, remove. */
 export async function stationRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {

@@ -7,7 +7,7 @@ import { WebhookRefused } from '../../domain/webhooks/webhook-service.js';
 import type { WebhookSubscriptionRow } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, notFound } from '../errors.js';
-import { DateTime, listQuery, NullableDateTime, page } from '../schemas.js';
+import { DateTime, listQuery, NullableDateTime, page, isoOrNull as iso } from '../schemas.js';
 
 const EventTypeSchema = Type.Union(eventTypes.map((t) => Type.Literal(t)));
 
@@ -37,7 +37,6 @@ const NewWebhook = Type.Object({
 
 const IdParam = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-const iso = (d: Date | null): string | null => d && d.toISOString();
 
 const view = (w: WebhookSubscriptionRow): Static<typeof WebhookView> => ({
   id: w.id, url: w.url, types: w.types, owner: w.owner, createdAt: w.createdAt.toISOString(),

@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { deriveKey } from '../crypto/sealed.js';
 import { toBase32 } from '../privacy/keyed-hash.js';
 
 /**
@@ -10,6 +11,6 @@ import { toBase32 } from '../privacy/keyed-hash.js';
  * or `@` that a CSV export would have to defuse.
  */
 export function tokenPseudonymizer(serverSecret: Buffer): (idToken: string) => string {
-  const key = Buffer.from(hkdfSync('sha256', serverSecret, Buffer.alloc(0), 'ov2x:cdr-token-pseudonym', 32));
+  const key = deriveKey(serverSecret, 'cdr-token-pseudonym');
   return (idToken) => toBase32(createHmac('sha256', key).update(idToken, 'utf8').digest()).slice(0, 36);
 }

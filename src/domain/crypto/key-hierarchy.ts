@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { deriveKey } from './sealed.js';
 
 /**
  * Where master keys live. The platform only ever asks it to wrap and unwrap 32-byte data keys,
@@ -73,7 +74,7 @@ export function readMasterKeyFile(file: string): Buffer {
  * during a rotation (ADR 0005).
  */
 export function masterKeysFrom(config: { masterKeyFile?: string; masterKeyPreviousFile?: string }, serverSecret: Buffer): LocalKeyProvider {
-  const derived = Buffer.from(hkdfSync('sha256', serverSecret, Buffer.alloc(0), 'ov2x:pii-master-key', 32));
+  const derived = deriveKey(serverSecret, 'pii-master-key');
   const current = config.masterKeyFile ? readMasterKeyFile(config.masterKeyFile) : derived;
   const previous = config.masterKeyPreviousFile ? [readMasterKeyFile(config.masterKeyPreviousFile)] : config.masterKeyFile ? [derived] : [];
   return new LocalKeyProvider(current, previous);

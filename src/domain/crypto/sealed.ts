@@ -15,8 +15,13 @@ export interface Sealer {
  * One key per purpose (HKDF-SHA-256, info `ov2x:<purpose>`), so a key leaked from one use
  * opens nothing else; rotating the server secret means re-sealing (ADR 0005).
  */
+export function deriveKey(serverSecret: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', serverSecret, Buffer.alloc(0), `ov2x:${purpose}`, 32));
+}
+
+/** AES-256-GCM sealing under the purpose's own key; the purpose and a binding are authenticated. */
 export function sealer(serverSecret: Buffer, purpose: string): Sealer {
-  const key = Buffer.from(hkdfSync('sha256', serverSecret, Buffer.alloc(0), `ov2x:${purpose}`, 32));
+  const key = deriveKey(serverSecret, purpose);
   const aad = (binding: string) => Buffer.from(`${purpose}\n${binding}`);
   return {
     seal(plain, binding = '') {

@@ -22,6 +22,8 @@ export class TariffService {
   private readonly byStation = new Map<string, { tariff: TariffRow | null; at: number }>();
   /** last energy register (Wh) seen per active transaction, for Updated events without one */
   private readonly lastRegister = new Map<string, number>();
+  /** per running transaction, its start-of-session tariff once snapshotted (null: none applies); snapshots never change */
+  private readonly startTariff = new Map<string, TariffPrices | null>();
 
   constructor(
     private readonly repo: TariffRepo,
@@ -33,7 +35,9 @@ export class TariffService {
   ) {
     // a transaction that ends without an Ended event priced here (1.6, zombie closing) leaves no register behind
     events.subscribe((e) => {
-      if (e.type === 'transaction.ended') this.lastRegister.delete(`${e.stationId}\n${e.transactionRef}`);
+      if (e.type !== 'transaction.ended') return;
+      this.lastRegister.delete(`${e.stationId}\n${e.transactionRef}`);
+      this.startTariff.delete(`${e.stationId}\n${e.transactionRef}`);
     });
   }
 
@@ -81,13 +85,19 @@ export class TariffService {
    * own meter values, the freshest energy register there is.
    */
   async costOf(stationId: string, transactionRef: string, at: Date, readings: readonly MeterReading[] = []): Promise<Cost | undefined> {
+    const key = `${stationId}\n${transactionRef}`;
+    // every TransactionEvent asks: a transaction known to be unpriced costs no database read
+    if (this.startTariff.get(key) === null) return undefined;
     const tx = await this.transactions.findByRef(stationId, transactionRef);
     if (!tx) return undefined;
-    // a transaction begun before snapshots existed (or whose snapshot is still being written) is priced as the station is now
-    const taken = await this.atStart?.snapshot(tx.id);
-    const tariff = taken ? taken.tariff : await this.forStation(stationId);
+    let tariff = this.startTariff.get(key);
+    if (tariff === undefined) {
+      // a transaction begun before snapshots existed (or whose snapshot is still being written) is priced as the station is now
+      const taken = await this.atStart?.snapshot(tx.id);
+      tariff = taken ? taken.tariff : (await this.forStation(stationId)) ?? null;
+      if (taken && tx.state !== 'ended') this.startTariff.set(key, tariff);
+    }
     if (!tariff) return undefined;
-    const key = `${stationId}\n${transactionRef}`;
     const seen = lastEnergyWh(readings);
     if (seen !== undefined) this.lastRegister.set(key, seen);
     let energyWh: number;
