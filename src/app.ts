@@ -21,6 +21,8 @@ import { SecurityProfileUpgradeService } from './domain/stations/security-profil
 import { sealer } from './domain/crypto/sealed.js';
 import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
 import { PrivacyService } from './domain/privacy/privacy-service.js';
+import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
+import { CustomerService } from './domain/customers/customer-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
@@ -216,6 +218,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     eventHub, webhooks,
     locations: new LocationService(repos.locations, repos.stationGroups),
     privacy,
+    // modules holding personal data about customers register here for export and erasure
+    dataSubjects: new DataSubjectRegistry(),
+    customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),

@@ -1,3 +1,5 @@
+import type { DataSubjectRegistry } from './privacy/data-subject.js';
+import type { CustomerService } from './customers/customer-service.js';
 import type { IdentityServices } from './identity/index.js';
 import type { DomainEvents } from './events.js';
 import type { SecurityLog } from './security/security-log.js';
@@ -82,4 +84,6 @@ export interface DomainServices {
   locations: LocationService;
   /** personal data at rest: field encryption, blind index, pseudonyms (issue 6, G1/G2) */
   privacy: PrivacyService;
+  dataSubjects: DataSubjectRegistry;
+  customers: CustomerService;
 }

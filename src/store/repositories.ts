@@ -29,6 +29,7 @@ import { StationGroupRepo } from './repos/station-groups.js';
 import { ApiKeyRepo } from './repos/api-keys.js';
 import { WebhookRepo } from './repos/webhooks.js';
 import { CdrRepo } from './repos/cdrs.js';
+import { CustomerRepo } from './repos/customers.js';
 import { LocationRepo } from './repos/locations.js';
 import { DataKeyRepo } from './repos/data-keys.js';
 
@@ -71,6 +72,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepo;
   webhooks: WebhookRepo;
   cdrs: CdrRepo;
+  customers: CustomerRepo;
   locations: LocationRepo;
   dataKeys: DataKeyRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
@@ -112,6 +114,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     apiKeys: new ApiKeyRepo(db),
     webhooks: new WebhookRepo(db),
     cdrs: new CdrRepo(db),
+    customers: new CustomerRepo(db),
     locations: new LocationRepo(db),
     dataKeys: new DataKeyRepo(db),
     async close() {

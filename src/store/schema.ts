@@ -88,7 +88,33 @@ export interface IdTokensTable {
   uidIndex: ColumnType<string | null, string | null | undefined, string | null>;
   /** display pseudonym `tok_…` (migration 0019) */
   pseudonym: ColumnType<string | null, string | null | undefined, string | null>;
+  /** the customer the token belongs to (migration 0020) */
+  customerId: ColumnType<number | null, number | null | undefined, number | null>;
+  /** the eMSP contract (eMAID) it charges under (migration 0020) */
+  contractId: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+export type CustomerStatus = 'active' | 'erased';
+/** A consent as given or withdrawn, with the version of the text the customer saw. */
+export interface Consent { granted: boolean; at: string; version?: string }
+
+/** A customer of the eMSP (migration 0020): personal fields only as AEAD boxes. */
+export interface CustomersTable {
+  id: Id;
+  reference: string;
+  status: ColumnType<CustomerStatus, CustomerStatus | undefined, CustomerStatus>;
+  nameEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  emailEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  emailIndex: ColumnType<string | null, string | null | undefined, string | null>;
+  phoneEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  billingAddressEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  paymentReferenceEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  consents: GeneratedJson<Record<string, Consent>>;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+  erasedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+export type CustomerRow = Selectable<CustomersTable>;
 
 /** A data key wrapped by a master key (migration 0019). */
 export interface DataKeysTable {
@@ -429,6 +455,8 @@ export interface UsersTable {
   disabled: ColumnType<boolean, boolean | undefined, boolean>;
   createdAt: GeneratedTimestamp;
   updatedAt: GeneratedTimestamp;
+  /** a customer's portal account (role `customer`, migration 0020) */
+  customerId: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiSessionsTable {
@@ -543,6 +571,7 @@ export interface Database {
   evses: EvsesTable;
   evseConnectors: EvseConnectorsTable;
   dataKeys: DataKeysTable;
+  customers: CustomersTable;
 }
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -788,6 +817,8 @@ export interface CdrsTable {
   exportCreditExclVatMinor: number | null;
   exportCreditInclVatMinor: number | null;
   issuedAt: GeneratedTimestamp;
+  /** the customer billed (migration 0020), from the token at issue */
+  customerId: ColumnType<number | null, number | null | undefined, never>;
 }
 export type CdrRow = Selectable<CdrsTable>;
 export type NewCdr = Insertable<CdrsTable>;

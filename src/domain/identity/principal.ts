@@ -15,6 +15,8 @@ export interface Principal {
   groups: readonly string[] | null;
   /** the user row behind a session (kind 'user') */
   userId?: number;
+  /** a customer's portal account: the customer whose data it may see (role `customer`) */
+  customerId?: number;
   /** the API session, when authenticated by one */
   session?: { id: string; csrfToken: string; viaCookie: boolean };
   /** non-empty: only the onboarding routes are open */

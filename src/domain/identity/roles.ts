@@ -14,6 +14,8 @@ export const roles = [
   'dso',
   'roaming_partner',
   'ems',
+  /** a customer of the eMSP, through the customer-facing API: only their own data */
+  'customer',
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -46,10 +48,25 @@ export const permissions = [
   'cdrs:read',
   /** credit CDRs (corrections) */
   'cdrs:manage',
+  /** customers (CRM, issue 6): personal fields masked */
+  'customers:read',
+  'customers:manage',
+  /** a customer's personal fields in clear (audited) */
+  'customers:reveal',
+  'invoices:read',
+  /** issue, mark paid, void */
+  'invoices:manage',
+  /** data-subject requests (export, erasure) and retention policies */
+  'privacy:manage',
+  /** the customer-facing API: one's own data and charging history */
+  'self:read',
+  /** one's own contact data and consents */
+  'self:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
-const all = permissions;
+/** the customer-facing permissions belong to customers only: staff act on customers through the CRM ones */
+const all = permissions.filter((p) => !p.startsWith('self:'));
 
 /** role → what it may do; anything not listed is denied */
 export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } = {
@@ -59,13 +76,17 @@ export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } =
     'transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'security:read', 'pki:read',
     'cdrs:read',
   ],
-  billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'cdrs:read', 'cdrs:manage'],
-  emsp_manager: ['transactions:read', 'tokens:read', 'tokens:manage', 'tokens:reveal', 'tariffs:read', 'cdrs:read'],
-  support_l1: ['stations:read', 'transactions:read', 'tokens:read'],
-  support_l2: ['stations:read', 'stations:command', 'stations:switch', 'transactions:read', 'tokens:read', 'security:read'],
+  billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'cdrs:read', 'cdrs:manage', 'customers:read', 'invoices:read', 'invoices:manage'],
+  emsp_manager: [
+    'transactions:read', 'tokens:read', 'tokens:manage', 'tokens:reveal', 'tariffs:read', 'cdrs:read',
+    'customers:read', 'customers:manage', 'customers:reveal', 'invoices:read', 'privacy:manage',
+  ],
+  support_l1: ['stations:read', 'transactions:read', 'tokens:read', 'customers:read'],
+  support_l2: ['stations:read', 'stations:command', 'stations:switch', 'transactions:read', 'tokens:read', 'security:read', 'customers:read'],
   dso: ['stations:read', 'stations:limit'],
   roaming_partner: ['stations:read', 'tariffs:read'],
   ems: ['stations:read', 'stations:limit', 'transactions:read'],
+  customer: ['self:read', 'self:manage'],
 };
 
 /** Roles whose accounts must use a second factor (TOTP). */

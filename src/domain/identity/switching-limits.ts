@@ -36,6 +36,7 @@ export const defaultSwitchingLimits: Readonly<Record<Role, SwitchingLimit>> = {
   emsp_manager: none,
   support_l1: none,
   roaming_partner: none,
+  customer: none,
 };
 
 /**

@@ -19,6 +19,7 @@ import * as webhooks from './0016_webhooks.js';
 import * as locations from './0017_locations.js';
 import * as cdrs from './0018_cdrs.js';
 import * as privacy from './0019_privacy.js';
+import * as customers from './0020_customers.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -45,4 +46,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0017_locations', migration: locations },
   { name: '0018_cdrs', migration: cdrs },
   { name: '0019_privacy', migration: privacy },
+  { name: '0020_customers', migration: customers },
 ];
