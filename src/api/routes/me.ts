@@ -90,6 +90,11 @@ export async function meRoutes(app: FastifyInstance, ctx: ApiContext): Promise<v
     schema: { tags: ['me'], summary: 'Your charging sessions and CDRs, with costs, newest first', querystring: HistoryQuery, response: { 200: Document } },
   }, async (req) => customerCharging.history((await own(req)).id, req.query.limit, req.query.offset));
 
+  api.get('/me/cdrs/:id', {
+    config: { permission: 'self:read' },
+    schema: { tags: ['me'], summary: 'One of your CDRs (someone else\'s is not found)', params: Type.Object({ id: Type.Integer({ minimum: 1 }) }), response: { 200: Document } },
+  }, async (req) => (await customerCharging.cdr((await own(req)).id, req.params.id)) ?? Promise.reject(notFound('cdr')));
+
   api.get('/me/export', {
     config: { permission: 'self:read' },
     schema: { tags: ['me'], summary: 'Everything the platform holds about you, as JSON (GDPR Art. 15/20)', response: { 200: Document } },

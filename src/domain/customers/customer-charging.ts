@@ -56,11 +56,22 @@ export class CustomerCharging {
     return (await this.repo.linkToken(pseudonym, null, null)) !== undefined;
   }
 
+  /** The UIDs of the customer's tokens (in memory only) → their pseudonyms. */
+  private async uids(customerId: number): Promise<Map<string, string>> {
+    const uids = new Map<string, string>();
+    for (const t of await this.repo.tokensOf(customerId)) uids.set(t.uidEncrypted ? await this.privacy.revealUid(t) : t.idToken, t.pseudonym ?? (await this.privacy.pseudonym(t.idToken)));
+    return uids;
+  }
+
+  /** One CDR of the customer; undefined when it is someone else's or does not exist (the same answer). */
+  async cdr(customerId: number, cdrId: number): Promise<OcpiCdr | undefined> {
+    const row = await this.repo.cdrOf(customerId, [...(await this.uids(customerId)).keys()].map(this.cdrPseudonym), cdrId);
+    return row && ocpiCdr(row);
+  }
+
   /** The customer's sessions (newest first) and CDRs, each page `limit` long. */
   async history(customerId: number, limit: number, offset: number): Promise<{ sessions: ChargingSession[]; cdrs: OcpiCdr[] }> {
-    const tokens = await this.repo.tokensOf(customerId);
-    const uids = new Map<string, string>();
-    for (const t of tokens) uids.set(t.uidEncrypted ? await this.privacy.revealUid(t) : t.idToken, t.pseudonym ?? (await this.privacy.pseudonym(t.idToken)));
+    const uids = await this.uids(customerId);
     const [transactions, cdrs] = await Promise.all([
       this.repo.transactionsOf([...uids.keys()], limit, offset),
       this.repo.cdrsOf(customerId, [...uids.keys()].map(this.cdrPseudonym), limit, offset),

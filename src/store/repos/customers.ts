@@ -96,6 +96,13 @@ export class CustomerRepo {
       .orderBy('startDateTime', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
   }
 
+  /** One CDR, only if it is the customer's (billed to it or issued for one of its tokens). */
+  cdrOf(customerId: number, tokenPseudonyms: readonly string[], cdrId: number): Promise<CdrRow | undefined> {
+    return this.db.selectFrom('cdrs').selectAll().where('id', '=', cdrId)
+      .where((eb) => eb.or([eb('customerId', '=', customerId), ...(tokenPseudonyms.length ? [eb('tokenUid', 'in', [...tokenPseudonyms])] : [])]))
+      .executeTakeFirst();
+  }
+
   /** The original (not credit) CDRs of the given transactions. */
   cdrsOfTransactions(transactionIds: readonly number[]): Promise<CdrRow[]> {
     if (!transactionIds.length) return Promise.resolve([]);
