@@ -151,6 +151,8 @@ describe('customers (issue 6): CRM, customer-facing API, data-subject rights', (
     assert.equal(u.status, 200, JSON.stringify(u.body));
     assert.equal(u.body.phone, '***01');
     assert.equal(u.body.paymentReference, null);
+    const taken = await call(p, 'PATCH', `/customers/${idB}`, { token: emsp.token, body: { email: A.email.toUpperCase() } });
+    assert.deepEqual([taken.status, taken.body.code], [409, 'conflict'], 'another customer\'s e-mail address');
     const c = await call<{ consents: Obj; history: Obj[] }>(p, 'POST', `/customers/${idA}/consents`, { token: emsp.token, body: { changes: [{ consent: 'marketing-email', granted: false, version: 'v3' }] } });
     assert.equal(c.status, 200);
     assert.equal((c.body.consents['marketing-email'] as Obj).granted, false);

@@ -38,15 +38,21 @@ export class CustomerRepo {
     return this.db.selectFrom('customers').selectAll().where('emailIndex', '=', emailIndex).executeTakeFirst();
   }
 
-  update(id: number, patch: CustomerBoxes & { consents?: Record<string, Consent> }): Promise<CustomerRow | undefined> {
+  /** @throws DuplicateError when a new e-mail index is another customer's */
+  async update(id: number, patch: CustomerBoxes & { consents?: Record<string, Consent> }): Promise<CustomerRow | undefined> {
     const { consents, ...boxes } = patch;
-    return this.db
-      .updateTable('customers')
-      .set((eb) => ({ ...boxes, ...(consents && { consents: JSON.stringify(consents) }), updatedAt: eb.fn<Date>('now') }))
-      .where('id', '=', id)
-      .where('status', '=', 'active')
-      .returningAll()
-      .executeTakeFirst();
+    try {
+      return await this.db
+        .updateTable('customers')
+        .set((eb) => ({ ...boxes, ...(consents && { consents: JSON.stringify(consents) }), updatedAt: eb.fn<Date>('now') }))
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .returningAll()
+        .executeTakeFirst();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateError('customer', String(id), err);
+      throw err;
+    }
   }
 
   async list(opts: { limit: number; offset: number; status?: CustomerRow['status']; sort?: 'id' | 'reference' | 'createdAt'; order?: 'asc' | 'desc' }): Promise<{ rows: CustomerRow[]; total: number }> {
