@@ -23,6 +23,8 @@ import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
 import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
 import { CustomerService } from './domain/customers/customer-service.js';
+import { CustomerCharging } from './domain/customers/customer-charging.js';
+import { cdrsHolder, customersHolder, DataSubjectService } from './domain/customers/data-subject-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
@@ -221,6 +223,10 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
     customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
+    // a customer's tokens and charging history, found through the UIDs of their own tokens
+    customerCharging: new CustomerCharging(repos.customers, privacy, tokenPseudonymizer(serverSecret)),
+    // export and erasure over every holder registered below and by other modules
+    dataSubjectRequests: new DataSubjectService(repos.customers, () => domain.dataSubjects),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -242,6 +248,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     }, (signer) => domain.certificates.useSigner(signer)),
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
+  // the CRM's own personal data, and the CDRs (export only: they hold pseudonyms and stay for accounting)
+  domain.dataSubjects.register(customersHolder(domain.customers, repos.customers));
+  domain.dataSubjects.register(cdrsHolder(domain.customerCharging));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

@@ -1,5 +1,7 @@
 import type { DataSubjectRegistry } from './privacy/data-subject.js';
 import type { CustomerService } from './customers/customer-service.js';
+import type { CustomerCharging } from './customers/customer-charging.js';
+import type { DataSubjectService } from './customers/data-subject-service.js';
 import type { IdentityServices } from './identity/index.js';
 import type { DomainEvents } from './events.js';
 import type { SecurityLog } from './security/security-log.js';
@@ -86,4 +88,8 @@ export interface DomainServices {
   privacy: PrivacyService;
   dataSubjects: DataSubjectRegistry;
   customers: CustomerService;
+  /** a customer's tokens and charging history (CRM and customer-facing API) */
+  customerCharging: CustomerCharging;
+  /** data-subject export and erasure over every registered holder (Art. 15/17/20) */
+  dataSubjectRequests: DataSubjectService;
 }

@@ -116,6 +116,18 @@ export interface CustomersTable {
 }
 export type CustomerRow = Selectable<CustomersTable>;
 
+/** Every grant and withdrawal of a customer's consent (migration 0022), append-only. */
+export interface CustomerConsentEventsTable {
+  id: Id;
+  customerId: number;
+  consent: string;
+  granted: boolean;
+  version: string | null;
+  recordedBy: string;
+  at: GeneratedTimestamp;
+}
+export type CustomerConsentEvent = Selectable<CustomerConsentEventsTable>;
+
 /** A data key wrapped by a master key (migration 0019). */
 export interface DataKeysTable {
   id: string;
@@ -572,6 +584,7 @@ export interface Database {
   evseConnectors: EvseConnectorsTable;
   dataKeys: DataKeysTable;
   customers: CustomersTable;
+  customerConsentEvents: CustomerConsentEventsTable;
 }
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -13,6 +13,8 @@ import { webhookRoutes } from './webhooks.js';
 import { cdrRoutes } from './cdrs.js';
 import { locationRoutes } from './locations.js';
 import { tokenRoutes } from './tokens.js';
+import { customerRoutes } from './customers.js';
+import { meRoutes } from './me.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -29,4 +31,6 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   cdrRoutes,
   locationRoutes,
   tokenRoutes,
+  customerRoutes,
+  meRoutes,
 ];
