@@ -23,6 +23,7 @@ import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
 import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
 import { CustomerService } from './domain/customers/customer-service.js';
+import { InvoiceService, invoiceDataHolder } from './domain/invoices/index.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
@@ -221,6 +222,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
     customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
+    // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
+    invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -233,7 +236,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events, repos.cdrs),
     // the tariff is looked up through the tariff service (its cache is cleared on every change)
-    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log),
+    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log, async (uid) => (await repos.tokens.get(uid))?.customerId ?? null),
     securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,
@@ -242,6 +245,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     }, (signer) => domain.certificates.useSigner(signer)),
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
+  domain.dataSubjects.register(invoiceDataHolder(domain.invoices));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);
