@@ -126,6 +126,8 @@ export function userPrincipal(user: UserRow, session: ApiSessionRow, viaCookie: 
   return {
     kind: 'user', id: `user:${user.id}`, name: user.username, userId: user.id,
     roles: rolesOf(user), groups: user.stationGroups,
+    // a customer's portal account sees only that customer's data (/me)
+    ...(user.customerId !== null && { customerId: user.customerId }),
     session: { id: session.id, csrfToken: session.csrfToken, viaCookie },
     pending: pendingSteps(user, session),
   };

@@ -10,6 +10,8 @@ export interface InvoiceQuery {
   customerId?: number;
   status?: InvoiceStatus;
   period?: string;
+  /** drafts left out (what a customer sees) */
+  issuedOnly?: boolean;
 }
 
 /** Thrown when an invoice is not in the state a change needs (e.g. issuing a paid one). */
@@ -96,6 +98,7 @@ export class InvoiceRepo {
     if (q.customerId !== undefined) base = base.where('customerId', '=', q.customerId);
     if (q.status !== undefined) base = base.where('status', '=', q.status);
     if (q.period !== undefined) base = base.where('period', '=', q.period);
+    if (q.issuedOnly) base = base.where('status', '<>', 'draft');
     const [items, count] = await Promise.all([
       base.selectAll().orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
       base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
