@@ -83,14 +83,15 @@ export class InvoiceService {
 
   /**
    * Builds (or rebuilds) the drafts of a customer for a period from the priced CDRs issued in it
-   * that no other invoice holds: one per currency. Issued invoices of the period are kept.
+   * (or before it, if no invoice took them yet) that no other invoice holds: one per currency.
+   * Issued invoices of the period are kept.
    * @throws InvoiceError not_found for an unknown customer, invalid for a bad period, conflict when another run took the same CDRs meanwhile
    */
   async generate(customerId: number, period: string): Promise<Invoice[]> {
     const p = this.period(period);
     const billing = await this.billingOf(customerId);
     if (!billing) throw new InvoiceError('not_found', 'customer not found');
-    const cdrs = await this.repo.billable(customerId, p.period, p.start, p.end);
+    const cdrs = await this.repo.billable(customerId, p.period, p.end);
     const byCurrency = new Map<string, typeof cdrs>();
     for (const c of cdrs) byCurrency.set(c.currency!, [...(byCurrency.get(c.currency!) ?? []), c]);
     const drafts = [...byCurrency].map(([currency, rows]) => ({
@@ -158,12 +159,12 @@ export class InvoiceService {
   }
 
   /**
-   * The monthly run: drafts for every customer with CDRs issued in the period, issued too when
+   * The monthly run: drafts for every customer with uninvoiced CDRs issued by the period's end, issued too when
    * asked. One customer failing does not stop the others.
    */
   async run(period: string, opts: { issue: boolean }, onError?: (customerId: number, err: unknown) => void): Promise<RunReport> {
     const p = this.period(period);
-    const customers = await this.repo.customersWithCdrs(p.start, p.end);
+    const customers = await this.repo.customersToBill(p.end);
     const report: RunReport = { period: p.period, customers: customers.length, drafts: 0, issued: 0, failed: [] };
     for (const customerId of customers) {
       try {

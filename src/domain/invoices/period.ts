@@ -11,7 +11,8 @@ export const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
 /**
  * UTC months, so a period means the same on every node whatever its time zone; a session belongs
- * to the month its CDR was issued in (a correction issued later lands on a later invoice).
+ * to the month its CDR was issued in (a correction or a CDR issued after that month's invoice
+ * lands on the next one).
  * @throws RangeError for anything but `YYYY-MM`
  */
 export function billingPeriod(period: string): BillingPeriod {

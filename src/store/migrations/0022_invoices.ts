@@ -20,7 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('customer_id', 'bigint', (c) => c.notNull().references('customers.id'))
     // the public customer number, kept in clear: it is random and stays after an erasure
     .addColumn('customer_reference', 'text', (c) => c.notNull())
-    // billing period `YYYY-MM` (UTC months) and its bounds: CDRs issued in [start, end)
+    // billing period `YYYY-MM` (UTC months) and its bounds; it bills the CDRs issued by its end that
+    // no earlier invoice took (late ones are carried over, never lost)
     .addColumn('period', 'text', (c) => c.notNull())
     .addColumn('period_start', 'timestamptz', (c) => c.notNull())
     .addColumn('period_end', 'timestamptz', (c) => c.notNull())

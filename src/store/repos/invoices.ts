@@ -27,13 +27,15 @@ export class InvoiceRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * The priced CDRs of a customer issued in [from, to) that no invoice holds, except drafts of the
-   * same customer and period (they are rebuilt), oldest first.
+   * The priced CDRs of a customer issued before `to` that no invoice holds, except drafts of the
+   * same customer and period (they are rebuilt), oldest first. No lower bound: a CDR issued after
+   * its month's invoice (a late session, a credit CDR) is carried to the next invoice instead of
+   * being lost, since there is one invoice per customer, period and currency.
    */
-  billable(customerId: number, period: string, from: Date, to: Date): Promise<CdrRow[]> {
+  billable(customerId: number, period: string, to: Date): Promise<CdrRow[]> {
     return this.db.selectFrom('cdrs').selectAll('cdrs')
       .where('cdrs.customerId', '=', customerId)
-      .where('cdrs.issuedAt', '>=', from).where('cdrs.issuedAt', '<', to)
+      .where('cdrs.issuedAt', '<', to)
       .where('cdrs.currency', 'is not', null)
       .where(({ not, exists, selectFrom }) => not(exists(
         selectFrom('invoiceLines').innerJoin('invoices', 'invoices.id', 'invoiceLines.invoiceId').select('invoiceLines.cdrId')
@@ -44,11 +46,12 @@ export class InvoiceRepo {
       .execute();
   }
 
-  /** Customers with priced CDRs issued in [from, to) (the monthly run). */
-  async customersWithCdrs(from: Date, to: Date): Promise<number[]> {
+  /** Customers with priced CDRs issued before `to` that no invoice holds (the monthly run). */
+  async customersToBill(to: Date): Promise<number[]> {
     const rows = await this.db.selectFrom('cdrs').select('customerId').distinct()
       .where('customerId', 'is not', null).where('currency', 'is not', null)
-      .where('issuedAt', '>=', from).where('issuedAt', '<', to)
+      .where('issuedAt', '<', to)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('invoiceLines').select('cdrId').whereRef('invoiceLines.cdrId', '=', 'cdrs.id'))))
       .orderBy('customerId').execute();
     return rows.map((r) => r.customerId!);
   }
