@@ -46,12 +46,15 @@ export class InvoiceRepo {
       .execute();
   }
 
-  /** Customers with priced CDRs issued before `to` that no invoice holds (the monthly run). */
+  /** Customers with priced CDRs issued before `to` that no issued invoice holds, drafts included (the monthly run). */
   async customersToBill(to: Date): Promise<number[]> {
     const rows = await this.db.selectFrom('cdrs').select('customerId').distinct()
       .where('customerId', 'is not', null).where('currency', 'is not', null)
       .where('issuedAt', '<', to)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('invoiceLines').select('cdrId').whereRef('invoiceLines.cdrId', '=', 'cdrs.id'))))
+      .where(({ not, exists, selectFrom }) => not(exists(
+        selectFrom('invoiceLines').innerJoin('invoices', 'invoices.id', 'invoiceLines.invoiceId').select('invoiceLines.cdrId')
+          .whereRef('invoiceLines.cdrId', '=', 'cdrs.id').where('invoices.status', '<>', 'draft'),
+      )))
       .orderBy('customerId').execute();
     return rows.map((r) => r.customerId!);
   }
