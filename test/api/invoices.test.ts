@@ -119,6 +119,17 @@ describe('invoices API (issue 6): roles, generate → issue → pay/void, PDF, /
     assert.equal((await call(p, 'POST', `/invoices/${String(invoiceB.id)}/pay`, bearer)).status, 409);
     assert.equal((await call(p, 'GET', '/invoices/999999', bearer)).status, 404);
 
+    // a correction after the invoice: the credit CDR goes to the same customer and onto the next month's invoice
+    const [lineA] = (await call<{ lines: Obj[] }>(p, 'GET', `/invoices/${String(invoiceA.id)}`, bearer)).body.lines;
+    const credit = await call<Obj>(p, 'POST', `/cdrs/${String(lineA!.cdrId)}/credit`, { ...bearer, body: { reason: 'faulty meter' } });
+    assert.equal(credit.status, 201, JSON.stringify(credit.body));
+    assert.equal((await p.repos.cdrs.get(Number(credit.body.id)))!.customerId, a.id);
+    assert.deepEqual((await call<{ items: Obj[] }>(p, 'POST', '/invoices/generate', { ...bearer, body: { customerId: a.id, period } })).body.items, [], 'this month is issued');
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const nextPeriod = `${next.getUTCFullYear()}-${String(next.getUTCMonth() + 1).padStart(2, '0')}`;
+    const [creditDraft] = (await call<{ items: Obj[] }>(p, 'POST', '/invoices/generate', { ...bearer, body: { customerId: a.id, period: nextPeriod } })).body.items;
+    assert.deepEqual([creditDraft!.totalExclVat, creditDraft!.totalInclVat, creditDraft!.energyImportWh], [-300, -360, -10_000]);
+
     const pdf = await fetch(`${p.httpUrl}/api/v1/invoices/${String(invoiceA.id)}/pdf`, { headers: { authorization: `Bearer ${billing.token}` } });
     assert.equal(pdf.status, 200);
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
