@@ -25,6 +25,7 @@ import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
 import { CustomerService } from './domain/customers/customer-service.js';
 import { CustomerCharging } from './domain/customers/customer-charging.js';
 import { cdrsHolder, customersHolder, DataSubjectService } from './domain/customers/data-subject-service.js';
+import { InvoiceService, invoiceDataHolder } from './domain/invoices/index.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
 import { ReservationService } from './domain/reservations/reservation-service.js';
@@ -227,6 +228,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     customerCharging: new CustomerCharging(repos.customers, privacy, tokenPseudonymizer(serverSecret)),
     // export and erasure over every holder registered below and by other modules
     dataSubjectRequests: new DataSubjectService(repos.customers, () => domain.dataSubjects),
+    // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
+    invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -239,7 +242,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events, repos.cdrs),
     // the tariff is looked up through the tariff service (its cache is cleared on every change)
-    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log),
+    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log, async (uid) => (await repos.tokens.get(uid))?.customerId ?? null),
     securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,
@@ -251,6 +254,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // the CRM's own personal data, and the CDRs (export only: they hold pseudonyms and stay for accounting)
   domain.dataSubjects.register(customersHolder(domain.customers, repos.customers));
   domain.dataSubjects.register(cdrsHolder(domain.customerCharging));
+  domain.dataSubjects.register(invoiceDataHolder(domain.invoices));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

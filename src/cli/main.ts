@@ -10,6 +10,7 @@ import { stationCommand } from './commands/station.js';
 import { tokenCommand } from './commands/token.js';
 import { apikeyCommand } from './commands/apikey.js';
 import { userCommand } from './commands/user.js';
+import { invoiceCommand } from './commands/invoice.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -20,6 +21,7 @@ for (const cmd of [serveCommand(), migrateCommand(), stationCommand(), tokenComm
 program.addCommand(pkiCommand());
 program.addCommand(apikeyCommand());
 program.addCommand(userCommand());
+program.addCommand(invoiceCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

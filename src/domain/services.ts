@@ -32,6 +32,7 @@ import type { WebhookService } from './webhooks/webhook-service.js';
 import type { CdrService } from './cdrs/cdr-service.js';
 import type { LocationService } from './locations/location-service.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
+import type { InvoiceService } from './invoices/invoice-service.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -92,4 +93,6 @@ export interface DomainServices {
   customerCharging: CustomerCharging;
   /** data-subject export and erasure over every registered holder (Art. 15/17/20) */
   dataSubjectRequests: DataSubjectService;
+  /** invoices per customer and month from CDRs: drafts, gapless numbering, PDF (issue 6) */
+  invoices: InvoiceService;
 }

@@ -32,6 +32,7 @@ import { CdrRepo } from './repos/cdrs.js';
 import { CustomerRepo } from './repos/customers.js';
 import { LocationRepo } from './repos/locations.js';
 import { DataKeyRepo } from './repos/data-keys.js';
+import { InvoiceRepo } from './repos/invoices.js';
 
 export interface BatchOptions {
   /** Most rows per batched statement (default 500). */
@@ -75,6 +76,7 @@ export interface Repositories {
   customers: CustomerRepo;
   locations: LocationRepo;
   dataKeys: DataKeyRepo;
+  invoices: InvoiceRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -117,6 +119,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     customers: new CustomerRepo(db),
     locations: new LocationRepo(db),
     dataKeys: new DataKeyRepo(db),
+    invoices: new InvoiceRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -585,6 +585,9 @@ export interface Database {
   dataKeys: DataKeysTable;
   customers: CustomersTable;
   customerConsentEvents: CustomerConsentEventsTable;
+  invoiceCounters: InvoiceCountersTable;
+  invoices: InvoicesTable;
+  invoiceLines: InvoiceLinesTable;
 }
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;
@@ -897,3 +900,55 @@ export interface EvseConnectorsTable {
 export type LocationRow = Selectable<LocationsTable>;
 export type EvseRow = Selectable<EvsesTable>;
 export type EvseConnectorRow = Selectable<EvseConnectorsTable>;
+
+/** The last invoice number handed out per year (migration 0022). */
+export interface InvoiceCountersTable {
+  year: number;
+  lastNumber: number;
+}
+
+export type InvoiceStatus = 'draft' | 'issued' | 'paid' | 'void';
+/** VAT per rate: the base (excl. VAT) and the VAT on it, in minor units. */
+export interface VatLine {
+  rate: string;
+  baseMinor: number;
+  vatMinor: number;
+}
+
+/** An invoice (migration 0022): immutable in the database once issued, except status and erasure. */
+export interface InvoicesTable {
+  id: Id;
+  customerId: number;
+  customerReference: string;
+  period: string;
+  periodStart: Timestamp;
+  periodEnd: Timestamp;
+  currency: string;
+  status: ColumnType<InvoiceStatus, InvoiceStatus | undefined, InvoiceStatus>;
+  number: ColumnType<string | null, string | null | undefined, string | null>;
+  numberYear: ColumnType<number | null, number | null | undefined, number | null>;
+  numberSeq: ColumnType<number | null, number | null | undefined, number | null>;
+  totalExclVatMinor: number;
+  totalInclVatMinor: number;
+  vatBreakdown: Json<VatLine[]>;
+  energyImportWh: number;
+  energyExportWh: number;
+  v2gCreditExclVatMinor: number;
+  v2gCreditInclVatMinor: number;
+  billingSnapshotEncrypted: ColumnType<string | null, string | null | undefined, string | null>;
+  billingErasedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  issuedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  paidAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  voidedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  voidReason: ColumnType<string | null, string | null | undefined, string | null>;
+  createdAt: GeneratedTimestamp;
+  updatedAt: GeneratedTimestamp;
+}
+export type InvoiceRow = Selectable<InvoicesTable>;
+export type NewInvoice = Insertable<InvoicesTable>;
+
+/** A CDR on an invoice; the primary key keeps a CDR on one invoice at most. */
+export interface InvoiceLinesTable {
+  invoiceId: number;
+  cdrId: number;
+}

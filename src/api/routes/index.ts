@@ -15,6 +15,7 @@ import { locationRoutes } from './locations.js';
 import { tokenRoutes } from './tokens.js';
 import { customerRoutes } from './customers.js';
 import { meRoutes } from './me.js';
+import { invoiceRoutes } from './invoices.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -33,4 +34,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   tokenRoutes,
   customerRoutes,
   meRoutes,
+  invoiceRoutes,
 ];

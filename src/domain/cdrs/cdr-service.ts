@@ -38,6 +38,8 @@ export class CdrService {
     private readonly pseudonym: (idToken: string) => string,
     events: DomainEvents,
     private readonly log: Logger,
+    /** the customer a token belongs to (id_tokens.customer_id via TokenRepo.get), billed by the CDR */
+    private readonly customerOf: (idToken: string) => Promise<number | null> = () => Promise.resolve(null),
   ) {
     events.subscribe((e) => {
       if (e.type === 'transaction.started') {
@@ -91,6 +93,7 @@ export class CdrService {
       energyImportWh: importWh, energyExportWh: usage.exportWh, totalTimeMs, parkingTimeMs: usage.parkingMs,
       costExclVatMinor: price?.exclVatMinor ?? 0, costInclVatMinor: price?.inclVatMinor ?? 0,
       exportCreditExclVatMinor: price?.exportCredit?.exclVatMinor ?? null, exportCreditInclVatMinor: price?.exportCredit?.inclVatMinor ?? null,
+      customerId: tx.idToken === null ? null : await this.customerOf(tx.idToken),
     });
     return row ?? this.repo.byTransaction(transactionId);
   }
@@ -115,6 +118,8 @@ export class CdrService {
       totalTimeMs: original.totalTimeMs, parkingTimeMs: original.parkingTimeMs,
       costExclVatMinor: -original.costExclVatMinor, costInclVatMinor: -original.costInclVatMinor,
       exportCreditExclVatMinor: neg(original.exportCreditExclVatMinor), exportCreditInclVatMinor: neg(original.exportCreditInclVatMinor),
+      // the credit is billed to whoever the original was billed to
+      customerId: original.customerId,
     });
     if (!row) throw new CdrError('conflict', `cdr ${id} was credited already`);
     return row;
