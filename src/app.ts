@@ -242,6 +242,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     }, (signer) => domain.certificates.useSigner(signer)),
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
+  // a running transaction's cost is priced over the timeline of its stored meter values, as its CDR will be
+  domain.tariffs.useMeterValues(repos.meterValues);
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

@@ -83,9 +83,9 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     stations.push(st);
     await p.services.identity.stationGroups.assign(id, 'g1');
     if (tariff) {
-      const t = await p.services.tariffs.create({ name: `T-${id}`, currency: 'EUR', pricePerKwh: '0', pricePerMinute: '0', startFee: '0', vatRate: '0', ...tariff });
+      const v2gPricePerKwh = typeof tariff.v2g === 'string' ? tariff.v2g : null;
+      const t = await p.services.tariffs.create({ name: `T-${id}`, currency: 'EUR', pricePerKwh: '0', pricePerMinute: '0', startFee: '0', vatRate: '0', ...tariff, v2gPricePerKwh });
       await p.services.tariffs.assign(id, t.id);
-      if (typeof tariff.v2g === 'string') await p.store.db.updateTable('tariffs').set({ v2gPricePerKwh: tariff.v2g }).where('id', '=', t.id).execute();
     }
     return st;
   };
@@ -199,7 +199,7 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
       const exported = cdr.charging_periods.flatMap((pd) => pd.dimensions).filter((d) => d.type === 'ENERGY_EXPORT').reduce((a, d) => a + d.volume, 0);
       assert.equal(exported, 4, proto);
       assert.equal(cdr.total_parking_time, 0, 'discharging is not parking');
-      assert.equal(cdr.tariffs[0]!.v2g_price_per_kwh, '0.25');
+      assert.deepEqual(cdr.tariffs[0]!.elements[0]!.price_components.find((c) => c.type === 'ENERGY_EXPORT'), { type: 'ENERGY_EXPORT', price: '0.25' });
     }
   });
 
@@ -219,14 +219,18 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     await p.services.cdrs.settled();
     const cheaper = await p.services.tariffs.create({ name: 'Cheaper', currency: 'EUR', pricePerKwh: '0.10', pricePerMinute: '0', startFee: '0', vatRate: '0' });
     await p.services.tariffs.assign('CDR-VERSION', cheaper.id);
-    // and the old tariff's prices edited in place: the snapshot taken at the start still holds
+    // and the old tariff edited (a new version, valid now), even its old flat column by hand: the snapshot taken at the start still holds
+    const old = (await p.services.tariffs.list()).find((t) => t.name === 'T-CDR-VERSION')!;
+    const v2 = await p.services.tariffs.addVersion(old.id, { currency: 'EUR', time_zone: 'UTC', vat_rate: '0', elements: [{ price_components: [{ type: 'ENERGY', price: '9.99' }] }] });
+    assert.equal(v2?.version, 2);
     await p.store.db.updateTable('tariffs').set({ pricePerKwh: '9.99' }).where('name', '=', 'T-CDR-VERSION').execute();
     const ended = await st.call('TransactionEvent', { eventType: 'Ended', seqNo: 1, timestamp: at(10), triggerReason: 'EVDeparted', transactionInfo: { transactionId: ref }, meterValue: [{ timestamp: at(10), sampledValue: [{ value: 2000 }] }] });
     const cdr = await cdrOf('CDR-VERSION', ref);
     assert.deepEqual(cdr.total_cost, { excl_vat: 2, incl_vat: 2 });
     assert.equal(ended.totalCost, 2, 'the station is told the total the CDR carries');
     assert.equal(cdr.tariffs[0]!.name, 'T-CDR-VERSION');
-    assert.equal(cdr.tariffs[0]!.price_per_kwh, '1.00');
+    assert.equal(cdr.tariffs[0]!.version, 1);
+    assert.equal(cdr.tariffs[0]!.elements[0]!.price_components.find((c) => c.type === 'ENERGY')?.price, '1.00');
   });
 
   it('sessions of the simulator, both versions, get one CDR each; the token is only a pseudonym', async () => {

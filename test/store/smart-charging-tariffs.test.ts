@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DuplicateError, SmartChargingRepo, StationRepo, TariffRepo } from '../../src/store/index.js';
+import { flatDefinition } from '../../src/domain/tariffs/model.js';
 import { backends, type OpenedStore } from '../helpers/db.js';
 
 const prices = { currency: 'EUR', pricePerKwh: '0.35', pricePerMinute: '0.05', startFee: '1.00', vatRate: '19' };
@@ -65,10 +66,10 @@ for (const backend of backends) {
     });
 
     it('stores tariffs with exact prices, one default, and per-station assignments', async () => {
-      const a = await tariffs.create({ name: 'A', ...prices });
-      const b = await tariffs.create({ name: 'B', ...prices, pricePerKwh: '0.123456789' });
+      const a = await tariffs.create({ name: 'A', ...prices }, flatDefinition(prices));
+      const b = await tariffs.create({ name: 'B', ...prices, pricePerKwh: '0.123456789' }, flatDefinition({ ...prices, pricePerKwh: '0.123456789' }));
       assert.equal((await tariffs.get(b.id))?.pricePerKwh, '0.123456789');
-      await assert.rejects(tariffs.create({ name: 'A', ...prices }), DuplicateError);
+      await assert.rejects(tariffs.create({ name: 'A', ...prices }, flatDefinition(prices)), DuplicateError);
       assert.equal(await tariffs.forStation('ST-A'), undefined);
       assert.equal(await tariffs.setDefault(a.id), true);
       assert.equal(await tariffs.setDefault(b.id), true);

@@ -1,4 +1,5 @@
 import type { CdrChargingPeriod, CdrDimension } from '../../store/schema.js';
+import type { TimelinePeriod } from '../tariffs/engine.js';
 import type { Sample } from '../model.js';
 import { energyRegisterWh } from '../transactions/meter.js';
 
@@ -37,6 +38,8 @@ export interface SessionUsage {
   /** time the session neither charged nor discharged, ms */
   parkingMs: number;
   chargingPeriods: CdrChargingPeriod[];
+  /** the same periods, exact (ms, Wh), as the pricing engine takes them */
+  timeline: TimelinePeriod[];
 }
 
 interface Point { at: number; importWh?: number; exportWh?: number }
@@ -101,7 +104,22 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
   });
   const exportWh = firstExport !== undefined && lastExport !== undefined ? Math.max(0, Math.round(lastExport - firstExport)) : 0;
   const importWh = Math.round(periods.reduce((sum, p) => sum + p.importWh, 0));
-  return { importWh, exportWh, parkingMs, chargingPeriods };
+  const timeline = periods.map((p): TimelinePeriod => ({ start: new Date(p.start), end: new Date(p.start + p.ms), parking: !p.active, importWh: p.importWh, exportWh: p.exportWh }));
+  return { importWh, exportWh, parkingMs, chargingPeriods, timeline };
 }
 
 export { hours as msToHours, kwh as whToKwh };
+
+/**
+ * The timeline carrying the transaction's own energy figure: energy the readings cannot place
+ * (no start register, charging before the first reading) goes to the first charging period, or
+ * to one charging stretch over the whole session when the readings show none. So the price is
+ * of the energy the CDR and totalCost report.
+ */
+export function withTotalImport(timeline: readonly TimelinePeriod[], start: Date, end: Date, importWh: number): TimelinePeriod[] {
+  const missing = importWh - timeline.reduce((sum, p) => sum + p.importWh, 0);
+  if (!(missing > 0.5)) return [...timeline];
+  const i = timeline.findIndex((p) => !p.parking);
+  if (i < 0) return [{ start, end, parking: false, importWh, exportWh: timeline.reduce((sum, p) => sum + p.exportWh, 0) }];
+  return timeline.map((p, j) => (j === i ? { ...p, importWh: p.importWh + missing } : p));
+}
