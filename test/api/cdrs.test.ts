@@ -233,6 +233,43 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     assert.equal(cdr.tariffs[0]!.elements[0]!.price_components.find((c) => c.type === 'ENERGY')?.price, '1.00');
   });
 
+  it('prices 1.6 and 2.0.1 sessions under a time-of-day window (created over the API): CDR, totalCost and the cost endpoint agree', async () => {
+    // a peak window starting on the first whole minute after the session's half-time, in Berlin wall-clock
+    const edge = Math.ceil((T0 + 30 * 60_000) / 60_000) * 60_000;
+    const hhmm = (ms: number): string => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ms));
+    const created = await call<{ id: string }>(p, 'POST', '/tariffs', { token: billing.token, body: {
+      name: 'Peak window', currency: 'EUR', time_zone: 'Europe/Berlin', vat_rate: '19',
+      elements: [
+        { price_components: [{ type: 'ENERGY', price: '0.50' }], restrictions: { start_time: hhmm(edge), end_time: hhmm(edge + 3 * 3600_000) } },
+        { price_components: [{ type: 'ENERGY', price: '0.30' }] },
+      ],
+    } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const edgeMin = (edge - T0) / 60_000;
+    for (const proto of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+      const st = await station(`CDR-WINDOW-${proto === 'ocpp1.6' ? '16' : '201'}`, proto);
+      const assigned = await call(p, 'PUT', `/stations/${st.id}/tariff`, { token: billing.token, body: { tariff_id: Number(created.body.id) } });
+      assert.equal(assigned.status, 204, JSON.stringify(assigned.body));
+      // 5 kWh before the window edge, 3 kWh after it
+      const ref = await st.session({ token: 'DRIVER-4711', start: { min: 0, importWh: 0 }, readings: [{ min: edgeMin, importWh: 5000 }], end: { min: 60, importWh: 8000 } });
+      const cdr = await cdrOf(st.id, ref);
+      // 5 × 0.30 + 3 × 0.50 = 3.00 net, 3.57 with 19 % VAT
+      assert.deepEqual(cdr.total_cost, { excl_vat: 3, incl_vat: 3.57 }, proto);
+      assert.equal(cdr.tariffs[0]!.name, 'Peak window');
+      assert.equal(cdr.tariffs[0]!.elements.length, 2);
+      const tx = (await p.repos.transactions.findByRef(st.id, ref))!;
+      const cost = await call<{ total_cost: { excl_vat: number; incl_vat: number }; charging_periods: Array<{ start_date_time: string; dimensions: Array<{ type: string; volume: number; tariff_element: number | null }> }> }>(p, 'GET', `/transactions/${tx.id}/cost`, { token: billing.token });
+      assert.equal(cost.status, 200, JSON.stringify(cost.body));
+      assert.deepEqual(cost.body.total_cost, cdr.total_cost, `${proto}: the cost endpoint says what the CDR says`);
+      const energy = cost.body.charging_periods.map((pd) => [pd.start_date_time, pd.dimensions.find((d) => d.type === 'ENERGY')?.volume, pd.dimensions.find((d) => d.type === 'ENERGY')?.tariff_element]);
+      assert.deepEqual(energy, [[at(0), 5, 1], [new Date(edge).toISOString(), 3, 0]], proto);
+      if (proto === 'ocpp2.0.1') {
+        // the Ended event's totalCost came from the same engine: ask again the way the handler did
+        assert.equal(await p.services.tariffs.totalCost(st.id, ref, new Date()), 3.57);
+      }
+    }
+  });
+
   it('sessions of the simulator, both versions, get one CDR each; the token is only a pseudonym', async () => {
     const uids: string[] = [];
     for (const protocol of ['1.6', '2.0.1'] as const) {

@@ -38,7 +38,7 @@ export interface SessionUsage {
   /** time the session neither charged nor discharged, ms */
   parkingMs: number;
   chargingPeriods: CdrChargingPeriod[];
-  /** the same periods, exact (ms, Wh), as the pricing engine takes them */
+  /** every stretch between two readings, exact (ms, Wh), as the pricing engine takes them */
   timeline: TimelinePeriod[];
 }
 
@@ -71,6 +71,7 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
   let lastImport: number | undefined;
   let parkingMs = 0;
   const periods: Array<{ start: number; active: boolean; ms: number; importWh: number; exportWh: number }> = [];
+  const timeline: TimelinePeriod[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
     const prevImport = lastImport;
@@ -87,6 +88,8 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
     if (ms === 0 && dImport === 0 && dExport === 0) continue;
     const active = dImport > 0 || dExport > 0;
     if (!active) parkingMs += ms;
+    // unmerged, so the pricing engine knows when between which readings the energy flowed
+    timeline.push({ start: new Date(points[i - 1]!.at), end: new Date(p.at), parking: !active, importWh: dImport, exportWh: dExport });
     const last = periods.at(-1);
     if (last && last.active === active) {
       last.ms += ms;
@@ -104,7 +107,6 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
   });
   const exportWh = firstExport !== undefined && lastExport !== undefined ? Math.max(0, Math.round(lastExport - firstExport)) : 0;
   const importWh = Math.round(periods.reduce((sum, p) => sum + p.importWh, 0));
-  const timeline = periods.map((p): TimelinePeriod => ({ start: new Date(p.start), end: new Date(p.start + p.ms), parking: !p.active, importWh: p.importWh, exportWh: p.exportWh }));
   return { importWh, exportWh, parkingMs, chargingPeriods, timeline };
 }
 
