@@ -202,7 +202,7 @@ export async function tariffRoutes(app: FastifyInstance, ctx: ApiContext): Promi
   });
 
   api.post('/tariffs/:id/quote', {
-    config: { permission: 'tariffs:read', audit: false },
+    config: { permission: 'tariffs:read', audit: 'tariff.quote' },
     schema: { tags: ['tariffs'], summary: 'What a session would cost under the version valid at its start', params: IdParam, body: QuoteBody, response: { 200: CostView } },
   }, async (req) => {
     const b = req.body;

@@ -23,7 +23,8 @@ export interface SessionTimeline {
   periods: readonly TimelinePeriod[];
 }
 
-export type Dimension = Exclude<PriceComponentType, 'FLAT'> | 'FLAT';
+/** the OCPI dimensions priced: one per price component type */
+export type Dimension = PriceComponentType;
 
 export interface DimensionCost {
   type: Dimension;
@@ -69,7 +70,7 @@ function scaled(value: string, scale: number): bigint {
   return BigInt(whole! + frac.padEnd(scale, '0'));
 }
 
-/** Half up for non-negative n; symmetric for negative (used on export credits that are never negative). */
+/** Half up (amounts are never negative here; a negative one would round symmetrically). */
 const roundDiv = (n: bigint, d: bigint): bigint => (n >= 0n ? (n * 2n + d) / (2n * d) : -((-n * 2n + d) / (2n * d)));
 
 function matches(r: TariffRestrictions | undefined, lt: LocalTime, sinceStartMs: number): boolean {

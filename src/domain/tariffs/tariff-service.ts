@@ -173,7 +173,7 @@ export class TariffService {
   async costOfTransaction(transactionId: number, at = new Date()): Promise<{ stationId: string; tariff: CdrTariffSnapshot; breakdown: PriceBreakdown } | undefined> {
     const tx = await this.transactions.get(transactionId);
     if (!tx) return undefined;
-    const { tariff } = await this.startTariffOf(tx.id, tx.stationId);
+    const { tariff } = await this.startTariffOf(tx.id, tx.stationId, tx.startedAt);
     if (!tariff) return undefined;
     const end = tx.endedAt ?? at;
     const readings = (await this.meterValues?.listByTransaction(tx.id)) ?? [];
@@ -195,7 +195,7 @@ export class TariffService {
     if (!tx) return undefined;
     let tariff = this.startTariff.get(key);
     if (tariff === undefined) {
-      const start = await this.startTariffOf(tx.id, stationId);
+      const start = await this.startTariffOf(tx.id, stationId, tx.startedAt);
       tariff = start.tariff;
       if (start.taken && tx.state !== 'ended') this.startTariff.set(key, tariff);
     }
@@ -242,12 +242,13 @@ export class TariffService {
 
   /**
    * The snapshot the transaction started under (`taken`); a transaction begun before snapshots
-   * existed (or whose snapshot is still being written) is priced by the station's tariff now.
+   * existed (or whose snapshot is still being written) is priced by the station's tariff now, in
+   * the version valid at the transaction's start.
    */
-  private async startTariffOf(transactionId: number, stationId: string): Promise<{ tariff: CdrTariffSnapshot | null; taken: boolean }> {
+  private async startTariffOf(transactionId: number, stationId: string, startedAt: Date): Promise<{ tariff: CdrTariffSnapshot | null; taken: boolean }> {
     const taken = await this.atStart?.snapshot(transactionId);
     if (taken) return { tariff: taken.tariff, taken: true };
-    const now = await this.forStation(stationId);
+    const now = await this.forStation(stationId, startedAt);
     return { tariff: now ? tariffSnapshot(now) : null, taken: false };
   }
 }
