@@ -270,6 +270,29 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     }
   });
 
+  it('the cost endpoint prices a running transaction so far, and the same one once ended as its CDR', async () => {
+    const st = await station('CDR-RUNNING', 'ocpp2.0.1', { pricePerKwh: '0.50', vatRate: '0' });
+    const ref = 'TX-RUNNING';
+    const event = (eventType: string, seqNo: number, min: number, wh: number) => st.call('TransactionEvent', {
+      eventType, seqNo, timestamp: at(min), triggerReason: eventType === 'Ended' ? 'EVDeparted' : 'Authorized', transactionInfo: { transactionId: ref },
+      ...(eventType === 'Started' && { evse: { id: 1, connectorId: 1 } }), meterValue: [{ timestamp: at(min), sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register' }] }],
+    });
+    await event('Started', 0, 0, 0);
+    await event('Updated', 1, 20, 2000);
+    await p.services.cdrs.settled();
+    const tx = (await p.repos.transactions.findByRef('CDR-RUNNING', ref))!;
+    const running = await call<{ total_cost: { excl_vat: number } }>(p, 'GET', `/transactions/${tx.id}/cost`, { token: billing.token });
+    assert.equal(running.status, 200, JSON.stringify(running.body));
+    assert.equal(running.body.total_cost.excl_vat, 1, '2 kWh so far × 0.50');
+    const ended = await event('Ended', 2, 40, 3000);
+    assert.equal(ended.totalCost, 1.5);
+    const cdr = await cdrOf('CDR-RUNNING', ref);
+    const final = await call<{ total_cost: { excl_vat: number; incl_vat: number } }>(p, 'GET', `/transactions/${tx.id}/cost`, { token: billing.token });
+    assert.deepEqual([cdr.total_cost, final.body.total_cost], [{ excl_vat: 1.5, incl_vat: 1.5 }, { excl_vat: 1.5, incl_vat: 1.5 }]);
+    const outsider = await apiUser(p, ['billing_manager'], { groups: ['g2'] });
+    assert.equal((await call(p, 'GET', `/transactions/${tx.id}/cost`, { token: outsider.token })).status, 404, 'a station outside the caller\'s groups');
+  });
+
   it('sessions of the simulator, both versions, get one CDR each; the token is only a pseudonym', async () => {
     const uids: string[] = [];
     for (const protocol of ['1.6', '2.0.1'] as const) {
