@@ -255,6 +255,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   domain.dataSubjects.register(customersHolder(domain.customers, repos.customers));
   domain.dataSubjects.register(cdrsHolder(domain.customerCharging));
   domain.dataSubjects.register(invoiceDataHolder(domain.invoices));
+  // a running transaction's cost is priced over the timeline of its stored meter values, as its CDR will be
+  domain.tariffs.useMeterValues(repos.meterValues);
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

@@ -2,6 +2,7 @@
 // camelCase: openStore installs Kysely's CamelCasePlugin, which maps them to the
 // snake_case columns in SQL and maps result rows back.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { TariffDefinition } from '../domain/tariffs/model.js';
 
 /** timestamptz: read as Date; written as Date or ISO string. */
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -411,15 +412,27 @@ export interface TariffsTable {
   id: Id;
   name: string;
   currency: string;
-  pricePerKwh: string;
-  pricePerMinute: string;
-  startFee: string;
+  /** the flat prices of tariffs created before versions (migration 0021: null for tariffs defined by elements) */
+  pricePerKwh: string | null;
+  pricePerMinute: string | null;
+  startFee: string | null;
+  /** of the latest version (0021), for listings; pricing reads the version */
   vatRate: string;
   /** V2G remuneration per exported kWh, net (migration 0018); null = export not credited */
   v2gPricePerKwh: ColumnType<string | null, string | null | undefined, string | null>;
   isDefault: Generated<boolean>;
   createdAt: GeneratedTimestamp;
   updatedAt: GeneratedTimestamp;
+}
+
+/** Versions of a tariff (migration 0021): a session is priced by the one valid when it started. */
+export interface TariffVersionsTable {
+  id: Id;
+  tariffId: number;
+  version: number;
+  validFrom: Timestamp;
+  definition: Json<TariffDefinition>;
+  createdAt: GeneratedTimestamp;
 }
 
 export interface StationTariffsTable {
@@ -555,6 +568,7 @@ export interface Database {
   evChargingSchedules: EvChargingSchedulesTable;
   tariffs: TariffsTable;
   stationTariffs: StationTariffsTable;
+  tariffVersions: TariffVersionsTable;
   variableMonitors: VariableMonitorsTable;
   deviceEvents: DeviceEventsTable;
   customerInformationParts: CustomerInformationPartsTable;
@@ -600,6 +614,7 @@ export type ChargingLimitRow = Selectable<ChargingLimitsTable>;
 export type EvChargingNeedsRow = Selectable<EvChargingNeedsTable>;
 export type EvChargingScheduleRow = Selectable<EvChargingSchedulesTable>;
 export type TariffRow = Selectable<TariffsTable>;
+export type TariffVersionRow = Selectable<TariffVersionsTable>;
 
 export type Station = Selectable<StationsTable>;
 export type NewStation = Insertable<StationsTable>;
@@ -780,11 +795,16 @@ export interface CdrTariffSnapshot {
   id: number;
   name: string;
   currency: string;
-  pricePerKwh: string;
-  pricePerMinute: string;
-  startFee: string;
   vatRate: string;
-  v2gPricePerKwh: string | null;
+  /** flat prices: the whole tariff in snapshots taken before migration 0021 */
+  pricePerKwh?: string | null;
+  pricePerMinute?: string | null;
+  startFee?: string | null;
+  v2gPricePerKwh?: string | null;
+  /** since 0021: the tariff version the session started under, in full */
+  version?: number;
+  validFrom?: string;
+  definition?: TariffDefinition;
 }
 
 export interface CdrTariffSnapshotsTable {

@@ -83,9 +83,9 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     stations.push(st);
     await p.services.identity.stationGroups.assign(id, 'g1');
     if (tariff) {
-      const t = await p.services.tariffs.create({ name: `T-${id}`, currency: 'EUR', pricePerKwh: '0', pricePerMinute: '0', startFee: '0', vatRate: '0', ...tariff });
+      const v2gPricePerKwh = typeof tariff.v2g === 'string' ? tariff.v2g : null;
+      const t = await p.services.tariffs.create({ name: `T-${id}`, currency: 'EUR', pricePerKwh: '0', pricePerMinute: '0', startFee: '0', vatRate: '0', ...tariff, v2gPricePerKwh });
       await p.services.tariffs.assign(id, t.id);
-      if (typeof tariff.v2g === 'string') await p.store.db.updateTable('tariffs').set({ v2gPricePerKwh: tariff.v2g }).where('id', '=', t.id).execute();
     }
     return st;
   };
@@ -199,7 +199,7 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
       const exported = cdr.charging_periods.flatMap((pd) => pd.dimensions).filter((d) => d.type === 'ENERGY_EXPORT').reduce((a, d) => a + d.volume, 0);
       assert.equal(exported, 4, proto);
       assert.equal(cdr.total_parking_time, 0, 'discharging is not parking');
-      assert.equal(cdr.tariffs[0]!.v2g_price_per_kwh, '0.25');
+      assert.deepEqual(cdr.tariffs[0]!.elements[0]!.price_components.find((c) => c.type === 'ENERGY_EXPORT'), { type: 'ENERGY_EXPORT', price: '0.25' });
     }
   });
 
@@ -219,14 +219,78 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
     await p.services.cdrs.settled();
     const cheaper = await p.services.tariffs.create({ name: 'Cheaper', currency: 'EUR', pricePerKwh: '0.10', pricePerMinute: '0', startFee: '0', vatRate: '0' });
     await p.services.tariffs.assign('CDR-VERSION', cheaper.id);
-    // and the old tariff's prices edited in place: the snapshot taken at the start still holds
+    // and the old tariff edited (a new version, valid now), even its old flat column by hand: the snapshot taken at the start still holds
+    const old = (await p.services.tariffs.list()).find((t) => t.name === 'T-CDR-VERSION')!;
+    const v2 = await p.services.tariffs.addVersion(old.id, { currency: 'EUR', time_zone: 'UTC', vat_rate: '0', elements: [{ price_components: [{ type: 'ENERGY', price: '9.99' }] }] });
+    assert.equal(v2?.version, 2);
     await p.store.db.updateTable('tariffs').set({ pricePerKwh: '9.99' }).where('name', '=', 'T-CDR-VERSION').execute();
     const ended = await st.call('TransactionEvent', { eventType: 'Ended', seqNo: 1, timestamp: at(10), triggerReason: 'EVDeparted', transactionInfo: { transactionId: ref }, meterValue: [{ timestamp: at(10), sampledValue: [{ value: 2000 }] }] });
     const cdr = await cdrOf('CDR-VERSION', ref);
     assert.deepEqual(cdr.total_cost, { excl_vat: 2, incl_vat: 2 });
     assert.equal(ended.totalCost, 2, 'the station is told the total the CDR carries');
     assert.equal(cdr.tariffs[0]!.name, 'T-CDR-VERSION');
-    assert.equal(cdr.tariffs[0]!.price_per_kwh, '1.00');
+    assert.equal(cdr.tariffs[0]!.version, 1);
+    assert.equal(cdr.tariffs[0]!.elements[0]!.price_components.find((c) => c.type === 'ENERGY')?.price, '1.00');
+  });
+
+  it('prices 1.6 and 2.0.1 sessions under a time-of-day window (created over the API): CDR, totalCost and the cost endpoint agree', async () => {
+    // a peak window starting on the first whole minute after the session's half-time, in Berlin wall-clock
+    const edge = Math.ceil((T0 + 30 * 60_000) / 60_000) * 60_000;
+    const hhmm = (ms: number): string => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(ms));
+    const created = await call<{ id: string }>(p, 'POST', '/tariffs', { token: billing.token, body: {
+      name: 'Peak window', currency: 'EUR', time_zone: 'Europe/Berlin', vat_rate: '19',
+      elements: [
+        { price_components: [{ type: 'ENERGY', price: '0.50' }], restrictions: { start_time: hhmm(edge), end_time: hhmm(edge + 3 * 3600_000) } },
+        { price_components: [{ type: 'ENERGY', price: '0.30' }] },
+      ],
+    } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const edgeMin = (edge - T0) / 60_000;
+    for (const proto of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+      const st = await station(`CDR-WINDOW-${proto === 'ocpp1.6' ? '16' : '201'}`, proto);
+      const assigned = await call(p, 'PUT', `/stations/${st.id}/tariff`, { token: billing.token, body: { tariff_id: Number(created.body.id) } });
+      assert.equal(assigned.status, 204, JSON.stringify(assigned.body));
+      // 5 kWh before the window edge, 3 kWh after it
+      const ref = await st.session({ token: 'DRIVER-4711', start: { min: 0, importWh: 0 }, readings: [{ min: edgeMin, importWh: 5000 }], end: { min: 60, importWh: 8000 } });
+      const cdr = await cdrOf(st.id, ref);
+      // 5 × 0.30 + 3 × 0.50 = 3.00 net, 3.57 with 19 % VAT
+      assert.deepEqual(cdr.total_cost, { excl_vat: 3, incl_vat: 3.57 }, proto);
+      assert.equal(cdr.tariffs[0]!.name, 'Peak window');
+      assert.equal(cdr.tariffs[0]!.elements.length, 2);
+      const tx = (await p.repos.transactions.findByRef(st.id, ref))!;
+      const cost = await call<{ total_cost: { excl_vat: number; incl_vat: number }; charging_periods: Array<{ start_date_time: string; dimensions: Array<{ type: string; volume: number; tariff_element: number | null }> }> }>(p, 'GET', `/transactions/${tx.id}/cost`, { token: billing.token });
+      assert.equal(cost.status, 200, JSON.stringify(cost.body));
+      assert.deepEqual(cost.body.total_cost, cdr.total_cost, `${proto}: the cost endpoint says what the CDR says`);
+      const energy = cost.body.charging_periods.map((pd) => [pd.start_date_time, pd.dimensions.find((d) => d.type === 'ENERGY')?.volume, pd.dimensions.find((d) => d.type === 'ENERGY')?.tariff_element]);
+      assert.deepEqual(energy, [[at(0), 5, 1], [new Date(edge).toISOString(), 3, 0]], proto);
+      if (proto === 'ocpp2.0.1') {
+        // the Ended event's totalCost came from the same engine: ask again the way the handler did
+        assert.equal(await p.services.tariffs.totalCost(st.id, ref, new Date()), 3.57);
+      }
+    }
+  });
+
+  it('the cost endpoint prices a running transaction so far, and the same one once ended as its CDR', async () => {
+    const st = await station('CDR-RUNNING', 'ocpp2.0.1', { pricePerKwh: '0.50', vatRate: '0' });
+    const ref = 'TX-RUNNING';
+    const event = (eventType: string, seqNo: number, min: number, wh: number) => st.call('TransactionEvent', {
+      eventType, seqNo, timestamp: at(min), triggerReason: eventType === 'Ended' ? 'EVDeparted' : 'Authorized', transactionInfo: { transactionId: ref },
+      ...(eventType === 'Started' && { evse: { id: 1, connectorId: 1 } }), meterValue: [{ timestamp: at(min), sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register' }] }],
+    });
+    await event('Started', 0, 0, 0);
+    await event('Updated', 1, 20, 2000);
+    await p.services.cdrs.settled();
+    const tx = (await p.repos.transactions.findByRef('CDR-RUNNING', ref))!;
+    const running = await call<{ total_cost: { excl_vat: number } }>(p, 'GET', `/transactions/${tx.id}/cost`, { token: billing.token });
+    assert.equal(running.status, 200, JSON.stringify(running.body));
+    assert.equal(running.body.total_cost.excl_vat, 1, '2 kWh so far × 0.50');
+    const ended = await event('Ended', 2, 40, 3000);
+    assert.equal(ended.totalCost, 1.5);
+    const cdr = await cdrOf('CDR-RUNNING', ref);
+    const final = await call<{ total_cost: { excl_vat: number; incl_vat: number } }>(p, 'GET', `/transactions/${tx.id}/cost`, { token: billing.token });
+    assert.deepEqual([cdr.total_cost, final.body.total_cost], [{ excl_vat: 1.5, incl_vat: 1.5 }, { excl_vat: 1.5, incl_vat: 1.5 }]);
+    const outsider = await apiUser(p, ['billing_manager'], { groups: ['g2'] });
+    assert.equal((await call(p, 'GET', `/transactions/${tx.id}/cost`, { token: outsider.token })).status, 404, 'a station outside the caller\'s groups');
   });
 
   it('sessions of the simulator, both versions, get one CDR each; the token is only a pseudonym', async () => {

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DuplicateError, SmartChargingRepo, StationRepo, TariffRepo } from '../../src/store/index.js';
+import { Migrator, sql } from 'kysely';
+import { DuplicateError, migrateToLatest, SmartChargingRepo, StationRepo, TariffRepo } from '../../src/store/index.js';
+import { migrations } from '../../src/store/migrations/index.js';
+import { flatDefinition } from '../../src/domain/tariffs/model.js';
 import { backends, type OpenedStore } from '../helpers/db.js';
 
 const prices = { currency: 'EUR', pricePerKwh: '0.35', pricePerMinute: '0.05', startFee: '1.00', vatRate: '19' };
@@ -65,10 +68,10 @@ for (const backend of backends) {
     });
 
     it('stores tariffs with exact prices, one default, and per-station assignments', async () => {
-      const a = await tariffs.create({ name: 'A', ...prices });
-      const b = await tariffs.create({ name: 'B', ...prices, pricePerKwh: '0.123456789' });
+      const a = await tariffs.create({ name: 'A', ...prices }, flatDefinition(prices));
+      const b = await tariffs.create({ name: 'B', ...prices, pricePerKwh: '0.123456789' }, flatDefinition({ ...prices, pricePerKwh: '0.123456789' }));
       assert.equal((await tariffs.get(b.id))?.pricePerKwh, '0.123456789');
-      await assert.rejects(tariffs.create({ name: 'A', ...prices }), DuplicateError);
+      await assert.rejects(tariffs.create({ name: 'A', ...prices }, flatDefinition(prices)), DuplicateError);
       assert.equal(await tariffs.forStation('ST-A'), undefined);
       assert.equal(await tariffs.setDefault(a.id), true);
       assert.equal(await tariffs.setDefault(b.id), true);
@@ -80,6 +83,47 @@ for (const backend of backends) {
       assert.equal((await tariffs.forStation('ST-B'))?.name, 'B');
       await tariffs.unassign('ST-A');
       assert.equal((await tariffs.forStation('ST-A'))?.name, 'B');
+    });
+
+    it('versions a tariff: numbered in order, the one valid at an instant, deletion refused while in use', async () => {
+      const def = flatDefinition(prices);
+      const t = await tariffs.create({ name: 'Versioned' }, def, new Date('2026-01-01T00:00:00Z'));
+      assert.equal(t.pricePerKwh, null, 'a tariff of elements has no flat columns');
+      const v2 = await tariffs.addVersion(t.id, { ...def, vat_rate: '7' }, new Date('2026-06-01T00:00:00Z'));
+      assert.equal(v2?.version, 2);
+      assert.equal(await tariffs.addVersion(999_999, def, new Date()), undefined);
+      assert.equal((await tariffs.get(t.id))?.vatRate, '7', 'the row shows the latest version');
+      assert.equal((await tariffs.versionAt(t.id, new Date('2026-05-31T23:59:59Z')))?.version, 1);
+      assert.equal((await tariffs.versionAt(t.id, new Date('2026-06-01T00:00:00Z')))?.version, 2);
+      assert.equal((await tariffs.versionAt(t.id, new Date('2025-01-01T00:00:00Z')))?.version, 1, 'before any version: the first');
+      assert.deepEqual((await tariffs.versions(t.id)).map((v) => [v.version, v.definition.vat_rate]), [[1, '19'], [2, '7']]);
+      await tariffs.assign('ST-B', t.id);
+      assert.deepEqual(await tariffs.stationsOf(t.id), ['ST-B']);
+      assert.equal(await tariffs.delete(t.id), 'in_use');
+      await tariffs.unassign('ST-B');
+      assert.equal(await tariffs.delete(t.id), 'deleted');
+      assert.equal(await tariffs.delete(t.id), 'not_found');
+      assert.deepEqual(await tariffs.versions(t.id), []);
+    });
+
+    it('migration 0021 turns each flat tariff into version 1 with one element', async () => {
+      const o = await backend.open({ migrate: false });
+      try {
+        const migrator = new Migrator({ db: o.store.db.withoutPlugins(), provider: { getMigrations: async () => Object.fromEntries(migrations.map((m) => [m.name, m.migration])) } });
+        const before0021 = await migrator.migrateTo('0020_customers');
+        assert.equal(before0021.error, undefined);
+        await sql`INSERT INTO tariffs (name, currency, price_per_kwh, price_per_minute, start_fee, vat_rate, v2g_price_per_kwh)
+          VALUES ('Old', 'EUR', '0.35', '0.05', '1.00', '19', '0.25'), ('Plain', 'JPY', '55', '0', '0', '10', NULL)`.execute(o.store.db);
+        await migrateToLatest(o.store.db);
+        const repo = new TariffRepo(o.store.db);
+        const [old, plain] = await repo.list();
+        assert.deepEqual((await repo.versions(old!.id)).map((v) => [v.version, v.validFrom.getTime(), v.definition]),
+          [[1, old!.createdAt.getTime(), flatDefinition({ currency: 'EUR', pricePerKwh: '0.35', pricePerMinute: '0.05', startFee: '1.00', vatRate: '19', v2gPricePerKwh: '0.25' })]]);
+        assert.deepEqual((await repo.versions(plain!.id)).map((v) => v.definition),
+          [flatDefinition({ currency: 'JPY', pricePerKwh: '55', pricePerMinute: '0', startFee: '0', vatRate: '10' })]);
+      } finally {
+        await o.cleanup();
+      }
     });
   });
 }

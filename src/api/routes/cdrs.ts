@@ -7,6 +7,7 @@ import type { CdrRow } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { DateTime, listQuery, page, StationId } from '../schemas.js';
+import { CdrTariffView } from './tariffs.js';
 
 const Money = Type.Object({ excl_vat: Type.Number(), incl_vat: Type.Number() });
 const Str = Type.String();
@@ -23,9 +24,7 @@ const CdrView = Type.Object({
   auth_method: Str,
   cdr_location: Type.Object({ station_id: Str, evse_id: NullableInt, connector_id: NullableInt }),
   currency: NullableStr,
-  tariffs: Type.Array(Type.Object({
-    id: Str, name: Str, price_per_kwh: Str, price_per_minute: Str, start_fee: Str, vat_rate: Str, v2g_price_per_kwh: NullableStr,
-  }), { description: 'the tariff valid when the session started' }),
+  tariffs: Type.Array(CdrTariffView, { description: 'the tariff version valid when the session started' }),
   charging_periods: Type.Array(Type.Object({
     start_date_time: DateTime,
     dimensions: Type.Array(Type.Object({ type: Type.Union([Type.Literal('ENERGY'), Type.Literal('ENERGY_EXPORT'), Type.Literal('TIME'), Type.Literal('PARKING_TIME')]), volume: Type.Number() })),

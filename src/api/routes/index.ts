@@ -16,6 +16,7 @@ import { tokenRoutes } from './tokens.js';
 import { customerRoutes } from './customers.js';
 import { meRoutes } from './me.js';
 import { invoiceRoutes } from './invoices.js';
+import { tariffRoutes } from './tariffs.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -35,4 +36,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   customerRoutes,
   meRoutes,
   invoiceRoutes,
+  tariffRoutes,
 ];

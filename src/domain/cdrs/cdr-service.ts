@@ -1,11 +1,12 @@
 import type { Logger } from '../../log/logger.js';
 import type { CdrQuery, CdrRepo } from '../../store/repos/cdrs.js';
 import type { MeterValueRepo, TransactionRepo } from '../../store/index.js';
-import type { CdrRow, CdrTariffSnapshot, TariffRow } from '../../store/schema.js';
+import type { CdrRow, CdrTariffSnapshot } from '../../store/schema.js';
 import type { DomainEvents } from '../events.js';
 import { TariffError } from '../tariffs/cost.js';
-import { sessionUsage } from './periods.js';
-import { priceSession, type CdrPrice } from './pricing.js';
+import { tariffSnapshot, type CurrentTariff } from '../tariffs/snapshot.js';
+import { sessionUsage, withTotalImport } from './periods.js';
+import { priceUsage, type CdrPrice } from './pricing.js';
 
 export class CdrError extends Error {
   constructor(readonly code: 'not_found' | 'conflict', message: string) {
@@ -13,11 +14,6 @@ export class CdrError extends Error {
     this.name = 'CdrError';
   }
 }
-
-const snapshotOf = (t: TariffRow): CdrTariffSnapshot => ({
-  id: t.id, name: t.name, currency: t.currency, pricePerKwh: t.pricePerKwh, pricePerMinute: t.pricePerMinute,
-  startFee: t.startFee, vatRate: t.vatRate, v2gPricePerKwh: t.v2gPricePerKwh ?? null,
-});
 
 /**
  * Charge detail records. When a transaction starts (either OCPP version) the tariff that applies
@@ -33,8 +29,8 @@ export class CdrService {
     private readonly repo: CdrRepo,
     private readonly transactions: TransactionRepo,
     private readonly meterValues: MeterValueRepo,
-    /** the tariff that applies to a station now (TariffService.forStation) */
-    private readonly tariffOf: (stationId: string) => Promise<TariffRow | undefined>,
+    /** the tariff that applies to a station now, with its version valid now (TariffService.forStation) */
+    private readonly tariffOf: (stationId: string) => Promise<CurrentTariff | undefined>,
     private readonly pseudonym: (idToken: string) => string,
     events: DomainEvents,
     private readonly log: Logger,
@@ -75,7 +71,8 @@ export class CdrService {
     const totalTimeMs = Math.max(0, tx.endedAt.getTime() - tx.startedAt.getTime());
     let price: CdrPrice | undefined;
     try {
-      price = tariff ? priceSession(tariff, { importWh, exportWh: usage.exportWh, durationMs: totalTimeMs }) : undefined;
+      // the one pricing engine, over the session's timeline (the same one its 2.0.1 totalCost was priced over)
+      price = tariff ? priceUsage(tariff, tx.startedAt, tx.endedAt, withTotalImport(usage.timeline, tx.startedAt, tx.endedAt, importWh)) : undefined;
     } catch (err) {
       if (!(err instanceof TariffError)) throw err;
       this.log.warn({ station: tx.stationId, transaction: tx.transactionRef, tariff: tariff?.id }, 'tariff cannot be priced: CDR issued without cost');
@@ -143,7 +140,7 @@ export class CdrService {
 
   private async currentTariff(stationId: string): Promise<CdrTariffSnapshot | null> {
     const t = await this.tariffOf(stationId);
-    return t ? snapshotOf(t) : null;
+    return t ? tariffSnapshot(t) : null;
   }
 
   private track<T>(p: Promise<T>): Promise<T | undefined> {

@@ -1,4 +1,5 @@
 import type { CdrChargingPeriod, CdrDimension } from '../../store/schema.js';
+import type { TimelinePeriod } from '../tariffs/engine.js';
 import type { Sample } from '../model.js';
 import { energyRegisterWh } from '../transactions/meter.js';
 
@@ -37,6 +38,8 @@ export interface SessionUsage {
   /** time the session neither charged nor discharged, ms */
   parkingMs: number;
   chargingPeriods: CdrChargingPeriod[];
+  /** every stretch between two readings, exact (ms, Wh), as the pricing engine takes them */
+  timeline: TimelinePeriod[];
 }
 
 interface Point { at: number; importWh?: number; exportWh?: number }
@@ -68,6 +71,7 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
   let lastImport: number | undefined;
   let parkingMs = 0;
   const periods: Array<{ start: number; active: boolean; ms: number; importWh: number; exportWh: number }> = [];
+  const timeline: TimelinePeriod[] = [];
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
     const prevImport = lastImport;
@@ -84,6 +88,8 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
     if (ms === 0 && dImport === 0 && dExport === 0) continue;
     const active = dImport > 0 || dExport > 0;
     if (!active) parkingMs += ms;
+    // unmerged, so the pricing engine knows when between which readings the energy flowed
+    timeline.push({ start: new Date(points[i - 1]!.at), end: new Date(p.at), parking: !active, importWh: dImport, exportWh: dExport });
     const last = periods.at(-1);
     if (last && last.active === active) {
       last.ms += ms;
@@ -101,7 +107,21 @@ export function sessionUsage(start: Date, end: Date, meterStartWh: number | null
   });
   const exportWh = firstExport !== undefined && lastExport !== undefined ? Math.max(0, Math.round(lastExport - firstExport)) : 0;
   const importWh = Math.round(periods.reduce((sum, p) => sum + p.importWh, 0));
-  return { importWh, exportWh, parkingMs, chargingPeriods };
+  return { importWh, exportWh, parkingMs, chargingPeriods, timeline };
 }
 
 export { hours as msToHours, kwh as whToKwh };
+
+/**
+ * The timeline carrying the transaction's own energy figure: energy the readings cannot place
+ * (no start register, charging before the first reading) goes to the first charging period, or
+ * to one charging stretch over the whole session when the readings show none. So the price is
+ * of the energy the CDR and totalCost report.
+ */
+export function withTotalImport(timeline: readonly TimelinePeriod[], start: Date, end: Date, importWh: number): TimelinePeriod[] {
+  const missing = importWh - timeline.reduce((sum, p) => sum + p.importWh, 0);
+  if (!(missing > 0.5)) return [...timeline];
+  const i = timeline.findIndex((p) => !p.parking);
+  if (i < 0) return [{ start, end, parking: false, importWh, exportWh: timeline.reduce((sum, p) => sum + p.exportWh, 0) }];
+  return timeline.map((p, j) => (j === i ? { ...p, importWh: p.importWh + missing } : p));
+}

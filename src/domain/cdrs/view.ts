@@ -1,4 +1,6 @@
-import type { CdrChargingPeriod, CdrRow } from '../../store/schema.js';
+import type { CdrChargingPeriod, CdrRow, CdrTariffSnapshot } from '../../store/schema.js';
+import type { TariffDefinition } from '../tariffs/model.js';
+import { definitionOf } from '../tariffs/snapshot.js';
 import { formatMinor } from './pricing.js';
 import { msToHours, whToKwh } from './periods.js';
 
@@ -12,7 +14,8 @@ export interface OcpiCdr {
   auth_method: string;
   cdr_location: { station_id: string; evse_id: number | null; connector_id: number | null };
   currency: string | null;
-  tariffs: Array<{ id: string; name: string; price_per_kwh: string; price_per_minute: string; start_fee: string; vat_rate: string; v2g_price_per_kwh: string | null }>;
+  /** the tariff version the session started under, OCPI Tariff-shaped (a pre-versions snapshot as its one element) */
+  tariffs: Array<{ id: string; name: string; version: number | null } & TariffDefinition>;
   charging_periods: Array<{ start_date_time: string; dimensions: CdrChargingPeriod['dimensions'] }>;
   total_cost: { excl_vat: number; incl_vat: number };
   total_energy: number;
@@ -30,6 +33,14 @@ export interface OcpiCdr {
 /** Money as OCPI numbers; the digits come from the exact minor units, so no float arithmetic happens. */
 const money = (minor: number, currency: string | null): number => Number(currency ? formatMinor(minor, currency) : minor);
 
+function tariffOf(t: CdrTariffSnapshot): OcpiCdr['tariffs'] {
+  try {
+    return [{ id: String(t.id), name: t.name, version: t.version ?? null, ...definitionOf(t) }];
+  } catch {
+    return []; // a hand-edited snapshot without prices: the CDR was issued without cost, and shows no tariff
+  }
+}
+
 export function ocpiCdr(r: CdrRow): OcpiCdr {
   const t = r.tariff;
   const credit = r.exportCreditExclVatMinor !== null && r.exportCreditInclVatMinor !== null
@@ -44,7 +55,7 @@ export function ocpiCdr(r: CdrRow): OcpiCdr {
     auth_method: r.authMethod,
     cdr_location: { station_id: r.stationId, evse_id: r.evseId, connector_id: r.connectorId },
     currency: r.currency,
-    tariffs: t ? [{ id: String(t.id), name: t.name, price_per_kwh: t.pricePerKwh, price_per_minute: t.pricePerMinute, start_fee: t.startFee, vat_rate: t.vatRate, v2g_price_per_kwh: t.v2gPricePerKwh }] : [],
+    tariffs: t ? tariffOf(t) : [],
     charging_periods: r.chargingPeriods.map((p) => ({ start_date_time: p.startDateTime, dimensions: p.dimensions })),
     total_cost: { excl_vat: money(r.costExclVatMinor, r.currency), incl_vat: money(r.costInclVatMinor, r.currency) },
     total_energy: whToKwh(r.energyImportWh),

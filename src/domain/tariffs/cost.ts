@@ -67,6 +67,8 @@ function decimal(minor: bigint, digits: number): string {
 }
 
 /**
+ * The flat tariffs' formula, kept as the reference the pricing engine (engine.ts) is tested
+ * against: a flat tariff converted by flatDefinition must price exactly as this did.
  * Cost of a session: start fee + energy × price per kWh + duration × price per minute, plus
  * VAT. Energy is taken in whole Wh, duration in whole milliseconds (negative values count as 0).
  */

@@ -20,6 +20,7 @@ import * as locations from './0017_locations.js';
 import * as cdrs from './0018_cdrs.js';
 import * as privacy from './0019_privacy.js';
 import * as customers from './0020_customers.js';
+import * as tariffVersions from './0021_tariff_versions.js';
 import * as invoices from './0022_invoices.js';
 import * as customerConsents from './0026_customer_consents.js';
 
@@ -49,6 +50,7 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0018_cdrs', migration: cdrs },
   { name: '0019_privacy', migration: privacy },
   { name: '0020_customers', migration: customers },
+  { name: '0021_tariff_versions', migration: tariffVersions },
   { name: '0022_invoices', migration: invoices },
   { name: '0026_customer_consents', migration: customerConsents },
 ];

@@ -109,11 +109,13 @@ describe('OCPP 2.0.1 block I — tariff and cost (CSMS side)', () => {
   });
 
   it('a tariff edited into nonsense in the database costs nothing rather than failing TransactionEvent', async () => {
-    await p.store.db.updateTable('tariffs').set({ pricePerKwh: 'abc' }).where('name', '=', 'Standard').execute();
+    const standard = (await p.services.tariffs.list()).find((t) => t.name === 'Standard')!;
+    const nonsense = { currency: 'EUR', time_zone: 'UTC', vat_rate: '19', elements: [{ price_components: [{ type: 'ENERGY', price: 'abc' }] }] };
+    await p.store.db.updateTable('tariffVersions').set({ definition: JSON.stringify(nonsense) }).where('tariffId', '=', standard.id).execute();
     await p.services.tariffs.unassign('TC1'); // drops the cached lookup
     await event('Started', 0, 'TX-BAD', 0, 0);
     const ended = await event('Ended', 1, 'TX-BAD', 1, 100);
     assert.equal(ended.totalCost, undefined);
-    await assert.rejects(p.services.tariffs.sendCost('TC1', 'TX-BAD'), (e: unknown) => e instanceof TariffError && /pricePerKwh/.test(e.message));
+    await assert.rejects(p.services.tariffs.sendCost('TC1', 'TX-BAD'), (e: unknown) => e instanceof TariffError && /ENERGY\.price/.test(e.message));
   });
 });
