@@ -9,6 +9,8 @@ import { CommandService } from './domain/journal/command-service.js';
 import { SmartChargingService } from './domain/smart-charging/smart-charging-service.js';
 import { TariffService } from './domain/tariffs/tariff-service.js';
 import { CdrService, tokenPseudonymizer } from './domain/cdrs/index.js';
+import { cdrIssueContext } from './domain/cdrs/location.js';
+import { StationOpsService } from './domain/stations/station-ops.js';
 import { MonitoringService } from './domain/monitoring/monitoring-service.js';
 import { CustomerInformationService } from './domain/customer-information/customer-information-service.js';
 import { DisplayMessageService } from './domain/display-messages/display-message-service.js';
@@ -221,6 +223,10 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
     customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
+    stationOps: new StationOpsService({
+      repo: repos.stationOps, stations, securityEvents: repos.securityEvents, events, serverSecret,
+      revokeCertificate: (serial, reason) => domain.pki.revoke(serial, reason),
+    }),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -242,6 +248,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     }, (signer) => domain.certificates.useSigner(signer)),
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
+  // a CDR records where it was charged (OCPI CdrLocation) and the token's OCPP type, as they are at issue
+  domain.cdrs.describeWith(cdrIssueContext(repos.stationOps, async (idToken) => (await repos.tokens.get(idToken))?.type));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

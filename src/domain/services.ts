@@ -29,6 +29,7 @@ import type { EventHub } from './webhooks/event-hub.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { CdrService } from './cdrs/cdr-service.js';
 import type { LocationService } from './locations/location-service.js';
+import type { StationOpsService } from './stations/station-ops.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
 
 /** The domain as the protocol edges see it. */
@@ -86,4 +87,6 @@ export interface DomainServices {
   privacy: PrivacyService;
   dataSubjects: DataSubjectRegistry;
   customers: CustomerService;
+  /** decommissioning, onboarding state, availability, status history and diagnostics of stations (issue 6) */
+  stationOps: StationOpsService;
 }

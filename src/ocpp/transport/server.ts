@@ -104,6 +104,8 @@ const securityEventOfRefusal = {
   // security profiles 2/3: refused alike, the reason stays in the security log
   SecurityProfileDowngrade: { severity: 'high', status: 403, message: 'forbidden' },
   ClientCertificateRejected: { severity: 'high', status: 403, message: 'forbidden' },
+  // taken out of service by an operator: a device still trying is worth a look, not an alarm
+  Decommissioned: { severity: 'warning', status: 403, message: 'forbidden' },
 } as const;
 
 /**
@@ -123,7 +125,14 @@ export class OcppServer {
     violation: (kind, detail, ctx) => this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation'),
   };
 
+  /** stops listening for decommissionings (close) */
+  private readonly unsubscribe: () => void;
+
   constructor(private readonly o: OcppServerOptions) {
+    // a decommissioned station loses its socket at once; the upgrade refuses it from then on
+    this.unsubscribe = o.services.events.subscribe((e) => {
+      if (e.type === 'station.decommissioned') this.connections.get(e.stationId)?.ws.close(1008, 'station decommissioned');
+    });
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: o.maxFrameBytes,
@@ -155,6 +164,7 @@ export class OcppServer {
   /** Closes every station connection (1001 going away) and stops liveness checks. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
+    this.unsubscribe();
     const closing = [...this.connections.values()].map((c) => new Promise<void>((resolve) => {
       c.ws.once('close', () => resolve());
       c.ws.close(1001, 'server shutting down');
