@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { can } from '../../domain/identity/principal.js';
 import * as ocpi from '../../domain/locations/ocpi-enums.js';
 import type { ConnectorAvailability } from '../../domain/stations/station-ops.js';
 import type { StatusHistoryRow } from '../../store/repos/station-ops.js';
@@ -53,10 +54,10 @@ const Diagnostics = Type.Object({
   lastHeartbeatAt: Type.Union([DateTime, Type.Null()], { description: 'last frame of any kind (heartbeats included)' }),
   connectors: Type.Array(Availability),
   recentFaults: Type.Array(StatusRecord, { description: 'newest first: errorCode other than NoError, or Faulted' }),
-  securityEvents: Type.Array(Type.Object({
+  securityEvents: Type.Union([Type.Array(Type.Object({
     id: Type.Integer(), occurredAt: DateTime, type: Type.String(), severity: Type.String(), origin: Type.String(), sourceIp: nullable(Type.String()),
     details: Type.Record(Type.String(), Type.Unknown()),
-  })),
+  })), Type.Null()], { description: 'newest first; null for a caller without security:read (the security log stays behind its own permission)' }),
   openCommands: Type.Array(Type.Object({ id: Type.Integer(), kind: Type.String(), status: Type.String(), progress: nullable(Type.String()), createdAt: DateTime }), {
     description: 'sent and not yet answered, oldest first',
   }),
@@ -97,13 +98,19 @@ export async function stationOpsRoutes(app: FastifyInstance, ctx: ApiContext): P
     schema: {
       tags: ['stations'], summary: 'Take a station out of service: disconnect it, wipe its credentials, revoke its certificates; its history stays',
       params: StationIdParam,
-      response: { 200: Type.Object({ station: StationView, revokedCertificates: Type.Array(Type.String({ description: 'serial numbers' })) }) },
+      response: {
+        200: Type.Object({
+          station: StationView,
+          revokedCertificates: Type.Array(Type.String(), { description: 'serial numbers of its certificates from the CPO CA, revoked now' }),
+          unrevokedCertificates: Type.Array(Type.String(), { description: 'serial numbers that could not be revoked: revoke them by hand' }),
+        }),
+      },
     },
   }, async (req) => {
     const s = await station(req.params.stationId);
     const done = await stationOps.decommission(s.id);
     if (!done) throw conflict(`station ${s.id} is decommissioned already`);
-    return { station: view(done.station), revokedCertificates: done.revokedCertificates };
+    return { station: view(done.station), revokedCertificates: done.revokedCertificates, unrevokedCertificates: done.unrevokedCertificates };
   });
 
   api.post('/stations/:stationId/recommission', {
@@ -172,7 +179,7 @@ export async function stationOpsRoutes(app: FastifyInstance, ctx: ApiContext): P
       lastHeartbeatAt: iso(s.lastSeenAt),
       connectors: d.connectors.map(availability),
       recentFaults: d.recentFaults.map(statusRecord),
-      securityEvents: d.securityEvents.map((e) => ({
+      securityEvents: !can(req.principal!, 'security:read') ? null : d.securityEvents.map((e) => ({
         id: e.id, occurredAt: e.occurredAt.toISOString(), type: e.type, severity: e.severity, origin: e.origin, sourceIp: e.sourceIp, details: e.details,
       })),
       openCommands: d.openCommands.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),

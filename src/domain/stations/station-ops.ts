@@ -102,13 +102,18 @@ export class StationOpsService {
    * upgrade refuses it from now on); certificates the CPO CA issued to it are revoked. Its rows
    * (status history, transactions, CDRs) stay. Undefined when it is unknown or already decommissioned.
    */
-  async decommission(stationId: string): Promise<{ station: Station; revokedCertificates: string[] } | undefined> {
+  async decommission(stationId: string): Promise<{ station: Station; revokedCertificates: string[]; unrevokedCertificates: string[] } | undefined> {
     const station = await this.d.repo.decommission(stationId, new Date());
     if (!station) return undefined;
     this.d.events.emit({ type: 'station.decommissioned', stationId });
-    const serials = await this.d.repo.unrevokedCertificates(stationId);
-    for (const serial of serials) await this.d.revokeCertificate(serial, 'cessationOfOperation');
-    return { station, revokedCertificates: serials };
+    // the station is out of service whatever happens here; a certificate that could not be
+    // revoked is reported back, so the operator can revoke it by hand (ov2x pki revoke)
+    const revoked: string[] = [];
+    const failed: string[] = [];
+    for (const serial of await this.d.repo.unrevokedCertificates(stationId)) {
+      await this.d.revokeCertificate(serial, 'cessationOfOperation').then(() => revoked.push(serial), () => failed.push(serial));
+    }
+    return { station, revokedCertificates: revoked, unrevokedCertificates: failed };
   }
 
   /** Back in service with a new password (returned once); undefined when the station is not decommissioned. */
