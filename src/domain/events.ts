@@ -3,7 +3,7 @@ import type { Severity } from '../store/schema.js';
 
 /** Everything the domain announces; SSE, the IDS and cluster fan-out subscribe here. */
 export type DomainEvent =
-  | { type: 'station.connected'; stationId: string; protocol: string; remoteAddress: string; securityProfile: number }
+  | { type: 'station.connected'; stationId: string; protocol: string; remoteAddress: string; securityProfile: number; clientCertificate?: { subject: string; serialNumber: string; notAfter: string } }
   | { type: 'station.disconnected'; stationId: string; code: number }
   | { type: 'station.booted'; stationId: string; boot: BootInfo; registrationStatus: string }
   /** an operator took the station out of service: whoever holds its socket closes it */

@@ -8,6 +8,7 @@ import type { OcpiCdr } from '../../src/domain/cdrs/index.js';
 import { apiUser, call, type ApiUser } from '../helpers/api.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { startTlsTestPlatform } from '../helpers/test-pki.js';
 import { until } from '../helpers/until.js';
 
 type Obj = Record<string, unknown>;
@@ -158,7 +159,7 @@ describe('Station operations (issue 6)', () => {
     await until('security event recorded', async () => (await p.repos.securityEvents.list({ stationId: 'OPS-DIAG', limit: 5 })).length > 0);
     const d = await call<Obj & {
       station: StationView; connection: Obj; boot: Obj; lastHeartbeatAt: string | null; connectors: Availability[]; recentFaults: StatusRecord[];
-      securityEvents: Array<{ type: string }> | null; openCommands: Array<{ id: number; kind: string }>; logUploads: unknown[]; clientCertificate: unknown;
+      securityEvents: Array<{ type: string }> | null; openCommands: Array<{ id: number; kind: string }>; logUploads: unknown[]; issuedCertificate: unknown;
     }>(p, 'GET', '/stations/OPS-DIAG/diagnostics', { token: support.token });
     assert.equal(d.status, 200, JSON.stringify(d.body));
     const v = d.body;
@@ -173,7 +174,7 @@ describe('Station operations (issue 6)', () => {
     assert.ok(withSecurity.body.securityEvents.some((e) => e.type === 'InvalidCredentials'), JSON.stringify(withSecurity.body.securityEvents));
     assert.deepEqual(v.openCommands.map((c) => [c.id, c.kind]), [[sent.body.commandId, 'reset']]);
     assert.deepEqual(v.logUploads, []);
-    assert.equal(v.clientCertificate, null);
+    assert.deepEqual([v.issuedCertificate, v.connection.clientCertificate], [null, null], 'profile 1: no certificate');
     assert.equal(v.connectors.length, 3);
     assert.equal((await call(p, 'GET', '/stations/OPS-DIAG/diagnostics', { token: otherGroup.token })).status, 404);
 
@@ -280,5 +281,25 @@ describe('Station operations (issue 6)', () => {
     const back = await connect('OPS-DEC', rec.body.password);
     assert.equal((await stationView('OPS-DEC')).onboarding, 'accepted');
     back.c.close();
+  });
+});
+
+describe('Station diagnostics over TLS (security profile 3)', () => {
+  it('shows the verified client certificate the station connected with', async () => {
+    const h = await startTlsTestPlatform({ cpoOrganization: 'OV2X Test CPO' });
+    try {
+      await h.p.services.stations.register('OPS-TLS', { securityProfile: 3 });
+      const admin = await apiUser(h.p, ['admin']);
+      const cert = await h.pki.station('CN=OPS-TLS, O=OV2X Test CPO', { notAfter: new Date('2027-01-02T03:04:05Z') });
+      const c = await RawClient.connect(`${h.p.tls!.ocppUrl}/OPS-TLS`, { protocols: ['ocpp1.6'], tls: { ca: h.pki.rootPem, cert: cert.certPem, key: cert.keyPem } });
+      await until('connected', async () => h.p.services.stations.isConnected('OPS-TLS'));
+      const d = await call<{ connection: { securityProfile: number; clientCertificate: { subject: string; serialNumber: string; notAfter: string } | null } }>(h.p, 'GET', '/stations/OPS-TLS/diagnostics', { token: admin.token });
+      assert.equal(d.status, 200, JSON.stringify(d.body));
+      assert.equal(d.body.connection.securityProfile, 3);
+      assert.deepEqual(d.body.connection.clientCertificate, { subject: 'CN=OPS-TLS, O=OV2X Test CPO', serialNumber: cert.serial, notAfter: '2027-01-02T03:04:05.000Z' });
+      c.close();
+    } finally {
+      await h.stop();
+    }
   });
 });

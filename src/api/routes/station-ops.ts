@@ -38,13 +38,16 @@ const Connection = Type.Object({
   protocol: nullable(Type.String()),
   securityProfile: Type.Union([Type.Integer(), Type.Null()]),
   remoteAddress: nullable(Type.String()),
+  clientCertificate: Type.Union([Type.Object({ subject: Type.String(), serialNumber: Type.String(), notAfter: DateTime }), Type.Null()], {
+    description: 'the verified TLS client certificate of this connection (security profile 3)',
+  }),
   lastSeenAt: NullableDateTime,
 });
 
 const Diagnostics = Type.Object({
   station: StationView,
   connection: Connection,
-  clientCertificate: Type.Union([Type.Object({ serialNumber: Type.String(), subject: Type.String(), notBefore: DateTime, notAfter: DateTime }), Type.Null()], {
+  issuedCertificate: Type.Union([Type.Object({ serialNumber: Type.String(), subject: Type.String(), notBefore: DateTime, notAfter: DateTime }), Type.Null()], {
     description: 'the newest unrevoked station certificate the CPO CA issued to it',
   }),
   boot: Type.Object({
@@ -173,8 +176,9 @@ export async function stationOpsRoutes(app: FastifyInstance, ctx: ApiContext): P
       connection: {
         connected: stations.isConnected(s.id), since: iso(d.connection?.since ?? null), protocol: d.connection?.protocol ?? null,
         securityProfile: d.connection?.securityProfile ?? null, remoteAddress: d.connection?.remoteAddress ?? null, lastSeenAt: iso(s.lastSeenAt),
+        clientCertificate: d.connection?.clientCertificate ? { ...d.connection.clientCertificate, notAfter: d.connection.clientCertificate.notAfter.toISOString() } : null,
       },
-      clientCertificate: d.clientCertificate && { ...d.clientCertificate, notBefore: d.clientCertificate.notBefore.toISOString(), notAfter: d.clientCertificate.notAfter.toISOString() },
+      issuedCertificate: d.issuedCertificate && { ...d.issuedCertificate, notBefore: d.issuedCertificate.notBefore.toISOString(), notAfter: d.issuedCertificate.notAfter.toISOString() },
       boot: { lastBootAt: iso(s.lastBootAt), vendor: s.vendor, model: s.model, serialNumber: s.serialNumber, firmwareVersion: s.firmwareVersion, iccid: s.iccid, imsi: s.imsi },
       lastHeartbeatAt: iso(s.lastSeenAt),
       connectors: d.connectors.map(availability),

@@ -28,6 +28,8 @@ export interface LiveConnection {
   protocol: string;
   securityProfile: number;
   remoteAddress: string;
+  /** the verified TLS client certificate it presented (security profile 3); null without one */
+  clientCertificate: { subject: string; serialNumber: string; notAfter: Date } | null;
 }
 
 export interface ConnectorAvailability {
@@ -50,7 +52,8 @@ export interface Diagnostics {
   station: Station;
   onboarding: OnboardingState;
   connection: LiveConnection | null;
-  clientCertificate: { serialNumber: string; subject: string; notBefore: Date; notAfter: Date } | null;
+  /** the newest unrevoked station certificate the CPO CA issued to it (whether or not it uses it now) */
+  issuedCertificate: { serialNumber: string; subject: string; notBefore: Date; notAfter: Date } | null;
   connectors: ConnectorAvailability[];
   recentFaults: StatusHistoryRow[];
   securityEvents: SecurityEvent[];
@@ -79,7 +82,11 @@ export class StationOpsService {
     d.events.subscribe((e) => {
       if (e.type === 'station.connected') {
         const sockets = (this.live.get(e.stationId)?.sockets ?? 0) + 1;
-        this.live.set(e.stationId, { since: new Date(), protocol: e.protocol, securityProfile: e.securityProfile, remoteAddress: e.remoteAddress, sockets });
+        const cert = e.clientCertificate;
+        this.live.set(e.stationId, {
+          since: new Date(), protocol: e.protocol, securityProfile: e.securityProfile, remoteAddress: e.remoteAddress, sockets,
+          clientCertificate: cert ? { subject: cert.subject, serialNumber: cert.serialNumber, notAfter: new Date(cert.notAfter) } : null,
+        });
       } else if (e.type === 'station.disconnected') {
         const c = this.live.get(e.stationId);
         if (c && c.sockets > 1) c.sockets -= 1;
@@ -90,7 +97,7 @@ export class StationOpsService {
 
   connection(stationId: string): LiveConnection | null {
     const c = this.live.get(stationId);
-    return c ? { since: c.since, protocol: c.protocol, securityProfile: c.securityProfile, remoteAddress: c.remoteAddress } : null;
+    return c ? { since: c.since, protocol: c.protocol, securityProfile: c.securityProfile, remoteAddress: c.remoteAddress, clientCertificate: c.clientCertificate } : null;
   }
 
   onboarding(s: Station): OnboardingState {
@@ -146,7 +153,7 @@ export class StationOpsService {
       this.d.repo.clientCertificate(s.id),
     ]);
     return {
-      station: s, onboarding: this.onboarding(s), connection: this.connection(s.id), clientCertificate: certificate ?? null,
+      station: s, onboarding: this.onboarding(s), connection: this.connection(s.id), issuedCertificate: certificate ?? null,
       connectors: this.availabilityOf(s, connectors), recentFaults, securityEvents, openCommands, logUploads,
     };
   }
