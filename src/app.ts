@@ -9,6 +9,8 @@ import { CommandService } from './domain/journal/command-service.js';
 import { SmartChargingService } from './domain/smart-charging/smart-charging-service.js';
 import { TariffService } from './domain/tariffs/tariff-service.js';
 import { CdrService, tokenPseudonymizer } from './domain/cdrs/index.js';
+import { cdrIssueContext } from './domain/cdrs/location.js';
+import { StationOpsService } from './domain/stations/station-ops.js';
 import { MonitoringService } from './domain/monitoring/monitoring-service.js';
 import { CustomerInformationService } from './domain/customer-information/customer-information-service.js';
 import { DisplayMessageService } from './domain/display-messages/display-message-service.js';
@@ -230,6 +232,10 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     dataSubjectRequests: new DataSubjectService(repos.customers, () => domain.dataSubjects),
     // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
     invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields),
+    stationOps: new StationOpsService({
+      repo: repos.stationOps, stations, securityEvents: repos.securityEvents, events, serverSecret,
+      revokeCertificate: (serial, reason) => domain.pki.revoke(serial, reason),
+    }),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
     reservations: new ReservationService(repos.reservations, commands, tokens, security),
@@ -257,6 +263,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   domain.dataSubjects.register(invoiceDataHolder(domain.invoices));
   // a running transaction's cost is priced over the timeline of its stored meter values, as its CDR will be
   domain.tariffs.useMeterValues(repos.meterValues);
+  // a CDR records where it was charged (OCPI CdrLocation) and the token's OCPP type, as they are at issue
+  domain.cdrs.describeWith(cdrIssueContext(repos.stationOps, async (idToken) => (await repos.tokens.get(idToken))?.type));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

@@ -3,9 +3,11 @@ import type { Severity } from '../store/schema.js';
 
 /** Everything the domain announces; SSE, the IDS and cluster fan-out subscribe here. */
 export type DomainEvent =
-  | { type: 'station.connected'; stationId: string; protocol: string; remoteAddress: string; securityProfile: number }
+  | { type: 'station.connected'; stationId: string; protocol: string; remoteAddress: string; securityProfile: number; clientCertificate?: { subject: string; serialNumber: string; notAfter: string } }
   | { type: 'station.disconnected'; stationId: string; code: number }
   | { type: 'station.booted'; stationId: string; boot: BootInfo; registrationStatus: string }
+  /** an operator took the station out of service: whoever holds its socket closes it */
+  | { type: 'station.decommissioned'; stationId: string }
   | ({ type: 'connector.status' } & StatusChange)
   | { type: 'token.authorized'; stationId: string; idToken: string; authorization: Authorization }
   | { type: 'transaction.started'; stationId: string; transactionId: number; transactionRef: string; evseId: number; connectorId: number; meterStartWh?: number }

@@ -31,6 +31,7 @@ import type { EventHub } from './webhooks/event-hub.js';
 import type { WebhookService } from './webhooks/webhook-service.js';
 import type { CdrService } from './cdrs/cdr-service.js';
 import type { LocationService } from './locations/location-service.js';
+import type { StationOpsService } from './stations/station-ops.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
 import type { InvoiceService } from './invoices/invoice-service.js';
 
@@ -95,4 +96,6 @@ export interface DomainServices {
   dataSubjectRequests: DataSubjectService;
   /** invoices per customer and month from CDRs: drafts, gapless numbering, PDF (issue 6) */
   invoices: InvoiceService;
+  /** decommissioning, onboarding state, availability, status history and diagnostics of stations (issue 6) */
+  stationOps: StationOpsService;
 }

@@ -31,6 +31,7 @@ import { WebhookRepo } from './repos/webhooks.js';
 import { CdrRepo } from './repos/cdrs.js';
 import { CustomerRepo } from './repos/customers.js';
 import { LocationRepo } from './repos/locations.js';
+import { StationOpsRepo } from './repos/station-ops.js';
 import { DataKeyRepo } from './repos/data-keys.js';
 import { InvoiceRepo } from './repos/invoices.js';
 
@@ -77,6 +78,8 @@ export interface Repositories {
   locations: LocationRepo;
   dataKeys: DataKeyRepo;
   invoices: InvoiceRepo;
+  /** decommissioning and the operations API's read models (issue 6) */
+  stationOps: StationOpsRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -120,6 +123,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     locations: new LocationRepo(db),
     dataKeys: new DataKeyRepo(db),
     invoices: new InvoiceRepo(db),
+    stationOps: new StationOpsRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

@@ -50,6 +50,8 @@ export interface StationsTable {
   groupId: ColumnType<string | null, string | null | undefined, string | null>;
   /** the location it stands at (migration 0017); null = not attached */
   locationId: ColumnType<string | null, string | null | undefined, string | null>;
+  /** taken out of service (migration 0023): refused at the upgrade, shown as REMOVED; null = in service */
+  decommissionedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface ConnectorsTable {
@@ -855,6 +857,26 @@ export interface CdrsTable {
   issuedAt: GeneratedTimestamp;
   /** the customer billed (migration 0020), from the token at issue */
   customerId: ColumnType<number | null, number | null | undefined, never>;
+  /** OCPI 2.2.1 CdrLocation at issue (migration 0023); null: the station stood at no location */
+  cdrLocation: ColumnType<OcpiCdrLocation | null, string | null | undefined, never>;
+}
+/** OCPI 2.2.1 CdrLocation, snake_case as published. */
+export interface OcpiCdrLocation {
+  id: string;
+  name?: string;
+  address: string;
+  city: string;
+  postal_code?: string;
+  state?: string;
+  country: string;
+  coordinates: { latitude: string; longitude: string };
+  /** EVSE and connector fields (required by OCPI) are absent when the location model does not define them */
+  evse_uid?: string;
+  evse_id?: string;
+  connector_id?: string;
+  connector_standard?: string;
+  connector_format?: string;
+  connector_power_type?: string;
 }
 export type CdrRow = Selectable<CdrsTable>;
 export type NewCdr = Insertable<CdrsTable>;

@@ -174,7 +174,9 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
       const energyInPeriods = cdr.charging_periods.flatMap((pd) => pd.dimensions).filter((d) => d.type === 'ENERGY').reduce((a, d) => a + d.volume, 0);
       assert.ok(Math.abs(energyInPeriods - c.energy) < 1e-9, 'the periods add up to the total energy');
       assert.deepEqual([cdr.start_date_time, cdr.end_date_time, cdr.session_id], [at(c.session.start.min), at(c.session.end.min), ref]);
-      assert.deepEqual(cdr.cdr_location, { station_id: st.id, evse_id: 1, connector_id: 1 });
+      // a station at no location: only the OCPP identities (station-ops.test.ts covers a located one)
+      assert.deepEqual(cdr.cdr_location, { station_id: st.id, ocpp_evse_id: 1, ocpp_connector_id: 1 });
+      assert.equal(cdr.cdr_token.type, 'RFID', 'an ISO14443 token is an OCPI RFID token');
       assert.equal(cdr.auth_method, 'AUTH_REQUEST');
       assert.equal(cdr.tariffs.length, 1);
       assert.equal(cdr.credit, false);
@@ -412,6 +414,7 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
       'id', 'credit_reference_id', 'session_id', 'station_id', 'evse_id', 'connector_id', 'start_date_time', 'end_date_time', 'token_uid', 'auth_method',
       'currency', 'tariff_id', 'total_energy_import_kwh', 'total_energy_export_kwh', 'total_time_h', 'total_parking_time_h',
       'export_credit_excl_vat', 'export_credit_incl_vat', 'total_cost_excl_vat', 'total_cost_incl_vat',
+      'token_type', 'location_id', 'location_country', 'evse_uid', 'evse_emi3_id', 'connector_standard', 'connector_power_type',
     ]);
     assert.equal(lines.length, 2);
     const row = Object.fromEntries(header.map((h, i) => [h, lines[1]!.split(',')[i]]));
@@ -422,12 +425,13 @@ describe('CDRs (issue 6): issued when a transaction ends, OCPI 2.2.1 shape, V2X,
       start_date_time: cdr.start_date_time, end_date_time: cdr.end_date_time, token_uid: cdr.cdr_token.uid, auth_method: 'AUTH_REQUEST',
       currency: 'EUR', tariff_id: cdr.tariffs[0]!.id, total_energy_import_kwh: '10', total_energy_export_kwh: '4', total_time_h: '1', total_parking_time_h: '0',
       export_credit_excl_vat: '1.00', export_credit_incl_vat: '1.19', total_cost_excl_vat: '3.00', total_cost_incl_vat: '3.57',
+      token_type: 'RFID', location_id: '', location_country: '', evse_uid: '', evse_emi3_id: '', connector_standard: '', connector_power_type: '',
     });
     const everything = await call<string>(p, 'GET', '/cdrs/export', { token: billing.token });
     assert.match(everything.headers.get('content-type') ?? '', /^text\/csv/, 'CSV is the default');
     assert.ok(!everything.body.includes('DRIVER-4711'), 'no raw idToken in the export');
     assert.ok(!everything.body.includes('meter was replaced'), 'no free-text reason in the export');
-    assert.match(everything.body, /,-3\.00,-3\.57\r\n/, 'the credit CDR exports negative totals');
+    assert.match(everything.body, /,-3\.00,-3\.57,RFID,/, 'the credit CDR exports negative totals');
     assert.equal((await call(p, 'GET', '/cdrs/export?format=xml', { token: billing.token })).status, 400);
   });
 });

@@ -119,7 +119,7 @@ for (const backend of backends) {
       // two connectors with one id fail the whole transaction: the previous definition stays
       await assert.rejects(repo.putEvse('S-2', 1, { uid: 'U-2', emi3Id: null, physicalReference: null, floorLevel: null, capabilities: [], connectors: [t2, t2] }));
       const eq = await repo.equipment('NONE');
-      assert.deepEqual(eq, { stationIds: [], evses: [], connectors: [], live: [] });
+      assert.deepEqual(eq, { stationIds: [], evses: [], connectors: [], live: [], decommissioned: [] });
       assert.ok(await repo.attach('S-2', 'A-1'));
       assert.deepEqual((await repo.equipment('A-1')).connectors.filter((c) => c.stationId === 'S-2').map((c) => c.connectorId), [3]);
     });
@@ -129,7 +129,7 @@ for (const backend of backends) {
       assert.ok(await repo.attach('S-2', null));
       assert.deepEqual(await repo.stationLocation('S-2'), { locationId: null, groupId: 'g' });
       assert.equal(await new StationRepo(s.store.db).remove('S-1'), true);
-      assert.deepEqual(await repo.equipment('A-1'), { stationIds: [], evses: [], connectors: [], live: [] });
+      assert.deepEqual(await repo.equipment('A-1'), { stationIds: [], evses: [], connectors: [], live: [], decommissioned: [] });
       assert.equal(await repo.getEvse('S-1', 1), undefined);
       assert.equal(await repo.remove('A-1'), true);
       assert.equal(await repo.remove('A-1'), false);

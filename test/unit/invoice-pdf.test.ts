@@ -9,7 +9,7 @@ const cdr = (id: number, extra: Partial<CdrRow> = {}): CdrRow => ({
   startDateTime: new Date('2026-01-05T10:00:00Z'), endDateTime: new Date('2026-01-05T11:00:00Z'), tokenUid: 'tok_x', tokenType: 'RFID', authMethod: 'AUTH_REQUEST',
   currency: 'EUR', tariff: { id: 1, name: 'T', currency: 'EUR', pricePerKwh: '0.30', pricePerMinute: '0', startFee: '0', vatRate: '19', v2gPricePerKwh: '0.10' },
   chargingPeriods: [], energyImportWh: 12_345, energyExportWh: 0, totalTimeMs: 3_600_000, parkingTimeMs: 0,
-  costExclVatMinor: 370, costInclVatMinor: 441, exportCreditExclVatMinor: null, exportCreditInclVatMinor: null, issuedAt: new Date('2026-01-05T11:00:00Z'), customerId: 1, ...extra,
+  costExclVatMinor: 370, costInclVatMinor: 441, exportCreditExclVatMinor: null, exportCreditInclVatMinor: null, issuedAt: new Date('2026-01-05T11:00:00Z'), customerId: 1, cdrLocation: null, ...extra,
 });
 
 const invoiceOf = (rows: CdrRow[], extra: Partial<InvoiceWithLines> = {}): InvoiceWithLines => {

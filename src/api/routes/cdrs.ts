@@ -20,9 +20,19 @@ const CdrView = Type.Object({
   start_date_time: DateTime,
   end_date_time: DateTime,
   session_id: Str,
-  cdr_token: Type.Object({ uid: Type.Union([Type.String({ description: 'HMAC pseudonym of the idToken, never the token itself' }), Type.Null()]), type: Str }),
+  cdr_token: Type.Object({
+    uid: Type.Union([Type.String({ description: 'HMAC pseudonym of the idToken, never the token itself' }), Type.Null()]),
+    type: Type.String({ enum: ['AD_HOC_USER', 'APP_USER', 'OTHER', 'RFID'], description: 'OCPI TokenType, from the OCPP idToken type' }),
+  }),
   auth_method: Str,
-  cdr_location: Type.Object({ station_id: Str, evse_id: NullableInt, connector_id: NullableInt }),
+  cdr_location: Type.Object({
+    station_id: Str, ocpp_evse_id: NullableInt, ocpp_connector_id: NullableInt,
+    // OCPI 2.2.1 CdrLocation at issue; absent when the station stood at no location (EVSE/connector fields: when defined)
+    id: Type.Optional(Str), name: Type.Optional(Str), address: Type.Optional(Str), city: Type.Optional(Str), postal_code: Type.Optional(Str),
+    state: Type.Optional(Str), country: Type.Optional(Str), coordinates: Type.Optional(Type.Object({ latitude: Str, longitude: Str })),
+    evse_uid: Type.Optional(Str), evse_id: Type.Optional(Type.String({ description: 'eMI3 EVSE id (the EVSE uid when none is defined)' })),
+    connector_id: Type.Optional(Str), connector_standard: Type.Optional(Str), connector_format: Type.Optional(Str), connector_power_type: Type.Optional(Str),
+  }, { description: 'OCPI CdrLocation plus the OCPP station/EVSE/connector ids' }),
   currency: NullableStr,
   tariffs: Type.Array(CdrTariffView, { description: 'the tariff version valid when the session started' }),
   charging_periods: Type.Array(Type.Object({

@@ -17,6 +17,7 @@ import { customerRoutes } from './customers.js';
 import { meRoutes } from './me.js';
 import { invoiceRoutes } from './invoices.js';
 import { tariffRoutes } from './tariffs.js';
+import { stationOpsRoutes } from './station-ops.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -37,4 +38,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   meRoutes,
   invoiceRoutes,
   tariffRoutes,
+  stationOpsRoutes,
 ];

@@ -78,7 +78,7 @@ const ConnectorFields = {
   maxElectricPower: nullable(Type.Integer({ minimum: 1, maximum: 2_000_000, description: 'W' })),
 };
 const ConnectorBody = Type.Object({ connectorId: Type.Integer({ minimum: 1, maximum: 99 }), ...ConnectorFields, maxElectricPower: Type.Optional(ConnectorFields.maxElectricPower) }, { additionalProperties: false });
-const EvseBody = Type.Object({
+export const EvseBody = Type.Object({
   uid: Type.Optional(Type.String({ minLength: 1, maxLength: 36, description: 'OCPI EVSE uid; kept (or generated) when left out' })),
   emi3Id: Type.Optional(nullable(Type.String({ pattern: '^[A-Z]{2}\\*?[A-Z0-9]{3}\\*?E[A-Z0-9*]{1,30}$', description: 'OCPI evse_id (eMI3 / ISO 15118 EVSE ID)' }))),
   physicalReference: Type.Optional(nullable(Type.String({ minLength: 1, maxLength: 16 }))),

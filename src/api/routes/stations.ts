@@ -1,10 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { LocationError } from '../../domain/locations/index.js';
+import type { DomainServices } from '../../domain/services.js';
 import { DuplicateError, InUseError } from '../../store/index.js';
 import type { Station } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, conflict, notFound } from '../errors.js';
+import { EvseBody } from './locations.js';
 import { DateTime, listQuery, NullableDateTime, page, StationId, StationIdParam, isoOrNull as iso } from '../schemas.js';
 
 const StationView = Type.Object({
@@ -22,7 +25,24 @@ const StationView = Type.Object({
   lastBootAt: NullableDateTime,
   lastSeenAt: NullableDateTime,
   createdAt: DateTime,
+  onboarding: Type.Union([Type.Literal('registered'), Type.Literal('connected'), Type.Literal('booted'), Type.Literal('accepted'), Type.Literal('decommissioned')], {
+    description: 'registered: never connected; connected: no boot yet; booted: boot answered Pending/Rejected; accepted; decommissioned',
+  }),
+  decommissionedAt: NullableDateTime,
+  locationId: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** The station view of every /stations route (also the operations routes of station-ops.ts). */
+export function stationViewOf(services: DomainServices): (s: Station) => Static<typeof StationView> {
+  const { stations, stationOps } = services;
+  return (s) => ({
+    id: s.id, groupId: s.groupId, registrationStatus: s.registrationStatus, securityProfile: s.securityProfile,
+    securityProfileTarget: s.securityProfileTarget, protocol: s.protocol, vendor: s.vendor, model: s.model, serialNumber: s.serialNumber,
+    firmwareVersion: s.firmwareVersion, connected: stations.isConnected(s.id), lastBootAt: iso(s.lastBootAt), lastSeenAt: iso(s.lastSeenAt), createdAt: s.createdAt.toISOString(),
+    onboarding: stationOps.onboarding(s), decommissionedAt: iso(s.decommissionedAt), locationId: s.locationId,
+  });
+}
+export { StationView };
 
 const ConnectorView = Type.Object({
   evseId: Type.Integer(),
@@ -38,18 +58,24 @@ const NewStation = Type.Object({
   id: StationId,
   securityProfile: Type.Integer({ minimum: 1, maximum: 3, default: 1 }),
   groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  // onboarding: where it will stand and what it offers, so it is published right once it is accepted
+  locationId: Type.Optional(Type.String({ minLength: 1, maxLength: 36, description: 'a location of the same station group' })),
+  evses: Type.Optional(Type.Array(Type.Composite([Type.Object({ evseId: Type.Integer({ minimum: 1, maximum: 9999 }) }), EvseBody]), { maxItems: 64 })),
 }, { additionalProperties: false });
+
+/** A location refusal while registering: the body named something that does not fit. */
+function registrationError(err: LocationError): ApiError {
+  if (err.kind === 'duplicate') return new ApiError(409, 'duplicate', err.message);
+  if (err.kind === 'not_found') return new ApiError(422, 'unknown_location', 'the location does not exist');
+  return new ApiError(422, err.kind, err.message, err.details);
+}
 
 
 /** Stations: list and show within the caller's scope, register (password shown once), move between groups, remove. */
 export async function stationRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { stations, identity } = ctx.services;
-  const view = (s: Station): Static<typeof StationView> => ({
-    id: s.id, groupId: s.groupId, registrationStatus: s.registrationStatus, securityProfile: s.securityProfile,
-    securityProfileTarget: s.securityProfileTarget, protocol: s.protocol, vendor: s.vendor, model: s.model, serialNumber: s.serialNumber,
-    firmwareVersion: s.firmwareVersion, connected: stations.isConnected(s.id), lastBootAt: iso(s.lastBootAt), lastSeenAt: iso(s.lastSeenAt), createdAt: s.createdAt.toISOString(),
-  });
+  const view = stationViewOf(ctx.services);
 
   api.get('/stations', {
     config: { permission: 'stations:read' },
@@ -59,6 +85,7 @@ export async function stationRoutes(app: FastifyInstance, ctx: ApiContext): Prom
         groupId: Type.Optional(Type.String()),
         registrationStatus: Type.Optional(Type.Union(['Accepted', 'Pending', 'Rejected'].map((s) => Type.Literal(s)))),
         idPrefix: Type.Optional(Type.String({ maxLength: 48 })),
+        decommissioned: Type.Optional(Type.Boolean({ description: 'true: only decommissioned stations; false: only those in service' })),
       }),
       response: { 200: page(StationView) },
     },
@@ -86,19 +113,41 @@ export async function stationRoutes(app: FastifyInstance, ctx: ApiContext): Prom
       response: { 201: Type.Object({ station: StationView, password: Type.String({ description: 'shown once; stored only as a keyed hash' }) }) },
     },
   }, async (req, reply) => {
-    const { id, securityProfile, groupId } = req.body;
+    const { id, securityProfile, groupId, locationId, evses } = req.body;
     const scope = req.principal!.groups;
     // a scoped manager registers into one of its own groups
     if (scope && (!groupId || !scope.includes(groupId))) throw new ApiError(403, 'forbidden', 'a scoped account must register into one of its station groups');
     if (groupId && !(await identity.stationGroups.get(groupId))) throw new ApiError(422, 'unknown_group', `station group ${groupId} does not exist`);
+    // the location is checked before anything is written: a refused binding registers nothing
+    if (locationId !== undefined) {
+      const location = await ctx.services.locations.get(scope, locationId).catch((err: unknown) => {
+        throw err instanceof LocationError ? registrationError(err) : err;
+      });
+      if (location.groupId !== (groupId ?? null)) throw new ApiError(422, 'group_mismatch', 'the station must be registered into the station group of its location');
+    }
+    let registered: { station: Station; password: string };
     try {
-      const { station, password } = await stations.register(id, { securityProfile });
-      if (groupId) await identity.stationGroups.assign(id, groupId);
-      return reply.code(201).send({ station: view({ ...station, groupId: groupId ?? null }), password });
+      registered = await stations.register(id, { securityProfile });
     } catch (err) {
       if (err instanceof DuplicateError) throw conflict(`station ${id} exists`);
       throw err;
     }
+    try {
+      if (groupId) await identity.stationGroups.assign(id, groupId);
+      if (locationId !== undefined) await ctx.services.locations.attach(scope, locationId, id);
+      for (const b of evses ?? []) {
+        await ctx.services.locations.putEvse(id, b.evseId, {
+          uid: b.uid, emi3Id: b.emi3Id ?? null, physicalReference: b.physicalReference ?? null, floorLevel: b.floorLevel ?? null,
+          capabilities: b.capabilities ?? [], connectors: b.connectors.map((c) => ({ ...c, maxElectricPower: c.maxElectricPower ?? null })),
+        });
+      }
+    } catch (err) {
+      // all or nothing: the station was created by this request and has no history yet
+      await stations.remove(id).catch(() => undefined);
+      throw err instanceof LocationError ? registrationError(err) : err;
+    }
+    const station = (await stations.get(id)) ?? registered.station;
+    return reply.code(201).send({ station: view(station), password: registered.password });
   });
 
   api.put('/stations/:stationId/group', {
@@ -115,12 +164,13 @@ export async function stationRoutes(app: FastifyInstance, ctx: ApiContext): Prom
 
   api.delete('/stations/:stationId', {
     config: { permission: 'stations:manage', audit: 'station.remove' },
-    schema: { tags: ['stations'], summary: 'Remove a station (refused while transactions refer to it)', params: StationIdParam, response: { 204: Type.Null() } },
+    schema: { tags: ['stations'], summary: 'Remove a station without history (refused while transactions or CDRs refer to it: decommission it instead)', params: StationIdParam, response: { 204: Type.Null() } },
   }, async (req, reply) => {
+    if (await ctx.services.stationOps.hasCdrs(req.params.stationId)) throw conflict('CDRs refer to this station: decommission it instead');
     try {
       if (!(await stations.remove(req.params.stationId))) throw notFound('station');
     } catch (err) {
-      if (err instanceof InUseError) throw conflict('transactions still refer to this station');
+      if (err instanceof InUseError) throw conflict('transactions still refer to this station: decommission it instead');
       throw err;
     }
     return reply.code(204).send(null);

@@ -7,6 +7,7 @@ import { TariffError } from '../tariffs/cost.js';
 import { tariffSnapshot, type CurrentTariff } from '../tariffs/snapshot.js';
 import { sessionUsage, withTotalImport } from './periods.js';
 import { priceUsage, type CdrPrice } from './pricing.js';
+import type { CdrIssueContext } from './location.js';
 
 export class CdrError extends Error {
   constructor(readonly code: 'not_found' | 'conflict', message: string) {
@@ -24,6 +25,8 @@ export class CdrService {
   /** snapshots being written, so an end that overtakes its start still prices by it */
   private readonly snapshots = new Map<number, Promise<void>>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** where the station stands and the token's OCPP type, at issue (set by describeWith) */
+  private about?: (tx: { stationId: string; evseId: number | null; connectorId: number | null; idToken: string | null }) => Promise<CdrIssueContext>;
 
   constructor(
     private readonly repo: CdrRepo,
@@ -45,6 +48,11 @@ export class CdrService {
         void this.track(this.issue(e.transactionId));
       }
     });
+  }
+
+  /** Gives issued CDRs their OCPI CdrLocation and OCPP token type (see location.ts). */
+  describeWith(about: NonNullable<CdrService['about']>): void {
+    this.about = about;
   }
 
   /** Resolves once every snapshot and CDR under way is written (tests, shutdown). */
@@ -77,12 +85,14 @@ export class CdrService {
       if (!(err instanceof TariffError)) throw err;
       this.log.warn({ station: tx.stationId, transaction: tx.transactionRef, tariff: tariff?.id }, 'tariff cannot be priced: CDR issued without cost');
     }
+    const about = await this.about?.(tx);
     const row = await this.repo.insertOnce({
       transactionId, creditOf: null, creditReason: null,
       stationId: tx.stationId, evseId: tx.evseId, connectorId: tx.connectorId, sessionId: tx.transactionRef, protocol: tx.protocol,
       startDateTime: tx.startedAt, endDateTime: tx.endedAt,
       tokenUid: tx.idToken === null ? null : this.pseudonym(tx.idToken),
-      tokenType: tx.idToken === null ? 'OTHER' : 'RFID',
+      tokenType: about?.tokenType ?? (tx.idToken === null ? 'OTHER' : 'RFID'),
+      cdrLocation: about?.location ? JSON.stringify(about.location) : null,
       // OCPI AuthMethod: started by a command, or by a token the CSMS authorized
       authMethod: tx.remoteStartId !== null ? 'COMMAND' : tx.idToken !== null ? 'AUTH_REQUEST' : 'WHITELIST',
       currency: price?.currency ?? null, tariff: price && tariff ? JSON.stringify(tariff) : null,
@@ -109,6 +119,7 @@ export class CdrService {
       stationId: original.stationId, evseId: original.evseId, connectorId: original.connectorId, sessionId: original.sessionId,
       protocol: original.protocol, startDateTime: original.startDateTime, endDateTime: original.endDateTime,
       tokenUid: original.tokenUid, tokenType: original.tokenType, authMethod: original.authMethod,
+      cdrLocation: original.cdrLocation === null ? null : JSON.stringify(original.cdrLocation),
       currency: original.currency, tariff: original.tariff === null ? null : JSON.stringify(original.tariff),
       chargingPeriods: JSON.stringify(original.chargingPeriods),
       energyImportWh: original.energyImportWh, energyExportWh: original.energyExportWh,

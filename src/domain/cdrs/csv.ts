@@ -1,4 +1,5 @@
 import type { CdrRow } from '../../store/schema.js';
+import { ocpiTokenType } from './location.js';
 import { formatMinor } from './pricing.js';
 import { msToHours, whToKwh } from './periods.js';
 
@@ -27,6 +28,14 @@ const columns: ReadonlyArray<[string, (r: CdrRow) => string | number | null]> = 
   ['export_credit_incl_vat', (r) => (r.exportCreditInclVatMinor === null ? null : money(r.exportCreditInclVatMinor, r))],
   ['total_cost_excl_vat', (r) => money(r.costExclVatMinor, r)],
   ['total_cost_incl_vat', (r) => money(r.costInclVatMinor, r)],
+  // OCPI CdrToken type and CdrLocation at issue (empty: the station stood at no location)
+  ['token_type', (r) => ocpiTokenType(r.tokenType)],
+  ['location_id', (r) => r.cdrLocation?.id ?? null],
+  ['location_country', (r) => r.cdrLocation?.country ?? null],
+  ['evse_uid', (r) => r.cdrLocation?.evse_uid ?? null],
+  ['evse_emi3_id', (r) => r.cdrLocation?.evse_id ?? null],
+  ['connector_standard', (r) => r.cdrLocation?.connector_standard ?? null],
+  ['connector_power_type', (r) => r.cdrLocation?.connector_power_type ?? null],
 ];
 
 const money = (minor: number, r: CdrRow): string => (r.currency ? formatMinor(minor, r.currency) : String(minor));

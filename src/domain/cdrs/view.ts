@@ -1,6 +1,7 @@
-import type { CdrChargingPeriod, CdrRow, CdrTariffSnapshot } from '../../store/schema.js';
+import type { CdrChargingPeriod, CdrRow, CdrTariffSnapshot, OcpiCdrLocation } from '../../store/schema.js';
 import type { TariffDefinition } from '../tariffs/model.js';
 import { definitionOf } from '../tariffs/snapshot.js';
+import { ocpiTokenType, type OcpiTokenType } from './location.js';
 import { formatMinor } from './pricing.js';
 import { msToHours, whToKwh } from './periods.js';
 
@@ -10,9 +11,13 @@ export interface OcpiCdr {
   start_date_time: string;
   end_date_time: string;
   session_id: string;
-  cdr_token: { uid: string | null; type: string };
+  cdr_token: { uid: string | null; type: OcpiTokenType };
   auth_method: string;
-  cdr_location: { station_id: string; evse_id: number | null; connector_id: number | null };
+  /**
+   * OCPI CdrLocation as the location model described the station at issue (absent fields: it
+   * stood at no location), plus the OCPP identities of the charging point, which OCPI lacks.
+   */
+  cdr_location: Partial<OcpiCdrLocation> & { station_id: string; ocpp_evse_id: number | null; ocpp_connector_id: number | null };
   currency: string | null;
   /** the tariff version the session started under, OCPI Tariff-shaped (a pre-versions snapshot as its one element) */
   tariffs: Array<{ id: string; name: string; version: number | null } & TariffDefinition>;
@@ -51,9 +56,9 @@ export function ocpiCdr(r: CdrRow): OcpiCdr {
     start_date_time: r.startDateTime.toISOString(),
     end_date_time: r.endDateTime.toISOString(),
     session_id: r.sessionId,
-    cdr_token: { uid: r.tokenUid, type: r.tokenType },
+    cdr_token: { uid: r.tokenUid, type: ocpiTokenType(r.tokenType) },
     auth_method: r.authMethod,
-    cdr_location: { station_id: r.stationId, evse_id: r.evseId, connector_id: r.connectorId },
+    cdr_location: { ...r.cdrLocation, station_id: r.stationId, ocpp_evse_id: r.evseId, ocpp_connector_id: r.connectorId },
     currency: r.currency,
     tariffs: t ? tariffOf(t) : [],
     charging_periods: r.chargingPeriods.map((p) => ({ start_date_time: p.startDateTime, dimensions: p.dimensions })),

@@ -35,6 +35,7 @@ export function evseDetails(eq: LocationEquipment): EvseDetail[] {
   const live = new Map(eq.live.map((c) => [`${key(c.stationId, c.evseId)}\u0000${c.connectorId}`, c]));
   const liveByEvse = groupBy(eq.live, (c) => key(c.stationId, c.evseId));
   const defsByEvse = groupBy(eq.connectors, (c) => key(c.stationId, c.evseId));
+  const removed = new Set(eq.decommissioned ?? []);
   return eq.evses.map((e) => {
     const reports = liveByEvse.get(key(e.stationId, e.evseId)) ?? [];
     const statusAt = reports.reduce<Date | null>((t, r) => (!t || r.statusAt > t ? r.statusAt : t), null);
@@ -43,6 +44,8 @@ export function evseDetails(eq: LocationEquipment): EvseDetail[] {
       return { ...c, status: ocpiStatusOf(l?.status), ocppStatus: l?.status ?? null };
     });
     const station = live.get(`${key(e.stationId, 0)}\u00000`);
+    // a decommissioned station's EVSEs stay listed (OCPI keeps REMOVED EVSEs for history) but cannot charge
+    if (removed.has(e.stationId)) return { ...e, status: 'REMOVED' as const, statusAt, connectors: connectors.map((c) => ({ ...c, status: 'REMOVED' as const })) };
     return { ...e, status: evseStatusAt(reports.map((r) => r.status), station?.status), statusAt, connectors };
   });
 }

@@ -7,7 +7,8 @@ import { generateStationPassword, hashStationPassword, verifyStationPassword } f
 
 export type Admission =
   | { admitted: true; station: Station; autoRegistered: boolean }
-  | { admitted: false; status: 401 | 404; reason: 'UnknownStation' | 'MissingCredentials' | 'InvalidCredentials' | 'IdentityMismatch' };
+  | { admitted: false; status: 401 | 404; reason: 'UnknownStation' | 'MissingCredentials' | 'InvalidCredentials' | 'IdentityMismatch' }
+  | { admitted: false; status: 403; reason: 'Decommissioned' };
 
 const LAST_SEEN_CHUNK = 1000;
 
@@ -98,6 +99,9 @@ export class StationService {
       const created = await this.stations.get(id);
       return created ? { admitted: true, station: created, autoRegistered: true } : { admitted: false, status: 404, reason: 'UnknownStation' };
     }
+    // before any credential check: a decommissioned station has none (its hash is wiped), and a
+    // certificate it kept must not bring it back either
+    if (station.decommissionedAt !== null) return { admitted: false, status: 403, reason: 'Decommissioned' };
     if (station.passwordHash === null || opts.certified) return { admitted: true, station, autoRegistered: false };
     if (!basic) return { admitted: false, status: 401, reason: 'MissingCredentials' };
     const valid = verifyStationPassword(this.o.serverSecret, basic.password, station.passwordHash);

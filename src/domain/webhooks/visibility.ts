@@ -13,6 +13,7 @@ export const eventPermission: { readonly [T in EventType]: Permission } = {
   'station.connected': 'stations:read',
   'station.disconnected': 'stations:read',
   'station.booted': 'stations:read',
+  'station.decommissioned': 'stations:read',
   'connector.status': 'stations:read',
   'command.answered': 'stations:read',
   'command.progress': 'stations:read',

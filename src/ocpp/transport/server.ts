@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { InProcessCommandBus, StationLink } from '../../bus/command-bus.js';
 import type { CommandResult, StationCommand } from '../../domain/commands.js';
 import type { DomainServices } from '../../domain/services.js';
+import type { DomainEvent } from '../../domain/events.js';
 import type { Logger } from '../../log/logger.js';
 import type { Station } from '../../store/schema.js';
 import { executeCommand, type Adapter, type Handlers, type StationContext } from '../adapter.js';
@@ -93,6 +94,9 @@ const adapters: Record<OcppVersion, Adapter & { gated: Handlers }> = {
   'ocpp2.0.1': { ...v201Adapter, gated: gateByRegistration(v201Adapter.handlers) },
 };
 
+/** The verified client certificate a station connected with (shown in its diagnostics). */
+type PresentedCertificate = NonNullable<Extract<DomainEvent, { type: 'station.connected' }>['clientCertificate']>;
+
 /** Liveness ticks per ping interval. */
 const LIVENESS_SLICES = 10;
 
@@ -104,6 +108,8 @@ const securityEventOfRefusal = {
   // security profiles 2/3: refused alike, the reason stays in the security log
   SecurityProfileDowngrade: { severity: 'high', status: 403, message: 'forbidden' },
   ClientCertificateRejected: { severity: 'high', status: 403, message: 'forbidden' },
+  // taken out of service by an operator: a device still trying is worth a look, not an alarm
+  Decommissioned: { severity: 'warning', status: 403, message: 'forbidden' },
 } as const;
 
 /**
@@ -123,7 +129,14 @@ export class OcppServer {
     violation: (kind, detail, ctx) => this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation'),
   };
 
+  /** stops listening for decommissionings (close) */
+  private readonly unsubscribe: () => void;
+
   constructor(private readonly o: OcppServerOptions) {
+    // a decommissioned station loses its socket at once; the upgrade refuses it from then on
+    this.unsubscribe = o.services.events.subscribe((e) => {
+      if (e.type === 'station.decommissioned') this.connections.get(e.stationId)?.ws.close(1008, 'station decommissioned');
+    });
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: o.maxFrameBytes,
@@ -155,6 +168,7 @@ export class OcppServer {
   /** Closes every station connection (1001 going away) and stops liveness checks. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
+    this.unsubscribe();
     const closing = [...this.connections.values()].map((c) => new Promise<void>((resolve) => {
       c.ws.once('close', () => resolve());
       c.ws.close(1001, 'server shutting down');
@@ -185,7 +199,7 @@ export class OcppServer {
     const decision = await this.authenticate(req, peer, stationId, security).finally(() => clearTimeout(stall));
     if (!decision.ok) return refuse(decision.type, decision.details);
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, decision.station, version, remote, decision.profile));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, decision.station, version, remote, decision.profile, decision.certificate));
   }
 
   /**
@@ -193,7 +207,7 @@ export class OcppServer {
    * Basic, over TLS (profile 2) or not (profile 1), never weaker than the station's configured profile.
    */
   private async authenticate(req: IncomingMessage, peer: Peer, stationId: string, security: TransportSecurity): Promise<
-    | { ok: true; station: Station; profile: SecurityProfile }
+    | { ok: true; station: Station; profile: SecurityProfile; certificate?: PresentedCertificate }
     | { ok: false; type: keyof typeof securityEventOfRefusal; details: Record<string, unknown> }
   > {
     // a client certificate only a trusted proxy may vouch for: ignored, and worth recording
@@ -201,21 +215,23 @@ export class OcppServer {
       void this.o.services.security.record({ stationId, type: 'UntrustedClientCertHeader', severity: 'high', sourceIp: peer.address, details: { header: security.proxy.certificateHeader } });
     }
     let certified = false;
+    let certificate: PresentedCertificate | undefined;
     if (peer.certificate === 'unparsable') return { ok: false, type: 'ClientCertificateRejected', details: { reason: 'Malformed' } };
     if (peer.certificate) {
       const verdict = await verifyClientCertificate(peer.certificate, stationId, { roots: security.clientRoots(), organization: security.organization, revocation: security.revocation });
       // a certificate presented and refused is refused whatever the station's profile: it claims an identity it cannot prove
       if (!verdict.ok) return { ok: false, type: 'ClientCertificateRejected', details: { reason: verdict.reason, subject: verdict.subject, serial: verdict.serial } };
       certified = true;
+      certificate = { subject: verdict.subject, serialNumber: verdict.serial, notAfter: new Date(peer.certificate[0]!.validTo).toISOString() };
     }
     const admission = await this.o.services.stations.admit(stationId, basicCredentials(req), { certified });
     if (!admission.admitted) return { ok: false, type: admission.reason, details: {} };
     const profile = connectionProfile(admission.station.securityProfile, { tls: peer.tls, certified });
     if (!profile.ok) return { ok: false, type: 'SecurityProfileDowngrade', details: { configured: profile.configured, actual: profile.actual } };
-    return { ok: true, station: admission.station, profile: profile.actual };
+    return { ok: true, station: admission.station, profile: profile.actual, ...(certificate && { certificate }) };
   }
 
-  private connected(ws: WebSocket, station: Station, version: OcppVersion, remote: string, securityProfile: SecurityProfile): void {
+  private connected(ws: WebSocket, station: Station, version: OcppVersion, remote: string, securityProfile: SecurityProfile, certificate?: PresentedCertificate): void {
     const { services, bus, log } = this.o;
     const stationId = station.id;
     const conn = new Connection(ws, stationId, remote, securityProfile, services, station.registrationStatus, adapters[version], {
@@ -241,7 +257,7 @@ export class OcppServer {
       services.events.emit({ type: 'station.disconnected', stationId, code });
     });
     services.stations.touch(stationId);
-    services.events.emit({ type: 'station.connected', stationId, protocol: version, remoteAddress: remote, securityProfile });
+    services.events.emit({ type: 'station.connected', stationId, protocol: version, remoteAddress: remote, securityProfile, ...(certificate && { clientCertificate: certificate }) });
     log.info({ station: stationId, protocol: version, securityProfile, source: { ip: remote } }, 'station connected');
   }
 

@@ -22,6 +22,7 @@ import * as privacy from './0019_privacy.js';
 import * as customers from './0020_customers.js';
 import * as tariffVersions from './0021_tariff_versions.js';
 import * as invoices from './0022_invoices.js';
+import * as stationOps from './0023_station_ops.js';
 import * as customerConsents from './0026_customer_consents.js';
 
 export interface NamedMigration {
@@ -52,5 +53,6 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0020_customers', migration: customers },
   { name: '0021_tariff_versions', migration: tariffVersions },
   { name: '0022_invoices', migration: invoices },
+  { name: '0023_station_ops', migration: stationOps },
   { name: '0026_customer_consents', migration: customerConsents },
 ];

@@ -57,6 +57,8 @@ export interface LocationEquipment {
   evses: EvseRow[];
   connectors: EvseConnectorRow[];
   live: Connector[];
+  /** stations taken out of service (migration 0023): their EVSEs show as REMOVED */
+  decommissioned?: string[];
 }
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -131,7 +133,7 @@ export class LocationRepo {
       // an EVSE is available when a connector is and none keeps it busy (the precedence of status.ts)
       conditions.push(sql<SqlBool>`exists (
         select 1 from stations s join evses e on e.station_id = s.id
-        where s.location_id = locations.id and s.group_id is not distinct from locations.group_id
+        where s.location_id = locations.id and s.group_id is not distinct from locations.group_id and s.decommissioned_at is null
           and exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.available)}))
           and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = e.evse_id and c.status in (${list(q.available.busy)}))
           and not exists (select 1 from connectors c where c.station_id = e.station_id and c.evse_id = 0 and c.status in (${list(q.available.stationDown)})))`);
@@ -162,15 +164,17 @@ export class LocationRepo {
    * attached must not show through the location to the old group's users.
    */
   async equipment(locationId: string): Promise<LocationEquipment> {
-    const stationIds = (await sql<{ id: string }>`select s.id from stations s join locations l on l.id = s.location_id
-      where l.id = ${locationId} and s.group_id is not distinct from l.group_id order by s.id`.execute(this.db)).rows.map((s) => s.id);
-    if (!stationIds.length) return { stationIds, evses: [], connectors: [], live: [] };
+    const stations = (await sql<{ id: string; decommissionedAt: Date | null }>`select s.id, s.decommissioned_at from stations s join locations l on l.id = s.location_id
+      where l.id = ${locationId} and s.group_id is not distinct from l.group_id order by s.id`.execute(this.db)).rows;
+    const stationIds = stations.map((s) => s.id);
+    const decommissioned = stations.filter((s) => s.decommissionedAt !== null).map((s) => s.id);
+    if (!stationIds.length) return { stationIds, evses: [], connectors: [], live: [], decommissioned };
     const [evses, connectors, live] = await Promise.all([
       this.db.selectFrom('evses').selectAll().where('stationId', 'in', stationIds).orderBy('stationId').orderBy('evseId').execute(),
       this.db.selectFrom('evseConnectors').selectAll().where('stationId', 'in', stationIds).orderBy('stationId').orderBy('evseId').orderBy('connectorId').execute(),
       this.db.selectFrom('connectors').selectAll().where('stationId', 'in', stationIds).execute(),
     ]);
-    return { stationIds, evses, connectors, live };
+    return { stationIds, evses, connectors, live, decommissioned };
   }
 
   getEvse(stationId: string, evseId: number): Promise<EvseRow | undefined> {

@@ -32,6 +32,8 @@ export interface StationQuery {
   groupId?: string;
   registrationStatus?: RegistrationStatus;
   idPrefix?: string;
+  /** true: only decommissioned stations; false: only those in service */
+  decommissioned?: boolean;
   sort?: 'id' | 'lastSeenAt' | 'createdAt';
   order?: 'asc' | 'desc';
 }
@@ -78,6 +80,7 @@ export class StationRepo {
     if (q.groups) base = q.groups.length ? base.where('groupId', 'in', q.groups) : base.where(sql<boolean>`false`);
     if (q.registrationStatus) base = base.where('registrationStatus', '=', q.registrationStatus);
     if (q.groupId !== undefined) base = base.where('groupId', '=', q.groupId);
+    if (q.decommissioned !== undefined) base = base.where('decommissionedAt', q.decommissioned ? 'is not' : 'is', null);
     if (q.idPrefix) base = base.where('id', 'like', `${q.idPrefix.replace(/[\\%_]/g, '\\$&')}%`);
     const [items, count] = await Promise.all([
       base.selectAll().orderBy(q.sort ?? 'id', q.order ?? 'asc').orderBy('id').limit(q.limit).offset(q.offset).execute(),
