@@ -22,6 +22,7 @@ import { sealer } from './domain/crypto/sealed.js';
 import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
 import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
+import { TokenRefBackfill } from './store/repos/token-ref-backfill.js';
 import { CustomerService } from './domain/customers/customer-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
@@ -176,6 +177,12 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // token UIDs are stored encrypted and looked up by blind index from the first write on (G1/G2)
   const privacy = new PrivacyService(repos.dataKeys, repos.tokens, masterKeysFrom(config, serverSecret), log);
   repos.tokens.protect(privacy);
+  // no table but id_tokens holds a UID: the others store the token's pseudonym (migration 0024)
+  repos.transactions.referTokens(privacy);
+  repos.reservations.referTokens(privacy);
+  repos.commands.referTokens(privacy);
+  repos.localAuthLists.referTokens(privacy);
+  privacy.backfillReferences(new TokenRefBackfill(store.db));
   const stations = new StationService(repos.stations, repos.connectors, events, {
     serverSecret, autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   }, repos.passwordRotations);

@@ -54,7 +54,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   const { privacy } = ctx.services;
   const tokens = ctx.services.privacy.tokens;
   const view = async (t: IdTokenRecord): Promise<Static<typeof TokenView>> => ({
-    id: t.pseudonym ?? (await privacy.pseudonym(t.idToken)), type: t.type, status: t.status, expiresAt: t.expiresAt?.toISOString() ?? null,
+    id: t.pseudonym ?? (await privacy.pseudonym(t.idToken ?? '')), type: t.type, status: t.status, expiresAt: t.expiresAt?.toISOString() ?? null,
     group: t.groupIdToken === null ? null : await privacy.pseudonym(t.groupIdToken),
     createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
   });

@@ -20,6 +20,7 @@ import * as locations from './0017_locations.js';
 import * as cdrs from './0018_cdrs.js';
 import * as privacy from './0019_privacy.js';
 import * as customers from './0020_customers.js';
+import * as tokenPrivacy from './0024_token_privacy.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -47,4 +48,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0018_cdrs', migration: cdrs },
   { name: '0019_privacy', migration: privacy },
   { name: '0020_customers', migration: customers },
+  { name: '0024_token_privacy', migration: tokenPrivacy },
 ];
