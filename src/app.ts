@@ -23,6 +23,7 @@ import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
 import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
 import { TokenRefBackfill } from './store/repos/token-ref-backfill.js';
+import { RetentionService, retentionPolicyOf } from './domain/privacy/retention.js';
 import { CustomerService } from './domain/customers/customer-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
@@ -104,6 +105,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     const services = wireServices(store, config, log);
     const { repos, bus } = services;
     await services.domain.privacy.start();
+    // the OCPP server's platform only: an offline CLI command wires services without the job
+    services.domain.retention.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
     const ocpp = new OcppServer({
@@ -227,6 +230,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     privacy,
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
+    retention: new RetentionService(repos.retention, {
+      policy: retentionPolicyOf(config), batch: config.retentionBatch, maxBatches: config.retentionMaxBatches, intervalS: config.retentionInterval,
+    }, () => privacy.backfill(), log),
     customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,
@@ -262,6 +268,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     domain, repos, bus, webhookDispatcher,
     async close() {
       clearInterval(reservationSweep);
+      await domain.retention.stop();
       await webhookDispatcher.close();
       eventHub.close();
       domain.pki.stop();

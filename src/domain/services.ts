@@ -1,4 +1,5 @@
 import type { DataSubjectRegistry } from './privacy/data-subject.js';
+import type { RetentionService } from './privacy/retention.js';
 import type { CustomerService } from './customers/customer-service.js';
 import type { IdentityServices } from './identity/index.js';
 import type { DomainEvents } from './events.js';
@@ -85,5 +86,7 @@ export interface DomainServices {
   /** personal data at rest: field encryption, blind index, pseudonyms (issue 6, G1/G2) */
   privacy: PrivacyService;
   dataSubjects: DataSubjectRegistry;
+  /** retention per data class, a timer on every node (issue 6, G4) */
+  retention: RetentionService;
   customers: CustomerService;
 }

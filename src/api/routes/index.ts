@@ -13,6 +13,7 @@ import { webhookRoutes } from './webhooks.js';
 import { cdrRoutes } from './cdrs.js';
 import { locationRoutes } from './locations.js';
 import { tokenRoutes } from './tokens.js';
+import { privacyRoutes } from './privacy.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -29,4 +30,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   cdrRoutes,
   locationRoutes,
   tokenRoutes,
+  privacyRoutes,
 ];

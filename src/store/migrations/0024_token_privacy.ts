@@ -36,5 +36,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('complete', 'boolean', (c) => c.notNull())
     .addColumn('ran_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
+  // retention deletes by age, oldest first, in batches: each batch must find its rows by index
+  await db.schema.createIndex('meter_values_sampled_at_idx').on('meter_values').column('sampled_at').execute();
+  await db.schema.createIndex('status_history_status_at_idx').on('status_history').column('status_at').execute();
+  await db.schema.createIndex('station_commands_created_at_idx').on('station_commands').column('created_at').execute();
+  await db.schema.createIndex('transactions_ended_at_idx').on('transactions').column('ended_at').execute();
   await db.schema.createIndex('retention_runs_class_idx').on('retention_runs').columns(['data_class', 'ran_at']).execute();
 }
