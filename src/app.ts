@@ -24,6 +24,7 @@ import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
 import { TokenRefBackfill } from './store/repos/token-ref-backfill.js';
 import { RetentionService, retentionPolicyOf } from './domain/privacy/retention.js';
+import { TokenDataHolder } from './domain/privacy/token-holder.js';
 import { CustomerService } from './domain/customers/customer-service.js';
 import { TokenService } from './domain/tokens/token-service.js';
 import { TransactionService } from './domain/transactions/transaction-service.js';
@@ -255,6 +256,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     }, (signer) => domain.certificates.useSigner(signer)),
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
+  // a customer's token UIDs and sessions: exported and erased with the customer (issue 6)
+  domain.dataSubjects.register(new TokenDataHolder(repos.tokens, repos.transactions, repos.localAuthLists, domain.localAuthList, domain.customerInformation, commands, log));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

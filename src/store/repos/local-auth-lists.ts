@@ -41,6 +41,14 @@ export class LocalAuthListRepo {
     return row.lastSentVersion;
   }
 
+  /** The stations whose accepted list holds one of these tokens (by pseudonym, or UID before referTokens). */
+  async holding(refs: readonly string[]): Promise<string[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.db.selectFrom('localAuthLists').select(['stationId', 'entries']).where('version', '>', 0).execute();
+    const wanted = new Set(refs);
+    return rows.filter((r) => r.entries.some((e) => wanted.has(e.idToken))).map((r) => r.stationId);
+  }
+
   /** Records the station's answer; the list state changes only when it accepted. */
   async recordSync(stationId: string, status: string, accepted?: { version: number; entries: LocalListEntry[] }): Promise<void> {
     const entries = accepted && (this.tokenRefs ? await redactTokens(accepted.entries, this.tokenRefs) : accepted.entries);

@@ -155,6 +155,12 @@ export class TransactionRepo {
       .execute();
   }
 
+  /** The transactions of tokens, by the pseudonyms they store (data-subject export and erasure). */
+  async ofTokens(refs: readonly string[]): Promise<Transaction[]> {
+    if (refs.length === 0) return [];
+    return this.db.selectFrom('transactions').selectAll().where('idToken', 'in', [...refs]).orderBy('id').execute();
+  }
+
   /** Applies the given fields (absent ones are left alone). Returns false for an unknown id. */
   async update(id: number, patch: TransactionPatch): Promise<boolean> {
     const idToken = await this.ref(patch.idToken);
