@@ -48,22 +48,26 @@ export class TokenDataHolder implements PersonalDataHolder {
     const tokens = (await this.tokens.ofCustomer(ctx.customerId)).filter((t): t is TokenRow & { pseudonym: string } => t.pseudonym !== null);
     const live = tokens.filter((t) => t.idToken !== '');
     const refs = tokens.map((t) => t.pseudonym);
-    const used = new Map<string, string>();
-    for (const x of await this.transactions.ofTokens(refs)) used.set(x.stationId, x.protocol);
+    // per station where a token was used: its protocol and which of the tokens
+    const used = new Map<string, { protocol: string; refs: Set<string> }>();
+    for (const x of await this.transactions.ofTokens(refs)) {
+      const u = used.get(x.stationId) ?? { protocol: x.protocol, refs: new Set<string>() };
+      if (x.idToken) u.refs.add(x.idToken);
+      used.set(x.stationId, u);
+    }
     const listed = await this.lists.holding(refs);
 
-    let erased = 0;
-    for (const t of tokens) if (await this.tokens.eraseUid(t.pseudonym)) erased++;
-
-    const counts = { tokens: erased, localListsUpdated: 0, localListsFailed: 0, customerInformationAccepted: 0, customerInformationFailed: 0, clearCacheAccepted: 0, clearCacheFailed: 0 };
+    for (const t of tokens) await this.tokens.eraseUid(t.pseudonym);
+    const counts = { tokens: live.length, localListsUpdated: 0, localListsFailed: 0, customerInformationAccepted: 0, customerInformationFailed: 0, clearCacheAccepted: 0, clearCacheFailed: 0 };
     for (const stationId of listed) {
       const r = await this.localAuthList.sync(stationId).catch(() => undefined);
       if (r?.status === 'Accepted') counts.localListsUpdated++;
       else counts.localListsFailed++;
     }
-    for (const [stationId, protocol] of used) {
+    // a repeated erasure has no UID left to clear on a station
+    for (const [stationId, { protocol, refs: usedHere }] of live.length ? used : new Map<string, never>()) {
       if (protocol === 'ocpp2.0.1') {
-        for (const t of live) {
+        for (const t of live.filter((l) => usedHere.has(l.pseudonym))) {
           const r = await this.customerInformation.request(stationId, { customer: { idToken: t.idToken, type: t.type }, report: false, clear: true });
           if (r.status === 'Accepted') counts.customerInformationAccepted++;
           else counts.customerInformationFailed++;

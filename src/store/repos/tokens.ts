@@ -176,6 +176,12 @@ export class TokenRepo {
     }
   }
 
+  /** Deletes the token of a UID (by blind index, or by the plaintext of a row not protected yet). */
+  async remove(idToken: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('idTokens').where(await this.byUid(idToken)).executeTakeFirst();
+    return r.numDeletedRows > 0n;
+  }
+
   /** Erasure: the UID goes (box and blind index), the pseudonym stays so CDRs and transactions still resolve. */
   async eraseUid(pseudonym: string): Promise<boolean> {
     const r = await this.db.updateTable('idTokens')
