@@ -122,7 +122,7 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     }
     const txs = await p.repos.transactions.list({ stationId: 'TC_C_47', limit: 10, offset: 0 });
     assert.deepEqual(txs.map((t) => [t.transactionRef, t.state, t.stopReason, t.idToken]).sort(), [
-      ['TX-C47-1', 'ended', 'MasterPass', '100000C01'], ['TX-C47-2', 'ended', 'MasterPass', 'C-GROUP-1'],
+      ['TX-C47-1', 'ended', 'MasterPass', await p.services.privacy.pseudonym('100000C01')], ['TX-C47-2', 'ended', 'MasterPass', await p.services.privacy.pseudonym('C-GROUP-1')],
     ]);
   });
 
