@@ -233,7 +233,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     dataSubjects: new DataSubjectRegistry(),
     retention: new RetentionService(repos.retention, {
       policy: retentionPolicyOf(config), batch: config.retentionBatch, maxBatches: config.retentionMaxBatches, intervalS: config.retentionInterval,
-    }, () => privacy.backfill(), log),
+    }, () => privacy.backfill(new Date(Date.now() - 2 * config.retentionInterval * 1000)), log),
     customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
     dataTransfer: new DataTransferRegistry(), deviceModel,
     commands,

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { silentLogger } from '../../src/log/logger.js';
 import { SimulatedStation } from '../../src/sim/station.js';
 import type { Database } from '../../src/store/schema.js';
+import { apiUser, call } from '../helpers/api.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { until } from '../helpers/until.js';
 
@@ -44,7 +45,7 @@ describe('token UIDs: nowhere in clear, erased on request (issue 6, G1/G3)', () 
   };
 
   before(async () => {
-    p = await startTestPlatform({ retentionInterval: 0 });
+    p = await startTestPlatform();
     customerId = (await p.services.customers.create({ name: 'Erika Mustermann', email: 'erika@example.org' })).id;
     for (const uid of [UID16, UID201]) {
       await p.repos.tokens.upsert({ idToken: uid, status: 'Accepted' });
@@ -88,6 +89,19 @@ describe('token UIDs: nowhere in clear, erased on request (issue 6, G1/G3)', () 
     assert.deepEqual(await plaintextHits(p.store.db, [UID16]), []);
     const again = await p.services.privacy.backfill();
     assert.deepEqual([again.tokens, again.transactions, again.commands, again.localLists], [0, 0, 0, 0]);
+  });
+
+  it('a retention pass rewrites what an older node wrote since the last pass, and GET /privacy/retention shows the runs', async () => {
+    await p.store.db.insertInto('stationCommands').values({ stationId: 'PRIV-201', kind: 'remoteStart', command: JSON.stringify({ kind: 'remoteStart', idToken: UID201 }), requestId: null, action: null, failure: null, answeredAt: null, progress: null }).execute();
+    await p.services.retention.run();
+    assert.deepEqual(await plaintextHits(p.store.db, [UID201]), []);
+    const manager = await apiUser(p, ['emsp_manager']);
+    const r = await call<{ policy: Record<string, number>; runs: Array<{ dataClass: string; deleted: number; complete: boolean }> }>(p, 'GET', '/privacy/retention', { token: manager.token });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.policy.meterValues, 400);
+    assert.deepEqual(r.body.runs.map((x) => x.dataClass).sort(), ['commandJournal', 'endedTransactions', 'meterValues', 'securityEvents', 'statusHistory', 'unknownTokenAttempts']);
+    assert.ok(r.body.runs.every((x) => x.deleted === 0 && x.complete), 'nothing here is old enough');
+    assert.equal((await call(p, 'GET', '/privacy/retention', { token: (await apiUser(p, ['support_l1'])).token })).status, 403);
   });
 
   it('exports the customer\'s tokens with their UIDs and sessions', async () => {

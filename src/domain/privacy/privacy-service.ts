@@ -50,12 +50,13 @@ export class PrivacyService implements TokenProtection, TokenRefs {
 
   /**
    * Protects tokens still holding a plaintext UID and rewrites UIDs in other tables into
-   * pseudonyms; idempotent, so it runs at start and with every retention pass (a node of the
-   * previous release may still write plaintext during a rolling upgrade).
+   * pseudonyms; idempotent, so it runs at start (everything) and with every retention pass (`since`:
+   * rows written since about the previous pass, where a node of the previous release may still
+   * have written plaintext during a rolling upgrade).
    */
-  async backfill(): Promise<{ tokens: number } & Record<string, number>> {
+  async backfill(since?: Date): Promise<{ tokens: number } & Record<string, number>> {
     const tokens = await this.tokens.backfill();
-    const refs = this.references ? await this.references.run(this) : {};
+    const refs = this.references ? await this.references.run(this, since) : {};
     return { tokens, ...refs };
   }
 

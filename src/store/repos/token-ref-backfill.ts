@@ -15,20 +15,27 @@ const plaintextInJson = `"(idToken|idTag|groupIdToken|parentIdTag)"\\s*:\\s*"(?!
 export class TokenRefBackfill {
   constructor(private readonly db: Kysely<Database>, private readonly batch = 200) {}
 
-  async run(refs: TokenRefs): Promise<Record<string, number>> {
+  /**
+   * `since`: only rows written from then on (the periodic pass after the first, which only has to
+   * catch what an older node wrote meanwhile, without scanning whole tables every time).
+   */
+  async run(refs: TokenRefs, since?: Date): Promise<Record<string, number>> {
     return {
-      transactions: await this.column('transactions', refs),
-      reservations: await this.column('reservations', refs),
-      commands: await this.commands(refs),
+      transactions: await this.column('transactions', refs, since),
+      reservations: await this.column('reservations', refs, since),
+      commands: await this.commands(refs, since),
       localLists: await this.localLists(refs),
     };
   }
 
-  private async column(table: 'transactions' | 'reservations', refs: TokenRefs): Promise<number> {
+  private async column(table: 'transactions' | 'reservations', refs: TokenRefs, since?: Date): Promise<number> {
     let n = 0;
     for (;;) {
       const rows = await this.db.selectFrom(table).select(['id', 'idToken'])
         .where('idToken', 'is not', null).where(sql<boolean>`id_token !~ ${tokenRefPattern}`)
+        // an older node writes a UID when a transaction starts or while it runs: the running ones and
+        // those ended since (ended_at is indexed; reservations are few)
+        .where(since === undefined ? sql<boolean>`true` : table === 'transactions' ? sql<boolean>`(state = 'active' or ended_at >= ${since})` : sql<boolean>`updated_at >= ${since}`)
         .orderBy('id').limit(this.batch).execute();
       for (const { id, idToken } of rows) {
         if (idToken === null) continue;
@@ -56,12 +63,13 @@ export class TokenRefBackfill {
     }
   }
 
-  private async commands(refs: TokenRefs): Promise<number> {
+  private async commands(refs: TokenRefs, since?: Date): Promise<number> {
     let n = 0;
     let after = 0;
     for (;;) {
       const rows = await this.db.selectFrom('stationCommands').select(['id', 'command'])
         .where('id', '>', after).where(sql<boolean>`command::text ~ ${plaintextInJson}`)
+        .where(since === undefined ? sql<boolean>`true` : sql<boolean>`created_at >= ${since}`)
         .orderBy('id').limit(this.batch).execute();
       for (const { id, command } of rows) {
         after = id;
