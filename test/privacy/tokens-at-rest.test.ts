@@ -77,6 +77,14 @@ describe('token UIDs at rest: encrypted, blind index, pseudonym, master-key rota
       const legacy = (await rows(p)).find((r) => r.uidIndex === index);
       assert.ok(legacy?.uidEncrypted && legacy.uidIndex && legacy.pseudonym);
       assert.equal(legacy.idToken, null, 'the plaintext is dropped once protected');
+      // an older node wrote a plaintext twin of a protected token: the backfill keeps the protected row
+      await p.store.db.insertInto('idTokens').values({ idToken: UID, status: 'Invalid' }).execute();
+      assert.equal(await p.repos.tokens.backfill(), 1);
+      const uidIndex = await p.services.privacy.index(UID);
+      const twins = (await rows(p)).filter((r) => r.idToken === UID || r.uidIndex === uidIndex);
+      assert.equal(twins.length, 1);
+      assert.equal((await rows(p)).filter((r) => r.idToken !== null).length, 0);
+      assert.equal((await p.services.tokens.authorize(UID)).status, 'Accepted');
       assert.equal((await p.services.tokens.authorize('LEGACY-UID')).status, 'Blocked');
       assert.equal(await p.services.privacy.revealUid((await p.repos.tokens.get('LEGACY-UID'))!), 'LEGACY-UID');
     } finally {

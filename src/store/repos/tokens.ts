@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, IdTokenRecord, IdTokenStatus } from '../schema.js';
+import { isUniqueViolation } from '../errors.js';
 import type { Page } from './page.js';
 
 export interface IdTokenInput {
@@ -169,8 +170,16 @@ export class TokenRepo {
         if (idToken === null) continue;
         // a row protected by migration 0019 already has its box: only the plaintext goes
         const set = uidIndex === null ? await protection.protect(idToken) : {};
-        const r = await this.db.updateTable('idTokens').set({ ...set, idToken: null }).where('id', '=', id).where('idToken', '=', idToken).executeTakeFirst();
-        n += Number(r.numUpdatedRows);
+        try {
+          const r = await this.db.updateTable('idTokens').set({ ...set, idToken: null }).where('id', '=', id).where('idToken', '=', idToken).executeTakeFirst();
+          n += Number(r.numUpdatedRows);
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          // an upgraded node wrote the same UID protected meanwhile (rolling upgrade): that row is
+          // the newer one, the plaintext duplicate goes
+          await this.db.deleteFrom('idTokens').where('id', '=', id).where('idToken', '=', idToken).execute();
+          n++;
+        }
       }
       if (rows.length < batch) return n;
     }

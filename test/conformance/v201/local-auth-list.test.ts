@@ -39,6 +39,9 @@ describe('OCPP 2.0.1 block D — Local Authorization List (CSMS)', () => {
       const syncing = p.services.localAuthList.sync('L201-RAW');
       const [, , action, payload] = await answerNext(c, () => ({ status: 'Accepted' }));
       assert.equal(action, 'SendLocalList');
+      // entries come in pseudonym order (the database no longer knows the UIDs' order)
+      type Entry = { idToken: { idToken: string } };
+      (payload.localAuthorizationList as Entry[]).sort((x, y) => x.idToken.idToken.localeCompare(y.idToken.idToken));
       assert.deepEqual(payload, {
         versionNumber: 1, updateType: 'Full', localAuthorizationList: [
           { idToken: { idToken: 'EMAID-DE-ABC-C12345678-X', type: 'eMAID' }, idTokenInfo: { status: 'Accepted' } },
