@@ -257,7 +257,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   };
   domain.certificates.useIso15118Provider(iso15118ProviderFor(config, ocsp));
   // a customer's token UIDs and sessions: exported and erased with the customer (issue 6)
-  domain.dataSubjects.register(new TokenDataHolder(repos.tokens, repos.transactions, repos.localAuthLists, domain.localAuthList, domain.customerInformation, commands, log));
+  domain.dataSubjects.register(new TokenDataHolder(repos.tokens, repos.transactions, repos.localAuthLists, domain.localAuthList, domain.customerInformation, commands, repos.customerInformation, log));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);

@@ -123,6 +123,8 @@ describe('token UIDs: nowhere in clear, erased on request (issue 6, G1/G3)', () 
     const holder = p.services.dataSubjects.holders().find((h) => h.name === 'tokens')!;
     const counts = await holder.erase({ customerId, requestedBy: 'test', at: new Date() });
     assert.equal(counts.tokens, 2);
+    assert.equal(counts.stationReports, 1, 'the report the 2.0.1 station sent about the token is deleted');
+    assert.equal((await p.services.customerInformation.report('PRIV-201', reportBefore.requestId!)), undefined);
     assert.equal(counts.localListsUpdated, 2);
     assert.equal(counts.customerInformationAccepted, 1, 'CustomerInformation(clear) to the 2.0.1 station');
     assert.equal(counts.clearCacheAccepted, 1, 'ClearCache to the 1.6 station');

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log/logger.js';
-import type { LocalAuthListRepo, TokenRepo, TransactionRepo } from '../../store/index.js';
+import type { CustomerInformationRepo, LocalAuthListRepo, TokenRepo, TransactionRepo } from '../../store/index.js';
 import type { TokenRow } from '../../store/repos/tokens.js';
 import type { CustomerInformationService } from '../customer-information/customer-information-service.js';
 import type { CommandService } from '../journal/command-service.js';
@@ -13,7 +13,8 @@ import type { ErasureContext, PersonalDataHolder } from './data-subject.js';
  * authorization lists that held the token are brought up to date (a full update, as the UID of a
  * removed entry is gone), a 2.0.1 station where the token was used gets CustomerInformation
  * (clear, by idToken), a 1.6 one ClearCache (1.6 has nothing finer). Every command is journalled
- * with the token's pseudonym, never its UID.
+ * with the token's pseudonym, never its UID. Reports stations sent about the tokens
+ * (NotifyCustomerInformation) are deleted too.
  */
 export class TokenDataHolder implements PersonalDataHolder {
   readonly name = 'tokens';
@@ -25,6 +26,7 @@ export class TokenDataHolder implements PersonalDataHolder {
     private readonly localAuthList: LocalAuthListService,
     private readonly customerInformation: CustomerInformationService,
     private readonly commands: CommandService,
+    private readonly reports: CustomerInformationRepo,
     private readonly log?: Logger,
   ) {}
 
@@ -58,7 +60,7 @@ export class TokenDataHolder implements PersonalDataHolder {
     const listed = await this.lists.holding(refs);
 
     for (const t of tokens) await this.tokens.eraseUid(t.pseudonym);
-    const counts = { tokens: live.length, localListsUpdated: 0, localListsFailed: 0, customerInformationAccepted: 0, customerInformationFailed: 0, clearCacheAccepted: 0, clearCacheFailed: 0 };
+    const counts = { tokens: live.length, stationReports: await this.reports.eraseAbout(refs), localListsUpdated: 0, localListsFailed: 0, customerInformationAccepted: 0, customerInformationFailed: 0, clearCacheAccepted: 0, clearCacheFailed: 0 };
     for (const stationId of listed) {
       const r = await this.localAuthList.sync(stationId).catch(() => undefined);
       if (r?.status === 'Accepted') counts.localListsUpdated++;
