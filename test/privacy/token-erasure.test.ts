@@ -144,6 +144,9 @@ describe('token UIDs: nowhere in clear, erased on request (issue 6, G1/G3)', () 
       const row = await p.store.db.selectFrom('idTokens').selectAll().where('pseudonym', '=', pseudonyms[i]!).executeTakeFirstOrThrow();
       assert.deepEqual([row.idToken, row.uidEncrypted, row.uidIndex, row.status], [null, null, null, 'Blocked']);
     }
+    const manager = await apiUser(p, ['emsp_manager']);
+    assert.equal((await call(p, 'GET', `/tokens/${pseudonyms[0]}`, { token: manager.token })).status, 200, 'the token stays listed by pseudonym');
+    assert.equal((await call(p, 'POST', `/tokens/${pseudonyms[0]}/reveal`, { token: manager.token })).status, 404, 'no UID left to reveal');
     const cdrs = await p.store.db.selectFrom('cdrs').select('tokenUid').execute();
     assert.ok(cdrs.length >= 2 && cdrs.every((c) => pseudonyms.includes(c.tokenUid!)), 'CDRs keep the pseudonym');
     assert.deepEqual(await plaintextHits(p.store.db, [UID16, UID201]), []);
