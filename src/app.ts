@@ -24,6 +24,10 @@ import { sealer } from './domain/crypto/sealed.js';
 import { masterKeysFrom } from './domain/crypto/key-hierarchy.js';
 import { PrivacyService } from './domain/privacy/privacy-service.js';
 import { DataSubjectRegistry } from './domain/privacy/data-subject.js';
+import { TokenRefBackfill } from './store/repos/token-ref-backfill.js';
+import { isTokenRef } from './store/repos/token-refs.js';
+import { RetentionService, retentionPolicyOf } from './domain/privacy/retention.js';
+import { TokenDataHolder } from './domain/privacy/token-holder.js';
 import { CustomerService } from './domain/customers/customer-service.js';
 import { CustomerCharging } from './domain/customers/customer-charging.js';
 import { cdrsHolder, customersHolder, DataSubjectService } from './domain/customers/data-subject-service.js';
@@ -108,6 +112,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     const services = wireServices(store, config, log);
     const { repos, bus } = services;
     await services.domain.privacy.start();
+    // the OCPP server's platform only: an offline CLI command wires services without the job
+    services.domain.retention.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
     const ocpp = new OcppServer({
@@ -181,6 +187,12 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // token UIDs are stored encrypted and looked up by blind index from the first write on (G1/G2)
   const privacy = new PrivacyService(repos.dataKeys, repos.tokens, masterKeysFrom(config, serverSecret), log);
   repos.tokens.protect(privacy);
+  // no table but id_tokens holds a UID: the others store the token's pseudonym (migration 0024)
+  repos.transactions.referTokens(privacy);
+  repos.reservations.referTokens(privacy);
+  repos.commands.referTokens(privacy);
+  repos.localAuthLists.referTokens(privacy);
+  privacy.backfillReferences(new TokenRefBackfill(store.db));
   const stations = new StationService(repos.stations, repos.connectors, events, {
     serverSecret, autoRegister: config.autoRegister, heartbeatIntervalS: config.heartbeatInterval,
   }, repos.passwordRotations);
@@ -225,6 +237,9 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     privacy,
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
+    retention: new RetentionService(repos.retention, {
+      policy: retentionPolicyOf(config), batch: config.retentionBatch, maxBatches: config.retentionMaxBatches, intervalS: config.retentionInterval,
+    }, () => privacy.backfill(new Date(Date.now() - 2 * config.retentionInterval * 1000)), log),
     customers: new CustomerService(repos.customers, privacy.fields, privacy.keys),
     // a customer's tokens and charging history, found through the UIDs of their own tokens
     customerCharging: new CustomerCharging(repos.customers, privacy, tokenPseudonymizer(serverSecret)),
@@ -248,7 +263,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     smartCharging: new SmartChargingService(repos.smartCharging, repos.stations, repos.transactions, commands),
     tariffs: new TariffService(repos.tariffs, repos.transactions, commands, events, repos.cdrs),
     // the tariff is looked up through the tariff service (its cache is cleared on every change)
-    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log, async (uid) => (await repos.tokens.get(uid))?.customerId ?? null),
+    cdrs: new CdrService(repos.cdrs, repos.transactions, repos.meterValues, (id) => domain.tariffs.forStation(id), tokenPseudonymizer(serverSecret), events, log),
     securityProfileUpgrade: new SecurityProfileUpgradeService(repos.stations, commands, certificates, security, events),
     passwordRotation: new PasswordRotationService(repos.passwordRotations, repos.stations, commands, bus, sealer(serverSecret, 'station-password-escrow'), security, serverSecret, events),
     iso15118Pki, ocsp,
@@ -263,8 +278,10 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   domain.dataSubjects.register(invoiceDataHolder(domain.invoices));
   // a running transaction's cost is priced over the timeline of its stored meter values, as its CDR will be
   domain.tariffs.useMeterValues(repos.meterValues);
-  // a CDR records where it was charged (OCPI CdrLocation) and the token's OCPP type, as they are at issue
-  domain.cdrs.describeWith(cdrIssueContext(repos.stationOps, async (idToken) => (await repos.tokens.get(idToken))?.type));
+  // a CDR records where it was charged (OCPI CdrLocation), the token's OCPP type and its customer, as they are at issue
+  domain.cdrs.describeWith(cdrIssueContext(repos.stationOps, (ref) => (isTokenRef(ref) ? repos.tokens.byPseudonym(ref) : repos.tokens.get(ref))));
+  // a customer's token UIDs and sessions: exported and erased with the customer (issue 6)
+  domain.dataSubjects.register(new TokenDataHolder(repos.tokens, repos.transactions, repos.localAuthLists, domain.localAuthList, domain.customerInformation, commands, repos.customerInformation, log));
   // an accepted boot is a restart: transactions the station does not resume are closed after the grace period
   events.subscribe((e) => {
     if (e.type === 'station.booted' && e.registrationStatus === 'Accepted') transactions.stationRebooted(e.stationId);
@@ -278,6 +295,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     domain, repos, bus, webhookDispatcher,
     async close() {
       clearInterval(reservationSweep);
+      await domain.retention.stop();
       await webhookDispatcher.close();
       eventHub.close();
       domain.pki.stop();

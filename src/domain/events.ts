@@ -9,7 +9,8 @@ export type DomainEvent =
   /** an operator took the station out of service: whoever holds its socket closes it */
   | { type: 'station.decommissioned'; stationId: string }
   | ({ type: 'connector.status' } & StatusChange)
-  | { type: 'token.authorized'; stationId: string; idToken: string; authorization: Authorization }
+  /** `token`: the token's pseudonym (`tok_…`), what every listener sees; `idToken` only with tokens:reveal */
+  | { type: 'token.authorized'; stationId: string; idToken: string; token?: string; authorization: Authorization }
   | { type: 'transaction.started'; stationId: string; transactionId: number; transactionRef: string; evseId: number; connectorId: number; meterStartWh?: number }
   | { type: 'transaction.ended'; stationId: string; transactionId: number; transactionRef: string; energyWh?: number; reason?: string }
   | { type: 'meter.values'; stationId: string; transactionId?: number; evseId: number; readings: MeterReading[] }

@@ -1,4 +1,5 @@
 import type { DataSubjectRegistry } from './privacy/data-subject.js';
+import type { RetentionService } from './privacy/retention.js';
 import type { CustomerService } from './customers/customer-service.js';
 import type { CustomerCharging } from './customers/customer-charging.js';
 import type { DataSubjectService } from './customers/data-subject-service.js';
@@ -89,6 +90,8 @@ export interface DomainServices {
   /** personal data at rest: field encryption, blind index, pseudonyms (issue 6, G1/G2) */
   privacy: PrivacyService;
   dataSubjects: DataSubjectRegistry;
+  /** retention per data class, a timer on every node (issue 6, G4) */
+  retention: RetentionService;
   customers: CustomerService;
   /** a customer's tokens and charging history (CRM and customer-facing API) */
   customerCharging: CustomerCharging;

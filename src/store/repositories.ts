@@ -20,6 +20,7 @@ import { FileRepo } from './repos/files.js';
 import { Iso15118PkiRepo } from './repos/iso15118-pki.js';
 import { DeviceEventRepo, MonitorRepo } from './repos/monitoring.js';
 import { CustomerInformationRepo } from './repos/customer-information.js';
+import { RetentionRepo } from './repos/retention.js';
 import { DisplayMessageRepo } from './repos/display-messages.js';
 import { PkiRepo } from './repos/pki.js';
 import { UserRepo } from './repos/users.js';
@@ -56,6 +57,7 @@ export interface Repositories {
   commands: CommandRepo;
   reservations: ReservationRepo;
   localAuthLists: LocalAuthListRepo;
+  retention: RetentionRepo;
   certificates: CertificateRepo;
   files: FileRepo;
   monitors: MonitorRepo;
@@ -101,6 +103,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     commands: new CommandRepo(db),
     reservations: new ReservationRepo(db),
     localAuthLists: new LocalAuthListRepo(db),
+    retention: new RetentionRepo(db),
     certificates: new CertificateRepo(db),
     files: new FileRepo(db),
     monitors: new MonitorRepo(db),

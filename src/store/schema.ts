@@ -78,7 +78,10 @@ export interface StatusHistoryTable {
 }
 
 export interface IdTokensTable {
-  idToken: string;
+  /** surrogate key (migration 0024) */
+  id: Generated<number>;
+  /** the plaintext UID: null once protected (migration 0024); only an unprotected repo writes it */
+  idToken: ColumnType<string | null, string | null | undefined, string | null>;
   type: ColumnType<string, string | undefined, string>;
   status: IdTokenStatus;
   expiresAt: Timestamp | null;
@@ -604,7 +607,19 @@ export interface Database {
   invoiceCounters: InvoiceCountersTable;
   invoices: InvoicesTable;
   invoiceLines: InvoiceLinesTable;
+  retentionRuns: RetentionRunsTable;
 }
+
+/** One retention pass over one data class (migration 0024). */
+export interface RetentionRunsTable {
+  id: Generated<number>;
+  dataClass: string;
+  cutoff: Timestamp;
+  deleted: number;
+  complete: boolean;
+  ranAt: GeneratedTimestamp;
+}
+export type RetentionRun = Selectable<RetentionRunsTable>;
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>;
 export type UserRow = Selectable<UsersTable>;
 export type ApiSessionRow = Selectable<ApiSessionsTable>;

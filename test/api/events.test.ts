@@ -158,6 +158,7 @@ describe('GET /events (server-sent events)', () => {
     assert.equal(hidden.data.data?.stationId, 'EV-TOK');
     assert.equal('idToken' in (hidden.data.data ?? {}), false);
     assert.doesNotMatch(JSON.stringify(hidden.data), /DRIVER-4711/);
+    assert.equal(hidden.data.data?.token, await p.services.privacy.pseudonym('DRIVER-4711'), 'the one token pseudonym, as the token API and CDRs show it');
     const shown = await revealed.waitFor('the authorization', (e) => e.event === 'token.authorized');
     assert.equal(shown.data.data?.idToken, 'DRIVER-4711');
     const audit = await p.services.identity.audit.list({ limit: 10, offset: 0, action: 'events.reveal' });

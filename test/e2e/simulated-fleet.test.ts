@@ -32,7 +32,7 @@ for (const protocol of ['1.6', '2.0.1'] as SimProtocol[]) {
       const summary = await station.runSession({ durationMs: 600, intervalMs: 100, idTag: 'TAG-E2E', powerW: 22_000, connector: 1 });
       const tx = (await p.repos.transactions.list({ stationId: id, limit: 10, offset: 0 }))[0];
       assert.equal(tx?.state, 'ended');
-      assert.equal(tx?.idToken, 'TAG-E2E');
+      assert.equal(tx?.idToken, await p.services.privacy.pseudonym('TAG-E2E'), 'the transaction refers to its token by pseudonym');
       assert.ok((tx?.energyWh ?? 0) > 0, 'energy recorded');
       assert.equal(Math.round(tx!.meterStopWh!), summary.meterStopWh);
       assert.ok((await p.repos.meterValues.listByTransaction(tx!.id)).length >= 3);

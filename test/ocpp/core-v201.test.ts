@@ -67,7 +67,7 @@ describe('OCPP 2.0.1 core, station → CSMS', () => {
     await txEvent('Ended', 4, 'TX-1', { meterValue: energy(15_500, 'Transaction.End') });
     const tx = await p.repos.transactions.findByRef('CS201', 'TX-1');
     assert.deepEqual([tx?.state, tx?.evseId, tx?.idToken, tx?.meterStartWh, tx?.meterStopWh, tx?.energyWh, tx?.lastSeqNo, tx?.seqGaps, tx?.stopReason],
-      ['ended', 1, 'TOK-OK', 10_000, 15_500, 5_500, 4, 1, 'EVDisconnected']);
+      ['ended', 1, await p.services.privacy.pseudonym('TOK-OK'), 10_000, 15_500, 5_500, 4, 1, 'EVDisconnected']);
     assert.equal((await p.repos.meterValues.listByTransaction(tx!.id)).length, 4);
   });
 

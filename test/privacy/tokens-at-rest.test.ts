@@ -17,7 +17,7 @@ const UID = 'RFID-0xDEADBEEF42';
 const dataDir = mkdtempSync(join(tmpdir(), 'ov2x-privacy-'));
 const start = (overrides: Partial<Config> = {}): Promise<Platform> =>
   startPlatform({ ...loadConfig({}, {}), dataDir, host: '127.0.0.1', ocppPort: 0, logLevel: 'silent', ...overrides }, silentLogger);
-const rows = async (p: Platform): Promise<Obj[]> => (await sql<Obj>`SELECT * FROM id_tokens ORDER BY id_token`.execute(p.store.db)).rows;
+const rows = async (p: Platform): Promise<Obj[]> => (await sql<Obj>`SELECT * FROM id_tokens ORDER BY id`.execute(p.store.db)).rows;
 const dataKeys = async (p: Platform): Promise<Obj[]> => (await sql<Obj>`SELECT * FROM data_keys ORDER BY id`.execute(p.store.db)).rows;
 const keyFile = (name: string): string => {
   const f = join(dataDir, name);
@@ -32,8 +32,10 @@ describe('token UIDs at rest: encrypted, blind index, pseudonym, master-key rota
     const p = await start();
     try {
       await p.repos.tokens.upsert({ idToken: UID, status: 'Accepted', groupIdToken: 'G-1' });
-      const [row] = (await rows(p)).filter((r) => r.idToken === UID);
+      const index = await p.services.privacy.index(UID);
+      const [row] = (await rows(p)).filter((r) => r.uidIndex === index);
       assert.ok(row);
+      assert.equal(row.idToken, null, 'no plaintext UID column value (migration 0024)');
       const enc = String(row.uidEncrypted);
       assert.match(enc, /^f1\.dk_[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
       // nothing derived from the UID shows it: not the box, the index or the pseudonym, not even hex- or base64-encoded
@@ -71,8 +73,18 @@ describe('token UIDs at rest: encrypted, blind index, pseudonym, master-key rota
   it('backfills at start and keeps OCPP lookups working for backfilled rows', async () => {
     const p = await start();
     try {
-      const legacy = (await rows(p)).find((r) => r.idToken === 'LEGACY-UID');
+      const index = await p.services.privacy.index('LEGACY-UID');
+      const legacy = (await rows(p)).find((r) => r.uidIndex === index);
       assert.ok(legacy?.uidEncrypted && legacy.uidIndex && legacy.pseudonym);
+      assert.equal(legacy.idToken, null, 'the plaintext is dropped once protected');
+      // an older node wrote a plaintext twin of a protected token: the backfill keeps the protected row
+      await p.store.db.insertInto('idTokens').values({ idToken: UID, status: 'Invalid' }).execute();
+      assert.equal(await p.repos.tokens.backfill(), 1);
+      const uidIndex = await p.services.privacy.index(UID);
+      const twins = (await rows(p)).filter((r) => r.idToken === UID || r.uidIndex === uidIndex);
+      assert.equal(twins.length, 1);
+      assert.equal((await rows(p)).filter((r) => r.idToken !== null).length, 0);
+      assert.equal((await p.services.tokens.authorize(UID)).status, 'Accepted');
       assert.equal((await p.services.tokens.authorize('LEGACY-UID')).status, 'Blocked');
       assert.equal(await p.services.privacy.revealUid((await p.repos.tokens.get('LEGACY-UID'))!), 'LEGACY-UID');
     } finally {

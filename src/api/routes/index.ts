@@ -18,6 +18,7 @@ import { meRoutes } from './me.js';
 import { invoiceRoutes } from './invoices.js';
 import { tariffRoutes } from './tariffs.js';
 import { stationOpsRoutes } from './station-ops.js';
+import { privacyRoutes } from './privacy.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -39,4 +40,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   invoiceRoutes,
   tariffRoutes,
   stationOpsRoutes,
+  privacyRoutes,
 ];

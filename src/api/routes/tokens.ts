@@ -54,7 +54,7 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
   const { privacy } = ctx.services;
   const tokens = ctx.services.privacy.tokens;
   const view = async (t: IdTokenRecord): Promise<Static<typeof TokenView>> => ({
-    id: t.pseudonym ?? (await privacy.pseudonym(t.idToken)), type: t.type, status: t.status, expiresAt: t.expiresAt?.toISOString() ?? null,
+    id: t.pseudonym ?? (await privacy.pseudonym(t.idToken ?? '')), type: t.type, status: t.status, expiresAt: t.expiresAt?.toISOString() ?? null,
     group: t.groupIdToken === null ? null : await privacy.pseudonym(t.groupIdToken),
     createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString(),
   });
@@ -88,6 +88,8 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     },
   }, async (req) => {
     const t = await find(req.params.id);
+    // an erased token keeps its pseudonym (CDRs) but has no UID left to show
+    if (!t.uidEncrypted) throw notFound('token UID (erased)');
     // audited first: a reveal that cannot be recorded does not happen
     await ctx.services.identity.audit.record({ actor: req.principal!, action: 'token.reveal', target: req.params.id, result: 'success', sourceIp: req.ip, details: {} });
     auditNotes.set(req, { target: req.params.id, details: {}, recorded: true });

@@ -37,8 +37,6 @@ export class CdrService {
     private readonly pseudonym: (idToken: string) => string,
     events: DomainEvents,
     private readonly log: Logger,
-    /** the customer a token belongs to (id_tokens.customer_id via TokenRepo.get), billed by the CDR */
-    private readonly customerOf: (idToken: string) => Promise<number | null> = () => Promise.resolve(null),
   ) {
     events.subscribe((e) => {
       if (e.type === 'transaction.started') {
@@ -50,7 +48,7 @@ export class CdrService {
     });
   }
 
-  /** Gives issued CDRs their OCPI CdrLocation and OCPP token type (see location.ts). */
+  /** Gives issued CDRs their OCPI CdrLocation, OCPP token type and billed customer (see location.ts). */
   describeWith(about: NonNullable<CdrService['about']>): void {
     this.about = about;
   }
@@ -100,7 +98,7 @@ export class CdrService {
       energyImportWh: importWh, energyExportWh: usage.exportWh, totalTimeMs, parkingTimeMs: usage.parkingMs,
       costExclVatMinor: price?.exclVatMinor ?? 0, costInclVatMinor: price?.inclVatMinor ?? 0,
       exportCreditExclVatMinor: price?.exportCredit?.exclVatMinor ?? null, exportCreditInclVatMinor: price?.exportCredit?.inclVatMinor ?? null,
-      customerId: tx.idToken === null ? null : await this.customerOf(tx.idToken),
+      customerId: about?.customerId ?? null,
     });
     return row ?? this.repo.byTransaction(transactionId);
   }

@@ -61,17 +61,20 @@ export interface CdrIssueContext {
   location: OcpiCdrLocation | null;
   /** the OCPP type of the token as registered; undefined when the token is not in the store */
   tokenType?: string;
+  /** the customer the token belongs to (id_tokens.customer_id), billed by the CDR */
+  customerId: number | null;
 }
 
 export function cdrIssueContext(
   repo: Pick<StationOpsRepo, 'locate'>,
-  tokenTypeOf: (idToken: string) => Promise<string | undefined>,
+  /** the token a transaction refers to (by pseudonym since migration 0024) */
+  tokenOf: (ref: string) => Promise<{ type: string; customerId: number | null } | undefined>,
 ): (tx: IssuedTransaction) => Promise<CdrIssueContext> {
   return async (tx) => {
-    const [located, tokenType] = await Promise.all([
+    const [located, token] = await Promise.all([
       repo.locate(tx.stationId, tx.evseId, tx.connectorId),
-      tx.idToken === null ? undefined : tokenTypeOf(tx.idToken),
+      tx.idToken === null ? undefined : tokenOf(tx.idToken),
     ]);
-    return { location: located ? cdrLocationOf(located) : null, ...(tokenType !== undefined && { tokenType }) };
+    return { location: located ? cdrLocationOf(located) : null, customerId: token?.customerId ?? null, ...(token && { tokenType: token.type }) };
   };
 }

@@ -28,9 +28,8 @@ export interface ChargingSession {
 }
 
 /**
- * A customer's tokens and charging history (issue 6: CRM and customer-facing API). Transactions
- * name their token by UID and CDRs by a CDR pseudonym of it, so both are found through the UIDs
- * of the customer's own tokens, decrypted here in memory and never returned.
+ * A customer's tokens and charging history (issue 6: CRM and customer-facing API), found through
+ * the pseudonyms of the customer's own tokens; UIDs are never returned.
  */
 export class CustomerCharging {
   constructor(
@@ -56,29 +55,39 @@ export class CustomerCharging {
     return (await this.repo.linkToken(pseudonym, null, null)) !== undefined;
   }
 
-  /** The UIDs of the customer's tokens (in memory only) → their pseudonyms. */
-  private async uids(customerId: number): Promise<Map<string, string>> {
-    const uids = new Map<string, string>();
-    for (const t of await this.repo.tokensOf(customerId)) uids.set(t.uidEncrypted ? await this.privacy.revealUid(t) : t.idToken, t.pseudonym ?? (await this.privacy.pseudonym(t.idToken)));
-    return uids;
+  /**
+   * The customer's token pseudonyms (what transactions store since migration 0024) and what CDRs
+   * may carry: the pseudonym, or for a CDR issued before 0024 the legacy CDR pseudonym of the UID
+   * (decrypted here in memory only; an erased token has none left, and its old CDRs are found by customer id).
+   */
+  private async refs(customerId: number): Promise<{ tokens: string[]; cdrTokens: string[] }> {
+    const tokens: string[] = [];
+    const cdrTokens: string[] = [];
+    for (const t of await this.repo.tokensOf(customerId)) {
+      if (!t.pseudonym) continue;
+      tokens.push(t.pseudonym);
+      cdrTokens.push(t.pseudonym);
+      if (t.uidEncrypted && t.uidIndex) cdrTokens.push(this.cdrPseudonym(await this.privacy.revealUid(t)));
+    }
+    return { tokens, cdrTokens };
   }
 
   /** One CDR of the customer; undefined when it is someone else's or does not exist (the same answer). */
   async cdr(customerId: number, cdrId: number): Promise<OcpiCdr | undefined> {
-    const row = await this.repo.cdrOf(customerId, [...(await this.uids(customerId)).keys()].map(this.cdrPseudonym), cdrId);
+    const row = await this.repo.cdrOf(customerId, (await this.refs(customerId)).cdrTokens, cdrId);
     return row && ocpiCdr(row);
   }
 
   /** The customer's sessions (newest first) and CDRs, each page `limit` long. */
   async history(customerId: number, limit: number, offset: number): Promise<{ sessions: ChargingSession[]; cdrs: OcpiCdr[] }> {
-    const uids = await this.uids(customerId);
+    const refs = await this.refs(customerId);
     const [transactions, cdrs] = await Promise.all([
-      this.repo.transactionsOf([...uids.keys()], limit, offset),
-      this.repo.cdrsOf(customerId, [...uids.keys()].map(this.cdrPseudonym), limit, offset),
+      this.repo.transactionsOf(refs.tokens, limit, offset),
+      this.repo.cdrsOf(customerId, refs.cdrTokens, limit, offset),
     ]);
     // the cost of each session on this page, whichever page of CDRs its own CDR is on
     const byTransaction = new Map((await this.repo.cdrsOfTransactions(transactions.map((t) => t.id))).map((c) => [c.transactionId!, c]));
-    return { sessions: transactions.map((t) => session(t, uids.get(t.idToken ?? '') ?? '', byTransaction.get(t.id))), cdrs: cdrs.map(ocpiCdr) };
+    return { sessions: transactions.map((t) => session(t, t.idToken ?? '', byTransaction.get(t.id))), cdrs: cdrs.map(ocpiCdr) };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { LocalAuthListRepo, LocalListEntry, TokenRepo } from '../../store/index.js';
+import { redactTokens } from '../../store/repos/token-refs.js';
 import type { CommandRecord, CommandService } from '../journal/command-service.js';
 
 export interface LocalListSync {
@@ -42,12 +43,37 @@ export class LocalAuthListService {
     const [state, desired] = await Promise.all([this.repo.get(stationId), this.desired()]);
     const held = state && state.version > 0 ? state.entries : undefined;
     if (opts.full || !held) return this.send(stationId, 'Full', desired, desired);
-    const changes = differential(held, desired);
+    const changes = await this.changes(held, desired);
+    if (!changes) return this.send(stationId, 'Full', desired, desired);
     if (changes.length === 0) return { updateType: 'Differential', version: state!.version, status: 'UpToDate' };
     const attempt = await this.send(stationId, 'Differential', changes, desired);
     if (attempt.status !== 'VersionMismatch' && attempt.status !== 'Failed') return attempt;
     // OCPP 1.6 §5.15 / 2.0.1 D01: after a refused differential update, send the full list
     return { ...(await this.send(stationId, 'Full', desired, desired)), fallbackFrom: attempt };
+  }
+
+  /**
+   * The differential update with UIDs: held entries are stored by pseudonym (migration 0024), so
+   * the comparison runs on pseudonyms and the entries to send are mapped back to the UIDs held in
+   * memory; a removed entry's UID is decrypted from id_tokens. Undefined when a removed entry's
+   * UID is gone (an erased token): only a full update can then remove it from the station.
+   */
+  private async changes(held: LocalListEntry[], desired: LocalListEntry[]): Promise<LocalListEntry[] | undefined> {
+    if (!this.repo.pseudonymized) return differential(held, desired);
+    const refs = (await redactTokens(desired, { ref: (uid) => this.tokens.ref(uid) })) as LocalListEntry[];
+    const byRef = new Map(refs.map((e, i) => [e.idToken, desired[i]!]));
+    const out: LocalListEntry[] = [];
+    for (const change of differential(held, refs)) {
+      const wanted = byRef.get(change.idToken);
+      if (wanted) {
+        out.push(wanted);
+        continue;
+      }
+      const uid = (await this.tokens.byPseudonym(change.idToken))?.idToken;
+      if (!uid) return undefined;
+      out.push({ idToken: uid, type: change.type });
+    }
+    return out;
   }
 
   /** GetLocalListVersion: the station's version (1.6 may answer -1 = not supported), with the journal record. */

@@ -3,6 +3,8 @@ import type { TokenProtection, TokenRepo } from '../../store/repos/tokens.js';
 import { FieldEncryption, KeyRing } from '../crypto/field-encryption.js';
 import type { KeyProvider } from '../crypto/key-hierarchy.js';
 import type { DataKeyRepo } from '../../store/repos/data-keys.js';
+import type { TokenRefBackfill } from '../../store/repos/token-ref-backfill.js';
+import type { TokenRefs } from '../../store/repos/token-refs.js';
 import { blindIndex, KeyedHash, pseudonym } from './keyed-hash.js';
 
 /** The aad of a token UID: bound to its row (the blind index) and column. */
@@ -13,7 +15,7 @@ const uidAad = (index: string) => `id_tokens.uid:${index}`;
  * ring. It is the TokenRepo's TokenProtection (wired in app.ts), so every write of a token
  * stores the UID encrypted and every lookup goes through the blind index.
  */
-export class PrivacyService implements TokenProtection {
+export class PrivacyService implements TokenProtection, TokenRefs {
   readonly keys: KeyRing;
   readonly fields: FieldEncryption;
   private readonly indexHash: KeyedHash;
@@ -34,6 +36,30 @@ export class PrivacyService implements TokenProtection {
     return pseudonym(this.pseudonymHash, uid);
   }
 
+  /** TokenRefs: other tables refer to a token by its pseudonym. */
+  ref(uid: string): Promise<string> {
+    return this.pseudonym(uid);
+  }
+
+  private references?: TokenRefBackfill;
+
+  /** The rewrite of UIDs other tables stored before migration 0024, run with every backfill. */
+  backfillReferences(b: TokenRefBackfill): void {
+    this.references = b;
+  }
+
+  /**
+   * Protects tokens still holding a plaintext UID and rewrites UIDs in other tables into
+   * pseudonyms; idempotent, so it runs at start (everything) and with every retention pass (`since`:
+   * rows written since about the previous pass, where a node of the previous release may still
+   * have written plaintext during a rolling upgrade).
+   */
+  async backfill(since?: Date): Promise<{ tokens: number } & Record<string, number>> {
+    const tokens = await this.tokens.backfill();
+    const refs = this.references ? await this.references.run(this, since) : {};
+    return { tokens, ...refs };
+  }
+
   async protect(uid: string): Promise<{ uidEncrypted: string; uidIndex: string; pseudonym: string }> {
     const uidIndex = await this.index(uid);
     return { uidIndex, uidEncrypted: await this.fields.encryptField(uid, uidAad(uidIndex)), pseudonym: await this.pseudonym(uid) };
@@ -52,8 +78,9 @@ export class PrivacyService implements TokenProtection {
    */
   async start(): Promise<{ backfilled: number; rewrapped: number }> {
     const rewrapped = await this.keys.rewrapAll();
-    const backfilled = await this.tokens.backfill();
-    if (rewrapped || backfilled) this.log?.info({ rewrapped, backfilled }, 'personal data keys re-wrapped and tokens protected');
+    const counts = await this.backfill();
+    const backfilled = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (rewrapped || backfilled) this.log?.info({ rewrapped, ...counts }, 'personal data keys re-wrapped, tokens protected and UIDs replaced by pseudonyms');
     return { backfilled, rewrapped };
   }
 }

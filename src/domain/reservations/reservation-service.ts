@@ -121,8 +121,10 @@ export class ReservationService {
 
   /** The reserved token itself, or one of the same group (1.6 parentIdTag, 2.0.1 groupIdToken). */
   private async entitled(r: Reservation, idToken: string, now: Date): Promise<boolean> {
-    if (idToken === r.idToken) return true;
+    // the row holds pseudonyms (migration 0024): compare like with like
+    if ((await this.repo.ref(idToken)) === r.idToken) return true;
     if (r.groupIdToken === null) return false;
-    return (await this.tokens.authorize(idToken, now)).groupIdToken === r.groupIdToken;
+    const group = (await this.tokens.authorize(idToken, now)).groupIdToken;
+    return group !== undefined && (await this.repo.ref(group)) === r.groupIdToken;
   }
 }

@@ -23,6 +23,7 @@ import * as customers from './0020_customers.js';
 import * as tariffVersions from './0021_tariff_versions.js';
 import * as invoices from './0022_invoices.js';
 import * as stationOps from './0023_station_ops.js';
+import * as tokenPrivacy from './0024_token_privacy.js';
 import * as customerConsents from './0026_customer_consents.js';
 
 export interface NamedMigration {
@@ -54,5 +55,6 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0021_tariff_versions', migration: tariffVersions },
   { name: '0022_invoices', migration: invoices },
   { name: '0023_station_ops', migration: stationOps },
+  { name: '0024_token_privacy', migration: tokenPrivacy },
   { name: '0026_customer_consents', migration: customerConsents },
 ];

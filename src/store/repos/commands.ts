@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, StationCommandRow, StationCommandUpdate } from '../schema.js';
+import { redactTokens, type TokenRefs } from './token-refs.js';
 
 export interface CommandAnswer {
   status: string;
@@ -12,14 +13,25 @@ export interface CommandAnswer {
 export class CommandRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
+  private tokenRefs?: TokenRefs;
+
+  /** From here on the journal stores token pseudonyms, never UIDs (migration 0024): redacted before insert. */
+  referTokens(refs: TokenRefs): void {
+    this.tokenRefs = refs;
+  }
+
+  private async redact(command: Record<string, unknown>): Promise<string> {
+    return JSON.stringify(this.tokenRefs ? await redactTokens(command, this.tokenRefs) : command);
+  }
+
   async create(stationId: string, kind: string, command: Record<string, unknown>): Promise<StationCommandRow> {
-    return this.db.insertInto('stationCommands').values({ stationId, kind, command: JSON.stringify(command), requestId: null, action: null, failure: null, answeredAt: null, progress: null })
+    return this.db.insertInto('stationCommands').values({ stationId, kind, command: await this.redact(command), requestId: null, action: null, failure: null, answeredAt: null, progress: null })
       .returningAll().executeTakeFirstOrThrow();
   }
 
   /** Records the command as sent: with the requestId the platform gave it, if any. */
   async sent(id: number, command: Record<string, unknown>, requestId: number | null): Promise<void> {
-    await this.db.updateTable('stationCommands').set({ command: JSON.stringify(command), requestId, updatedAt: sql<Date>`now()` }).where('id', '=', id).execute();
+    await this.db.updateTable('stationCommands').set({ command: await this.redact(command), requestId, updatedAt: sql<Date>`now()` }).where('id', '=', id).execute();
   }
 
   async answered(id: number, a: CommandAnswer): Promise<StationCommandRow> {

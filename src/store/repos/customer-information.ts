@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CustomerInformationPart, Database } from '../schema.js';
 
 export interface CustomerInformationPartInput {
@@ -29,6 +29,19 @@ export class CustomerInformationRepo {
   parts(stationId: string, requestId: number): Promise<CustomerInformationPart[]> {
     return this.db.selectFrom('customerInformationParts').selectAll()
       .where('stationId', '=', stationId).where('requestId', '=', requestId).orderBy('seqNo').execute();
+  }
+
+  /**
+   * Erases the reports stations sent about these tokens: those answering a CustomerInformation
+   * whose journalled idToken is one of the pseudonyms (the journal holds pseudonyms, migration
+   * 0024). Returns the parts removed.
+   */
+  async eraseAbout(tokenRefs: readonly string[]): Promise<number> {
+    if (tokenRefs.length === 0) return 0;
+    const r = await sql`delete from customer_information_parts p using station_commands c
+      where c.kind = 'customerInformation' and c.station_id = p.station_id and c.request_id = p.request_id
+        and (c.command->'customer'->>'idToken') in (${sql.join(tokenRefs)})`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0n);
   }
 
   /** Erases every report of a station (e.g. a GDPR request); returns the parts removed. */

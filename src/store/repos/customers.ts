@@ -89,10 +89,10 @@ export class CustomerRepo {
     return this.db.selectFrom('idTokens').selectAll().where('customerId', '=', customerId).orderBy('pseudonym').execute();
   }
 
-  /** Transactions started with one of the given token UIDs, newest first. */
-  transactionsOf(uids: readonly string[], limit: number, offset: number): Promise<Transaction[]> {
-    if (!uids.length) return Promise.resolve([]);
-    return this.db.selectFrom('transactions').selectAll().where('idToken', 'in', [...uids]).orderBy('startedAt', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  /** Transactions started with one of the given tokens (by pseudonym, as transactions store them), newest first. */
+  transactionsOf(tokens: readonly string[], limit: number, offset: number): Promise<Transaction[]> {
+    if (!tokens.length) return Promise.resolve([]);
+    return this.db.selectFrom('transactions').selectAll().where('idToken', 'in', [...tokens]).orderBy('startedAt', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute();
   }
 
   /** CDRs billed to the customer or issued for one of its tokens (by their CDR pseudonyms), newest first. */

@@ -1,9 +1,26 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, LocalAuthList, LocalListEntry } from '../schema.js';
+import { redactTokens, type TokenRefs } from './token-refs.js';
 
 /** Per station: the local authorization list version it accepted last and the entries it holds. */
 export class LocalAuthListRepo {
   constructor(private readonly db: Kysely<Database>) {}
+
+  private tokenRefs?: TokenRefs;
+
+  /**
+   * From here on the entries a station holds are stored by pseudonym (migration 0024): the
+   * differential update compares pseudonyms, and the UID of a removed entry is decrypted from
+   * id_tokens at send time (LocalAuthListService).
+   */
+  referTokens(refs: TokenRefs): void {
+    this.tokenRefs = refs;
+  }
+
+  /** whether held entries are pseudonyms (see referTokens) */
+  get pseudonymized(): boolean {
+    return this.tokenRefs !== undefined;
+  }
 
   async get(stationId: string): Promise<LocalAuthList | undefined> {
     return this.db.selectFrom('localAuthLists').selectAll().where('stationId', '=', stationId).executeTakeFirst();
@@ -24,12 +41,21 @@ export class LocalAuthListRepo {
     return row.lastSentVersion;
   }
 
+  /** The stations whose accepted list holds one of these tokens (by pseudonym, or UID before referTokens). */
+  async holding(refs: readonly string[]): Promise<string[]> {
+    if (refs.length === 0) return [];
+    const rows = await this.db.selectFrom('localAuthLists').select(['stationId', 'entries']).where('version', '>', 0).execute();
+    const wanted = new Set(refs);
+    return rows.filter((r) => r.entries.some((e) => wanted.has(e.idToken))).map((r) => r.stationId);
+  }
+
   /** Records the station's answer; the list state changes only when it accepted. */
   async recordSync(stationId: string, status: string, accepted?: { version: number; entries: LocalListEntry[] }): Promise<void> {
+    const entries = accepted && (this.tokenRefs ? await redactTokens(accepted.entries, this.tokenRefs) : accepted.entries);
     await this.db.updateTable('localAuthLists')
       .set({
         lastStatus: status, syncedAt: sql<Date>`now()`, updatedAt: sql<Date>`now()`,
-        ...(accepted && { version: accepted.version, entries: JSON.stringify(accepted.entries) }),
+        ...(accepted && { version: accepted.version, entries: JSON.stringify(entries) }),
       })
       .where('stationId', '=', stationId).execute();
   }

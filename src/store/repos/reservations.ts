@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, Reservation, ReservationStatus } from '../schema.js';
+import { isTokenRef, type TokenRefs } from './token-refs.js';
 
 export interface NewReservationInput {
   stationId: string;
@@ -16,10 +17,24 @@ export const openReservationStatuses: readonly ReservationStatus[] = ['Pending',
 export class ReservationRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
+  private tokenRefs?: TokenRefs;
+
+  /** From here on the token columns store pseudonyms (migration 0024); see TokenRefs. */
+  referTokens(refs: TokenRefs): void {
+    this.tokenRefs = refs;
+  }
+
+  /** what the token columns hold for a UID (its pseudonym once protected) */
+  async ref(uid: string): Promise<string>;
+  async ref(uid: string | null | undefined): Promise<string | null | undefined>;
+  async ref(uid: string | null | undefined): Promise<string | null | undefined> {
+    return uid && this.tokenRefs && !isTokenRef(uid) ? this.tokenRefs.ref(uid) : uid;
+  }
+
   async create(r: NewReservationInput): Promise<Reservation> {
     return this.db.insertInto('reservations').values({
-      stationId: r.stationId, evseId: r.evseId, connectorType: r.connectorType ?? null, idToken: r.idToken,
-      groupIdToken: r.groupIdToken ?? null, expiresAt: r.expiresAt, transactionId: null,
+      stationId: r.stationId, evseId: r.evseId, connectorType: r.connectorType ?? null, idToken: await this.ref(r.idToken),
+      groupIdToken: (await this.ref(r.groupIdToken)) ?? null, expiresAt: r.expiresAt, transactionId: null,
     }).returningAll().executeTakeFirstOrThrow();
   }
 

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, IdTokenRecord, IdTokenStatus } from '../schema.js';
+import { isUniqueViolation } from '../errors.js';
 import type { Page } from './page.js';
 
 export interface IdTokenInput {
@@ -11,12 +12,22 @@ export interface IdTokenInput {
   groupIdToken?: string | null;
 }
 
-/** What the privacy domain computes for a UID before it is stored (migration 0019). */
+/** What the privacy domain computes for a UID before it is stored (migrations 0019, 0024). */
 export interface TokenProtection {
   protect(uid: string): Promise<{ uidEncrypted: string; uidIndex: string; pseudonym: string }>;
   /** the blind index a UID is looked up by */
   index(uid: string): Promise<string>;
+  /** the `tok_…` pseudonym other tables reference a token by */
+  pseudonym(uid: string): Promise<string>;
+  /** the UID of a protected row, decrypted in memory only */
+  revealUid(row: { uidEncrypted: string | null; uidIndex: string | null }): Promise<string>;
 }
+
+/**
+ * A token as the domain sees it: the UID decrypted in memory (it is no longer stored in clear,
+ * migration 0024), or null once erased (ciphertext and blind index removed, pseudonym kept).
+ */
+export type TokenRow = Omit<IdTokenRecord, 'idToken'> & { idToken: string };
 
 export class TokenRepo {
   private protection?: TokenProtection;
@@ -38,7 +49,7 @@ export class TokenRepo {
   }
 
   /** Creates the token or replaces all its attributes. */
-  async upsert(input: IdTokenInput): Promise<IdTokenRecord> {
+  async upsert(input: IdTokenInput): Promise<TokenRow> {
     const values = {
       idToken: input.idToken,
       type: input.type ?? 'ISO14443',
@@ -47,39 +58,64 @@ export class TokenRepo {
       groupIdToken: input.groupIdToken ?? null,
       ...(this.protection && (await this.protection.protect(input.idToken))),
     };
-    return this.db
+    const protectedValues = 'uidIndex' in values ? { ...values, idToken: null } : values;
+    const row = await this.db
       .insertInto('idTokens')
-      .values(values)
+      .values(protectedValues)
+      // protected rows have no plaintext to conflict on: the blind index is their unique key
       .onConflict((oc) =>
-        oc.column('idToken').doUpdateSet((eb) => ({
+        oc.column('uidIndex' in values ? 'uidIndex' : 'idToken').doUpdateSet((eb) => ({
           type: values.type,
           status: values.status,
           expiresAt: values.expiresAt,
           groupIdToken: values.groupIdToken,
           ...('uidIndex' in values && { uidEncrypted: values.uidEncrypted, uidIndex: values.uidIndex, pseudonym: values.pseudonym }),
+          ...('uidIndex' in values && { idToken: null }),
           updatedAt: eb.fn<Date>('now'),
         })),
       )
       .returningAll()
       .executeTakeFirstOrThrow();
+    return { ...row, idToken: input.idToken };
   }
 
-  async get(idToken: string): Promise<IdTokenRecord | undefined> {
-    return this.db.selectFrom('idTokens').selectAll().where(await this.byUid(idToken)).executeTakeFirst();
+  /** The row with its UID in memory: decrypted, or the legacy plaintext of a row not protected yet. */
+  private async reveal(row: IdTokenRecord): Promise<TokenRow> {
+    if (row.idToken !== null) return row as TokenRow;
+    if (!this.protection || !row.uidEncrypted) return { ...row, idToken: '' };
+    return { ...row, idToken: await this.protection.revealUid(row) };
   }
 
-  async byPseudonym(pseudonym: string): Promise<IdTokenRecord | undefined> {
-    return this.db.selectFrom('idTokens').selectAll().where('pseudonym', '=', pseudonym).executeTakeFirst();
+  private revealAll(rows: IdTokenRecord[]): Promise<TokenRow[]> {
+    return Promise.all(rows.map((r) => this.reveal(r)));
   }
 
-  async list(page: Page): Promise<IdTokenRecord[]> {
-    return this.db
+  async get(idToken: string): Promise<TokenRow | undefined> {
+    const row = await this.db.selectFrom('idTokens').selectAll().where(await this.byUid(idToken)).executeTakeFirst();
+    return row && { ...row, idToken };
+  }
+
+  /** The row of a pseudonym, its UID decrypted ('' once erased). */
+  async byPseudonym(pseudonym: string): Promise<TokenRow | undefined> {
+    const row = await this.db.selectFrom('idTokens').selectAll().where('pseudonym', '=', pseudonym).executeTakeFirst();
+    return row && this.reveal(row);
+  }
+
+  /** A page in pseudonym order (the order of UIDs is not known to the database any more). */
+  async list(page: Page): Promise<TokenRow[]> {
+    return this.revealAll(await this.db
       .selectFrom('idTokens')
       .selectAll()
+      .orderBy('pseudonym')
       .orderBy('idToken')
       .limit(page.limit)
       .offset(page.offset ?? 0)
-      .execute();
+      .execute());
+  }
+
+  /** The pseudonym other tables store for a UID (the UID itself when the repo is not protected: store tests). */
+  async ref(uid: string): Promise<string> {
+    return this.protection ? this.protection.pseudonym(uid) : uid;
   }
 
   /** A page for the API, sorted by pseudonym or a date (never by the UID, whose order would leak it). */
@@ -93,9 +129,10 @@ export class TokenRepo {
     return { rows, total: Number(total.n) };
   }
 
-  /** Every token, in idToken order: the source local authorization lists are derived from. */
-  async all(): Promise<IdTokenRecord[]> {
-    return this.db.selectFrom('idTokens').selectAll().orderBy('idToken').execute();
+  /** Every token still holding a UID, in pseudonym order: the source local authorization lists are derived from. */
+  async all(): Promise<TokenRow[]> {
+    const rows = await this.revealAll(await this.db.selectFrom('idTokens').selectAll().orderBy('pseudonym').orderBy('idToken').execute());
+    return rows.filter((r) => r.idToken !== '');
   }
 
   async setStatus(idToken: string, status: IdTokenStatus): Promise<boolean> {
@@ -108,27 +145,62 @@ export class TokenRepo {
   }
 
   /** Changes status and/or expiry of the token of a pseudonym; undefined when there is none. */
-  async update(pseudonym: string, patch: { status?: IdTokenStatus; expiresAt?: Date | null }): Promise<IdTokenRecord | undefined> {
-    return this.db
+  async update(pseudonym: string, patch: { status?: IdTokenStatus; expiresAt?: Date | null }): Promise<TokenRow | undefined> {
+    const row = await this.db
       .updateTable('idTokens')
       .set((eb) => ({ ...patch, updatedAt: eb.fn<Date>('now') }))
       .where('pseudonym', '=', pseudonym)
       .returningAll()
       .executeTakeFirst();
+    return row && this.reveal(row);
   }
 
-  /** Protects the tokens stored without encrypted UID (before migration 0019), a batch at a time; answers how many. */
+  /**
+   * Protects the tokens still holding a plaintext UID (written before migrations 0019/0024, or by a
+   * node without them), a batch at a time, and only then drops the plaintext; answers how many.
+   * Idempotent: a row is picked by its plaintext, which the same update removes.
+   */
   async backfill(batch = 200): Promise<number> {
     const protection = this.protection;
     if (!protection) return 0;
     let n = 0;
     for (;;) {
-      const rows = await this.db.selectFrom('idTokens').select('idToken').where('uidIndex', 'is', null).orderBy('idToken').limit(batch).execute();
-      for (const { idToken } of rows) {
-        const r = await this.db.updateTable('idTokens').set(await protection.protect(idToken)).where('idToken', '=', idToken).where('uidIndex', 'is', null).executeTakeFirst();
-        n += Number(r.numUpdatedRows);
+      const rows = await this.db.selectFrom('idTokens').select(['id', 'idToken', 'uidIndex']).where('idToken', 'is not', null).orderBy('id').limit(batch).execute();
+      for (const { id, idToken, uidIndex } of rows) {
+        if (idToken === null) continue;
+        // a row protected by migration 0019 already has its box: only the plaintext goes
+        const set = uidIndex === null ? await protection.protect(idToken) : {};
+        try {
+          const r = await this.db.updateTable('idTokens').set({ ...set, idToken: null }).where('id', '=', id).where('idToken', '=', idToken).executeTakeFirst();
+          n += Number(r.numUpdatedRows);
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+          // an upgraded node wrote the same UID protected meanwhile (rolling upgrade): that row is
+          // the newer one, the plaintext duplicate goes
+          await this.db.deleteFrom('idTokens').where('id', '=', id).where('idToken', '=', idToken).execute();
+          n++;
+        }
       }
       if (rows.length < batch) return n;
     }
+  }
+
+  /** Deletes the token of a UID (by blind index, or by the plaintext of a row not protected yet). */
+  async remove(idToken: string): Promise<boolean> {
+    const r = await this.db.deleteFrom('idTokens').where(await this.byUid(idToken)).executeTakeFirst();
+    return r.numDeletedRows > 0n;
+  }
+
+  /** Erasure: the UID goes (box and blind index), the pseudonym stays so CDRs and transactions still resolve. */
+  async eraseUid(pseudonym: string): Promise<boolean> {
+    const r = await this.db.updateTable('idTokens')
+      .set((eb) => ({ idToken: null, uidEncrypted: null, uidIndex: null, status: 'Blocked' as const, updatedAt: eb.fn<Date>('now') }))
+      .where('pseudonym', '=', pseudonym).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** The tokens of a customer (export and erasure). */
+  async ofCustomer(customerId: number): Promise<TokenRow[]> {
+    return this.revealAll(await this.db.selectFrom('idTokens').selectAll().where('customerId', '=', customerId).orderBy('id').execute());
   }
 }

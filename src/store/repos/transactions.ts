@@ -4,6 +4,7 @@ import { BatchUpdater } from '../batch-updater.js';
 import { DuplicateError, isUniqueViolation } from '../errors.js';
 import type { ClosedBy, Database, Transaction, TransactionState } from '../schema.js';
 import type { Page } from './page.js';
+import { isTokenRef, type TokenRefs } from './token-refs.js';
 
 export interface StartTransactionInput {
   stationId: string;
@@ -69,6 +70,19 @@ export interface TransactionQuery extends Page {
 export class TransactionRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
+  private tokenRefs?: TokenRefs;
+
+  /** From here on the token columns store pseudonyms (migration 0024); see TokenRefs. */
+  referTokens(refs: TokenRefs): void {
+    this.tokenRefs = refs;
+  }
+
+  private async ref(uid: string): Promise<string>;
+  private async ref(uid: string | null | undefined): Promise<string | null | undefined>;
+  private async ref(uid: string | null | undefined): Promise<string | null | undefined> {
+    return uid && this.tokenRefs && !isTokenRef(uid) ? this.tokenRefs.ref(uid) : uid;
+  }
+
   /**
    * Inserts an active transaction. The id is drawn from the sequence first so
    * a 1.6 start can store transaction_ref = String(id) in the same INSERT.
@@ -89,7 +103,7 @@ export class TransactionRepo {
           protocol: input.protocol,
           evseId: input.evseId,
           connectorId: input.connectorId,
-          idToken: input.idToken,
+          idToken: await this.ref(input.idToken),
           startedAt: input.startedAt,
           meterStartWh: input.meterStartWh,
           remoteStartId: input.remoteStartId ?? null,
@@ -141,8 +155,15 @@ export class TransactionRepo {
       .execute();
   }
 
+  /** The transactions of tokens, by the pseudonyms they store (data-subject export and erasure). */
+  async ofTokens(refs: readonly string[]): Promise<Transaction[]> {
+    if (refs.length === 0) return [];
+    return this.db.selectFrom('transactions').selectAll().where('idToken', 'in', [...refs]).orderBy('id').execute();
+  }
+
   /** Applies the given fields (absent ones are left alone). Returns false for an unknown id. */
   async update(id: number, patch: TransactionPatch): Promise<boolean> {
+    const idToken = await this.ref(patch.idToken);
     const r = await this.db
       .updateTable('transactions')
       // Kysely leaves out keys whose value is undefined. Fields are picked one
@@ -151,7 +172,7 @@ export class TransactionRepo {
         lastSeqNo: patch.lastSeqNo,
         seqGaps: patch.seqGaps,
         chargingState: patch.chargingState,
-        idToken: patch.idToken,
+        idToken,
         remoteStartId: patch.remoteStartId,
         evseId: patch.evseId,
         connectorId: patch.connectorId,

@@ -49,7 +49,7 @@ describe('OCTT 1.6 Core profile (CSMS)', () => {
     assert.equal(idTagStatus(start), 'Accepted');
     await cp.call('StatusNotification', status(1, 'Charging'));
     const t = await tx(start.transactionId as number);
-    assert.deepEqual([t?.state, t?.stationId, t?.evseId, t?.idToken], ['active', cp.id, 1, 'OCTT-OK']);
+    assert.deepEqual([t?.state, t?.stationId, t?.evseId, t?.idToken], ['active', cp.id, 1, await p.services.privacy.pseudonym('OCTT-OK')]);
     assert.equal((await live(cp))?.status, 'Charging');
   });
 

@@ -105,7 +105,8 @@ describe('OCPP 1.6 Reservation profile (CSMS)', () => {
     // the station learns TAG-B's parent from the local list the CSMS derives from its tokens
     assert.equal((await p.services.localAuthList.sync(st.identity)).status, 'Accepted');
     const { reservation, command } = await p.services.reservations.reserve(st.identity, { idToken: 'TAG-A', evseId: 1, expiresAt: inSeconds(60) });
-    assert.equal((command.command as Obj).groupIdToken, 'FLEET', 'parentIdTag taken from the token store');
+    // the journal shows the group's pseudonym, never a UID (migration 0024)
+    assert.equal((command.command as Obj).groupIdToken, await p.services.privacy.pseudonym('FLEET'), 'parentIdTag taken from the token store');
     const before = (await p.repos.securityEvents.list({ stationId: st.identity, limit: 50 })).length;
     const txId = await st.startSession({ connector: 1, idTag: 'TAG-B' });
     const used = await p.services.reservations.get(st.identity, reservation.id);

@@ -55,7 +55,7 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     const res = await startCharging(st, 'TX-C08', '100000C01');
     assert.deepEqual(res.idTokenInfo, { status: 'Accepted' });
     const tx = await p.repos.transactions.findByRef('TC_C_08', 'TX-C08');
-    assert.deepEqual([tx?.state, tx?.idToken, tx?.evseId, tx?.chargingState], ['active', '100000C01', 1, 'Charging']);
+    assert.deepEqual([tx?.state, tx?.idToken, tx?.evseId, tx?.chargingState], ['active', await p.services.privacy.pseudonym('100000C01'), 1, 'Charging']);
   });
 
   it('TC_C_20_CSMS Authorization through authorization cache - Invalid', async () => {
@@ -65,7 +65,7 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     // the transaction is recorded all the same (a TransactionEventRequest cannot be refused); the station deauthorizes it
     await txEvent(st, 'Ended', 1, 'Deauthorized', { transactionId: 'TX-C20', chargingState: 'EVConnected', stoppedReason: 'DeAuthorized' });
     const tx = await p.repos.transactions.findByRef('TC_C_20', 'TX-C20');
-    assert.deepEqual([tx?.state, tx?.idToken, tx?.stopReason], ['ended', '100000C02', 'DeAuthorized']);
+    assert.deepEqual([tx?.state, tx?.idToken, tx?.stopReason], ['ended', await p.services.privacy.pseudonym('100000C02'), 'DeAuthorized']);
   });
 
   it('TC_C_37_CSMS Clear Authorization Data in Authorization Cache - Accepted', async () => {
@@ -95,7 +95,7 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     assert.deepEqual(stop.idTokenInfo, { status: 'Accepted', groupIdToken: group });
     await txEvent(st, 'Ended', 2, 'EVCommunicationLost', { transactionId: 'TX-C39', chargingState: 'Idle', stoppedReason: 'Local' });
     const tx = await p.repos.transactions.findByRef('TC_C_39', 'TX-C39');
-    assert.deepEqual([tx?.state, tx?.idToken, tx?.stopReason, tx?.lastSeqNo], ['ended', 'C-GROUP-1', 'Local', 2], 'the transaction keeps the token that started it');
+    assert.deepEqual([tx?.state, tx?.idToken, tx?.stopReason, tx?.lastSeqNo], ['ended', await p.services.privacy.pseudonym('C-GROUP-1'), 'Local', 2], 'the transaction keeps the token that started it');
   });
 
   it('TC_C_40_CSMS Authorization by GroupId - Success with Local Authorization List', async () => {
@@ -106,7 +106,7 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     const end = await txEvent(st, 'Ended', 1, 'StopAuthorized', { transactionId: 'TX-C40', chargingState: 'EVConnected', stoppedReason: 'Local' }, { idToken: token('C-GROUP-2') });
     assert.deepEqual(end.idTokenInfo, { status: 'Accepted', groupIdToken: group });
     const tx = await p.repos.transactions.findByRef('TC_C_40', 'TX-C40');
-    assert.deepEqual([tx?.state, tx?.idToken, tx?.stopReason], ['ended', 'C-GROUP-1', 'Local']);
+    assert.deepEqual([tx?.state, tx?.idToken, tx?.stopReason], ['ended', await p.services.privacy.pseudonym('C-GROUP-1'), 'Local']);
   });
 
   const masterPass = { idToken: 'MASTER_PASS', type: 'Central' };
@@ -122,7 +122,7 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     }
     const txs = await p.repos.transactions.list({ stationId: 'TC_C_47', limit: 10, offset: 0 });
     assert.deepEqual(txs.map((t) => [t.transactionRef, t.state, t.stopReason, t.idToken]).sort(), [
-      ['TX-C47-1', 'ended', 'MasterPass', '100000C01'], ['TX-C47-2', 'ended', 'MasterPass', 'C-GROUP-1'],
+      ['TX-C47-1', 'ended', 'MasterPass', await p.services.privacy.pseudonym('100000C01')], ['TX-C47-2', 'ended', 'MasterPass', await p.services.privacy.pseudonym('C-GROUP-1')],
     ]);
   });
 
@@ -144,6 +144,6 @@ describe('OCTT 2.0.1 block C — authorization (CSMS)', () => {
     assert.deepEqual(await authorize(st, 'C-MASTER'), { status: 'Accepted', groupIdToken: masterPass });
     await txEvent(st, 'Ended', 1, 'StopAuthorized', { transactionId: 'TX-C49', chargingState: 'EVConnected', stoppedReason: 'MasterPass' }, { idToken: token('C-MASTER') });
     const tx = await p.repos.transactions.findByRef('TC_C_49', 'TX-C49');
-    assert.deepEqual([tx?.state, tx?.stopReason, tx?.idToken], ['ended', 'MasterPass', '100000C01']);
+    assert.deepEqual([tx?.state, tx?.stopReason, tx?.idToken], ['ended', 'MasterPass', await p.services.privacy.pseudonym('100000C01')]);
   });
 });

@@ -46,7 +46,7 @@ describe('OCTT 2.0.1 block P — data transfer (CSMS)', () => {
     });
     assert.deepEqual(res.idTokenInfo, { status: 'Accepted' }, 'customData is ignored, the message is handled normally');
     const tx = await p.repos.transactions.findByRef('TC_P_03', 'TX-P03');
-    assert.deepEqual([tx?.state, tx?.idToken, tx?.evseId, tx?.chargingState], ['active', VALID.idToken, 1, 'Charging']);
+    assert.deepEqual([tx?.state, tx?.idToken, tx?.evseId, tx?.chargingState], ['active', await p.services.privacy.pseudonym(VALID.idToken), 1, 'Charging']);
     assert.deepEqual((await p.repos.connectors.listByStation('TC_P_03')).map((c) => [c.evseId, c.connectorId, c.status]), [[1, 1, 'Occupied']]);
     // a customData without its required vendorId is a schema violation, not silently accepted
     const [type, , code] = await st.send('StatusNotification', { timestamp: ts(), connectorStatus: 'Available', evseId: 1, connectorId: 1, customData: { field: 'x' } as Obj });

@@ -37,7 +37,7 @@ describe('OCTT 2.0.1 block F — remote control (CSMS)', () => {
     assert.deepEqual(res.idTokenInfo, { status: 'Accepted' });
     await ev('Updated', 'ChargingStateChanged', { chargingState: 'Charging' });
     const t = await tx('TC_F_01', 'TX-F01');
-    assert.deepEqual([t?.state, t?.idToken, t?.remoteStartId, t?.chargingState], ['active', VALID.idToken, record.requestId, 'Charging'],
+    assert.deepEqual([t?.state, t?.idToken, t?.remoteStartId, t?.chargingState], ['active', await p.services.privacy.pseudonym(VALID.idToken), record.requestId, 'Charging'],
       'the transaction names the remote start that authorized it');
   });
 
@@ -55,7 +55,7 @@ describe('OCTT 2.0.1 block F — remote control (CSMS)', () => {
     await ev('Updated', 'CablePluggedIn', { chargingState: 'EVConnected' });
     await ev('Updated', 'ChargingStateChanged', { chargingState: 'Charging' });
     const t = await tx('TC_F_02', 'TX-F02');
-    assert.deepEqual([t?.state, t?.idToken, t?.remoteStartId, t?.chargingState, t?.evseId], ['active', VALID.idToken, record.requestId, 'Charging', 1]);
+    assert.deepEqual([t?.state, t?.idToken, t?.remoteStartId, t?.chargingState, t?.evseId], ['active', await p.services.privacy.pseudonym(VALID.idToken), record.requestId, 'Charging', 1]);
   });
 
   it('TC_F_03_CSMS Remote start transaction - Remote start first - AuthorizeRemoteStart is false', async () => {
@@ -68,7 +68,7 @@ describe('OCTT 2.0.1 block F — remote control (CSMS)', () => {
     await status(st, 'Occupied');
     await ev('Updated', 'CablePluggedIn', { chargingState: 'EVConnected' });
     const t = await tx('TC_F_03', 'TX-F03');
-    assert.deepEqual([t?.state, t?.idToken, t?.remoteStartId, t?.chargingState], ['active', VALID.idToken, record.requestId, 'EVConnected']);
+    assert.deepEqual([t?.state, t?.idToken, t?.remoteStartId, t?.chargingState], ['active', await p.services.privacy.pseudonym(VALID.idToken), record.requestId, 'EVConnected']);
   });
 
   it('TC_F_04_CSMS Remote start transaction - Remote start first - Cable plugin timeout', async () => {

@@ -54,7 +54,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     assert.equal((await tx('TC_E_01', 'TX-E01'))?.chargingState, 'SuspendedEVSE');
     assert.deepEqual(await ev('Updated', 'ChargingStateChanged', { chargingState: 'Charging' }), {});
     const t = await tx('TC_E_01', 'TX-E01');
-    assert.deepEqual([t?.state, t?.idToken, t?.evseId, t?.connectorId, t?.chargingState, t?.lastSeqNo, t?.seqGaps], ['active', VALID.idToken, 1, 1, 'Charging', 1, 0]);
+    assert.deepEqual([t?.state, t?.idToken, t?.evseId, t?.connectorId, t?.chargingState, t?.lastSeqNo, t?.seqGaps], ['active', await p.services.privacy.pseudonym(VALID.idToken), 1, 1, 'Charging', 1, 0]);
     assert.deepEqual(await liveStatus('TC_E_01'), ['Occupied']);
   });
 
@@ -78,7 +78,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     assert.deepEqual((await ev('Updated', 'Authorized', {}, { idToken: VALID })).idTokenInfo, { status: 'Accepted' });
     await ev('Updated', 'ChargingStateChanged', { chargingState: 'Charging' });
     const t = await tx('TC_E_03', 'TX-E03');
-    assert.deepEqual([t?.state, t?.idToken, t?.chargingState, t?.lastSeqNo], ['active', VALID.idToken, 'Charging', 2], 'the token presented after plug-in is the transaction\'s');
+    assert.deepEqual([t?.state, t?.idToken, t?.chargingState, t?.lastSeqNo], ['active', await p.services.privacy.pseudonym(VALID.idToken), 'Charging', 2], 'the token presented after plug-in is the transaction\'s');
   });
 
   it('TC_E_04_CSMS Local start transaction - Authorization first - Success', async () => {
@@ -90,7 +90,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     await ev('Updated', 'CablePluggedIn', { chargingState: 'EVConnected' }, { evse: EVSE });
     await ev('Updated', 'ChargingStateChanged', { chargingState: 'Charging' });
     const t = await tx('TC_E_04', 'TX-E04');
-    assert.deepEqual([t?.state, t?.idToken, t?.chargingState, t?.lastSeqNo], ['active', VALID.idToken, 'Charging', 2]);
+    assert.deepEqual([t?.state, t?.idToken, t?.chargingState, t?.lastSeqNo], ['active', await p.services.privacy.pseudonym(VALID.idToken), 'Charging', 2]);
   });
 
   it('TC_E_07_CSMS Stop transaction options - PowerPathClosed - Local stop', async () => {
@@ -126,7 +126,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     assert.equal(await authorize(st), 'Accepted');
     assert.deepEqual((await ev('Started', 'Authorized', {}, { idToken: VALID, evse: EVSE })).idTokenInfo, { status: 'Accepted' });
     const t = await tx('TC_E_10', 'TX-E10');
-    assert.deepEqual([t?.state, t?.idToken, t?.chargingState], ['active', VALID.idToken, null]);
+    assert.deepEqual([t?.state, t?.idToken, t?.chargingState], ['active', await p.services.privacy.pseudonym(VALID.idToken), null]);
   });
 
   it('TC_E_11_CSMS Start transaction options - DataSigned', async () => {
@@ -153,7 +153,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     assert.deepEqual((await ev('Updated', 'Authorized', {}, { idToken: VALID })).idTokenInfo, { status: 'Accepted' });
     await ev('Updated', 'CablePluggedIn', { chargingState: 'EVConnected' });
     const t = await tx('TC_E_12', 'TX-E12');
-    assert.deepEqual([t?.state, t?.idToken, t?.chargingState, t?.lastSeqNo], ['active', VALID.idToken, 'EVConnected', 2]);
+    assert.deepEqual([t?.state, t?.idToken, t?.chargingState, t?.lastSeqNo], ['active', await p.services.privacy.pseudonym(VALID.idToken), 'EVConnected', 2]);
   });
 
   it('TC_E_14_CSMS Stop transaction options - EVDisconnected - Charging Station side', async () => {
@@ -183,7 +183,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     assert.ok(['Invalid', 'Unknown'].includes((started.idTokenInfo as Obj).status as string), `got ${JSON.stringify(started.idTokenInfo)}`);
     assert.deepEqual(await ev('Ended', 'Deauthorized', { chargingState: 'EVConnected', stoppedReason: 'DeAuthorized' }), {});
     const t = await tx('TC_E_16', 'TX-E16');
-    assert.deepEqual([t?.state, t?.idToken, t?.stopReason], ['ended', INVALID.idToken, 'DeAuthorized']);
+    assert.deepEqual([t?.state, t?.idToken, t?.stopReason], ['ended', await p.services.privacy.pseudonym(INVALID.idToken), 'DeAuthorized']);
   });
 
   it('TC_E_17_CSMS Stop transaction options - Deauthorized - EV side disconnect', async () => {
@@ -265,7 +265,7 @@ describe('OCTT 2.0.1 block E — transaction start/stop options (CSMS)', () => {
     // EVConnectionTimeOut passes without a cable
     assert.deepEqual(await ev('Ended', 'EVConnectTimeout', { stoppedReason: 'Timeout' }), {});
     const t = await tx('TC_E_39', 'TX-E39');
-    assert.deepEqual([t?.state, t?.stopReason, t?.idToken, t?.energyWh], ['ended', 'Timeout', VALID.idToken, null]);
+    assert.deepEqual([t?.state, t?.stopReason, t?.idToken, t?.energyWh], ['ended', 'Timeout', await p.services.privacy.pseudonym(VALID.idToken), null]);
   });
 
   it('TC_E_53_CSMS Reset Sequence Number - CSMS accepting seqNo = 0 at start of transaction', async () => {

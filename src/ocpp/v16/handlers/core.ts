@@ -44,7 +44,7 @@ export const coreHandlers = {
 
   async Authorize(req: Req<'Authorize'>, ctx: StationContext): Promise<Res<'Authorize'>> {
     const a = await ctx.services.tokens.authorize(req.idTag);
-    ctx.services.events.emit({ type: 'token.authorized', stationId: ctx.stationId, idToken: req.idTag, authorization: a });
+    ctx.services.events.emit({ type: 'token.authorized', stationId: ctx.stationId, idToken: req.idTag, token: await ctx.services.privacy.pseudonym(req.idTag), authorization: a });
     return { idTagInfo: idTagInfo(a) };
   },
 

@@ -6,7 +6,7 @@ import { idTokenInfo } from '../id-token.js';
 export const authorizationHandlers = {
   async Authorize(req: Req<'Authorize'>, ctx: StationContext): Promise<Res<'Authorize'>> {
     const a = await ctx.services.tokens.authorize(req.idToken.idToken);
-    ctx.services.events.emit({ type: 'token.authorized', stationId: ctx.stationId, idToken: req.idToken.idToken, authorization: a });
+    ctx.services.events.emit({ type: 'token.authorized', stationId: ctx.stationId, idToken: req.idToken.idToken, token: await ctx.services.privacy.pseudonym(req.idToken.idToken), authorization: a });
     return { idTokenInfo: idTokenInfo(a) };
   },
 };
