@@ -1,10 +1,10 @@
 import type { InvoiceQuery, InvoiceRepo } from '../../store/repos/invoices.js';
 import { InvoiceStateError } from '../../store/repos/invoices.js';
 import { isUniqueViolation } from '../../store/errors.js';
-import type { InvoiceRow, InvoiceStatus, VatLine } from '../../store/schema.js';
+import type { InvoiceRow, InvoiceStatus } from '../../store/schema.js';
 import type { FieldEncryption } from '../crypto/field-encryption.js';
 import type { BillingAddress, BillingDetails } from '../customers/customer-service.js';
-import { invoiceFigures, invoiceLine, type InvoiceLine } from './figures.js';
+import { invoiceFigures, invoiceLine, type InvoiceFigures, type InvoiceLine } from './figures.js';
 import { billingPeriod } from './period.js';
 
 export class InvoiceError extends Error {
@@ -21,7 +21,7 @@ export interface BillingSnapshot {
 }
 
 /** An invoice as the API, the PDF and the data-subject export show it. */
-export interface Invoice {
+export interface Invoice extends InvoiceFigures {
   id: number;
   number: string | null;
   status: InvoiceStatus;
@@ -31,13 +31,6 @@ export interface Invoice {
   periodStart: Date;
   periodEnd: Date;
   currency: string;
-  totalExclVatMinor: number;
-  totalInclVatMinor: number;
-  vatBreakdown: VatLine[];
-  energyImportWh: number;
-  energyExportWh: number;
-  v2gCreditExclVatMinor: number;
-  v2gCreditInclVatMinor: number;
   /** decrypted; null for drafts and once erased */
   billing: BillingSnapshot | null;
   billingErasedAt: Date | null;

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, IssuedCertificate, Station } from '../schema.js';
+import type { LocationInput } from './locations.js';
 
 export interface StatusHistoryQuery {
   stationId: string;
@@ -27,16 +28,8 @@ export interface StatusHistoryRow {
 }
 
 /** What the location model says about one connector of a located station (for a CDR's CdrLocation). */
-export interface LocatedConnector {
+export interface LocatedConnector extends Pick<LocationInput, 'name' | 'address' | 'city' | 'postalCode' | 'state' | 'country' | 'latitude' | 'longitude'> {
   locationId: string;
-  name: string | null;
-  address: string;
-  city: string;
-  postalCode: string | null;
-  state: string | null;
-  country: string;
-  latitude: number;
-  longitude: number;
   evseUid: string | null;
   emi3Id: string | null;
   connectorId: number | null;
