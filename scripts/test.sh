@@ -12,4 +12,10 @@ echo "== services"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-slapd.sh
 echo "== tests"
+# every test platform logs at debug level here, and notes the personal data it encrypts (test/helpers/run-log.ts)
+OV2X_TEST_LOG_DIR="$(mktemp -d -t ov2x-test-logs.XXXXXX)"
+export OV2X_TEST_LOG_DIR
 node --test dist/test/
+echo "== personal data in the logs of the whole run (G4)"
+node dist/tools/scan-run-logs.js "$OV2X_TEST_LOG_DIR"
+rm -rf "$OV2X_TEST_LOG_DIR"

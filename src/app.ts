@@ -246,7 +246,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     // export and erasure over every holder registered below and by other modules
     dataSubjectRequests: new DataSubjectService(repos.customers, () => domain.dataSubjects),
     // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
-    invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields),
+    invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields, undefined, config.invoiceSeller?.split('|').map((l) => l.trim()).filter(Boolean)),
     stationOps: new StationOpsService({
       repo: repos.stationOps, stations, securityEvents: repos.securityEvents, events, serverSecret,
       revokeCertificate: (serial, reason) => domain.pki.revoke(serial, reason),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startPlatform } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { notePersonalData, runLogger } from '../helpers/run-log.js';
 
 const MAIN = 'dist/src/cli/main.js';
 
@@ -18,7 +18,8 @@ describe('ov2x invoice', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, 'invoice', ...args], { env, encoding: 'utf8', timeout: 60_000 });
 
   before(async () => {
-    const p = await startPlatform({ ...loadConfig({}, {}), dataDir, host: '127.0.0.1', ocppPort: 0, logLevel: 'silent' }, silentLogger);
+    const p = await startPlatform({ ...loadConfig({}, {}), dataDir, host: '127.0.0.1', ocppPort: 0, logLevel: 'debug' }, runLogger());
+    notePersonalData(p);
     try {
       const c = await p.services.customers.create({ name: 'Cli Customer', email: 'cli@example.org' });
       await p.repos.stations.create({ id: 'CS-CLI', passwordHash: null });

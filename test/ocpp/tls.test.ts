@@ -14,6 +14,7 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 import type { DomainEvent } from '../../src/domain/events.js';
 import type { RevocationCheck } from '../../src/domain/pki/revocation.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { runLogger } from '../helpers/run-log.js';
 import { SimulatedStation } from '../../src/sim/station.js';
 import { TestPki, type Issued } from '../helpers/test-pki.js';
 import { until } from '../helpers/until.js';
@@ -42,7 +43,7 @@ async function start(pki: TestPki, server: Issued, overrides: Partial<Config> = 
     tlsPort: 0, tlsCert: join(dir, 'server.pem'), tlsKey: join(dir, 'server.key'), tlsClientCa: join(dir, 'client-ca.pem'), cpoOrganization: ORG,
     ...overrides,
   };
-  const p = await startPlatform(config, silentLogger, { revocation });
+  const p = await startPlatform(config, runLogger(), { revocation });
   const connected: Harness['connected'] = [];
   p.services.events.subscribe((e) => { if (e.type === 'station.connected') connected.push(e); });
   return {

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { startPlatform, type Platform } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
-import { silentLogger } from '../../src/log/logger.js';
+import { notePersonalData, runLogger } from '../helpers/run-log.js';
 import { toBase32 } from '../../src/domain/privacy/keyed-hash.js';
 
 type Obj = Record<string, unknown>;
@@ -15,8 +15,11 @@ const UID = 'RFID-0xDEADBEEF42';
 
 /** A platform over a data folder that outlives it, so a restart sees the same database and server secret. */
 const dataDir = mkdtempSync(join(tmpdir(), 'ov2x-privacy-'));
-const start = (overrides: Partial<Config> = {}): Promise<Platform> =>
-  startPlatform({ ...loadConfig({}, {}), dataDir, host: '127.0.0.1', ocppPort: 0, logLevel: 'silent', ...overrides }, silentLogger);
+async function start(overrides: Partial<Config> = {}): Promise<Platform> {
+  const p = await startPlatform({ ...loadConfig({}, {}), dataDir, host: '127.0.0.1', ocppPort: 0, logLevel: 'debug', ...overrides }, runLogger());
+  notePersonalData(p);
+  return p;
+}
 const rows = async (p: Platform): Promise<Obj[]> => (await sql<Obj>`SELECT * FROM id_tokens ORDER BY id`.execute(p.store.db)).rows;
 const dataKeys = async (p: Platform): Promise<Obj[]> => (await sql<Obj>`SELECT * FROM data_keys ORDER BY id`.execute(p.store.db)).rows;
 const keyFile = (name: string): string => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { invoiceFigures, invoiceLine, kwh, renderInvoicePdf, type InvoiceWithLines } from '../../src/domain/invoices/index.js';
+import { InvoiceService, invoiceFigures, invoiceLine, kwh, renderInvoicePdf, type InvoiceWithLines } from '../../src/domain/invoices/index.js';
 import type { CdrRow } from '../../src/store/schema.js';
 import { pdfText } from '../helpers/pdf-text.js';
 
@@ -30,6 +30,15 @@ describe('invoice PDF', () => {
     cdr(2, { energyImportWh: 20_000, energyExportWh: 4000, costExclVatMinor: 560, costInclVatMinor: 666, exportCreditExclVatMinor: 40, exportCreditInclVatMinor: 48 }),
     cdr(3, { creditOf: 1, transactionId: null, costExclVatMinor: -370, costInclVatMinor: -441 }),
   ];
+
+  it('prints the seller block configured for the service (OV2X_INVOICE_SELLER) on every PDF it renders', async () => {
+    // pdf() renders only: no store or keys are needed
+    const service = new InvoiceService(null as never, () => Promise.resolve(undefined), null as never, undefined, ['OV2X Charging GmbH', 'VAT DE123456789']);
+    const text = pdfText(await service.pdf(invoiceOf(rows), { compress: false }));
+    for (const s of ['OV2X Charging GmbH', 'VAT DE123456789']) assert.ok(text.some((t) => t.includes(s)), `${s} in ${JSON.stringify(text)}`);
+    const without = pdfText(await renderInvoicePdf(invoiceOf(rows), { compress: false }));
+    assert.ok(!without.some((t) => t.includes('OV2X Charging GmbH')));
+  });
 
   it('shows the number, dates, customer, one line per CDR with kWh in and out, the V2G credit, VAT and totals', async () => {
     const text = pdfText(await renderInvoicePdf(invoiceOf(rows), { compress: false }));

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InvoiceError, PERIOD, renderInvoicePdf, type Invoice, type InvoiceLine, type InvoiceWithLines } from '../../domain/invoices/index.js';
+import { InvoiceError, PERIOD, type Invoice, type InvoiceLine, type InvoiceWithLines } from '../../domain/invoices/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { DateTime, isoOrNull, NullableDateTime, page } from '../schemas.js';
@@ -95,7 +95,7 @@ export async function invoiceRoutes(app: FastifyInstance, ctx: ApiContext): Prom
   const { invoices } = ctx.services;
   const pdf = async (reply: FastifyReply, inv: InvoiceWithLines) => {
     const name = inv.number ?? `draft-${inv.id}`;
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(await renderInvoicePdf(inv));
+    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${name}.pdf"`).send(await invoices.pdf(inv));
   };
   const found = async (id: string): Promise<InvoiceWithLines> => {
     const inv = await invoices.get(Number(id));

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { PERIOD, previousPeriod, renderInvoicePdf } from '../../domain/invoices/index.js';
+import { PERIOD, previousPeriod } from '../../domain/invoices/index.js';
 import { withDomain } from '../context.js';
 import { output, storeCommand as sub, UsageError } from '../options.js';
 
@@ -28,7 +28,7 @@ export function invoiceCommand(): Command {
       await withDomain(opts, async ({ domain }) => {
         const inv = await domain.invoices.get(Number(id));
         if (!inv) throw new UsageError(`invoice ${id} does not exist`);
-        await writeFile(String(opts.out), await renderInvoicePdf(inv));
+        await writeFile(String(opts.out), await domain.invoices.pdf(inv));
         output(opts.json as boolean, { id, number: inv.number, file: opts.out }, () => `invoice ${inv.number ?? `draft ${id}`} written to ${String(opts.out)}`);
       });
     }));

@@ -6,6 +6,7 @@ import type { FieldEncryption } from '../crypto/field-encryption.js';
 import type { BillingAddress, BillingDetails } from '../customers/customer-service.js';
 import { invoiceFigures, invoiceLine, type InvoiceFigures, type InvoiceLine } from './figures.js';
 import { billingPeriod } from './period.js';
+import { renderInvoicePdf, type PdfOptions } from './pdf.js';
 
 export class InvoiceError extends Error {
   constructor(readonly code: 'not_found' | 'conflict' | 'invalid', message: string) {
@@ -72,7 +73,14 @@ export class InvoiceService {
     private readonly billingOf: (customerId: number) => Promise<BillingDetails | undefined>,
     private readonly fields: FieldEncryption,
     private readonly now: () => Date = () => new Date(),
+    /** the seller block of every PDF (OV2X_INVOICE_SELLER) */
+    private readonly seller: readonly string[] = [],
   ) {}
+
+  /** The invoice as a PDF, with the operator's seller block (one rendering for the API and the CLI). */
+  pdf(inv: InvoiceWithLines, opts: Omit<PdfOptions, 'seller'> = {}): Promise<Buffer> {
+    return renderInvoicePdf(inv, { ...opts, seller: this.seller });
+  }
 
   /**
    * Builds (or rebuilds) the drafts of a customer for a period from the priced CDRs issued in it
