@@ -38,6 +38,8 @@ export const permissions = [
   'tariffs:read',
   'tariffs:manage',
   'security:read',
+  /** acknowledge/close IDS alerts, manage IP and identity block lists (issue 7) */
+  'security:manage',
   'pki:read',
   'pki:manage',
   'users:read',
@@ -73,7 +75,7 @@ export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } =
   admin: all,
   cpo_manager: [
     'stations:read', 'stations:manage', 'stations:command', 'stations:configure', 'stations:switch', 'stations:limit',
-    'transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'security:read', 'pki:read',
+    'transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'security:read', 'security:manage', 'pki:read',
     'cdrs:read',
   ],
   billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'cdrs:read', 'cdrs:manage', 'customers:read', 'invoices:read', 'invoices:manage'],
