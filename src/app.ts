@@ -138,6 +138,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
         proxy: { proxies: trustedProxies(config.trustedProxies), certificateHeader: config.clientCertHeader },
       },
     });
+    // a new block also ends the connections it covers (on every node, at its next re-read of the lists)
+    const stopDropping = services.domain.perimeter.onChange(() => ocpp.dropBlocked((kind, value) => services.domain.perimeter.isBlocked(kind, value)));
     const app = await createHttpServer({ config, log, transfers: services.domain.transfers, pki: services.domain.pki, health: () => ({ stations: ocpp.connectionCount }) });
     await app.register(ocspRoutes, { responder: services.domain.ocsp });
     const apiRoutes = await registerApi(app, { services: services.domain, config, log });
@@ -175,6 +177,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
       async close() {
+        stopDropping();
         await ocpp.close();
         await tls?.close();
         await app.close();

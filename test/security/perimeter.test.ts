@@ -145,6 +145,16 @@ describe('IP and identity blocks', () => {
     assert.ok(await open('CS-NOC', { from: '127.0.0.2', password }));
   });
 
+  it('a block ends the connections it covers, not only the next ones (the IDS calls block())', async () => {
+    const password = await p.addStation('CS-CAUGHT');
+    const ws = await open('CS-CAUGHT', { password });
+    await boot(ws);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    await p.services.perimeter.block({ kind: 'identity', value: 'CS-CAUGHT' }, { ttlS: 60, reason: 'replayed messages', by: 'ids:replay' });
+    assert.equal(await closed, 1008);
+    assert.equal((await refusal(open('CS-CAUGHT', { password }))).status, 403);
+  });
+
   it('refuses malformed entries and callers without security:manage', async () => {
     assert.equal((await call(p, 'POST', '/security/blocks', { token: admin.token, body: { kind: 'ip', value: '999.1.1.1', reason: 'x' } })).status, 400);
     const l2 = await apiUser(p, ['support_l2']);

@@ -142,6 +142,25 @@ export class OcppServer {
       if (code !== undefined) callErrorsTotal.inc({ direction, code: wireErrorCodes.has(code) ? code : 'other' });
     },
   };
+  /** the client address behind a trusted proxy (X-Forwarded-For) of each admitted socket */
+  private readonly clientIps = new WeakMap<WebSocket, string>();
+
+  /**
+   * Closes (1008) the connections of stations or client addresses that are blocked now: a block
+   * applies to who is connected, not only to who connects next. Returns how many were closed.
+   */
+  dropBlocked(isBlocked: (kind: 'ip' | 'identity', value: string) => boolean): number {
+    let closed = 0;
+    for (const c of this.connections.values()) {
+      const ip = this.clientIps.get(c.ws) ?? c.remoteAddress;
+      if (!isBlocked('identity', c.stationId) && !isBlocked('ip', ip)) continue;
+      this.o.log.info({ station: c.stationId, source: { ip } }, 'closing a blocked station\'s connection');
+      c.ws.close(1008, 'blocked');
+      closed++;
+    }
+    return closed;
+  }
+
   /** stops counting this server's stations in the metrics (close) */
   private readonly uncount = countConnectedStations(() => {
     const by = new Map<string, number>([['ocpp1.6', 0], ['ocpp2.0.1', 0]]);
@@ -225,7 +244,10 @@ export class OcppServer {
     const decision = await this.authenticate(req, peer, stationId, security).finally(() => clearTimeout(stall));
     if (!decision.ok) return refuse(decision.type, decision.details);
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, decision.station, version, remote, decision.profile, decision.certificate));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (admission) this.clientIps.set(ws, admission.clientIp);
+      this.connected(ws, decision.station, version, remote, decision.profile, decision.certificate);
+    });
   }
 
   /**

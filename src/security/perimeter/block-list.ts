@@ -61,6 +61,7 @@ export class PerimeterBlockList {
   private matcher: Matcher = build([], 0);
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly repo: BlockListRepo,
@@ -155,15 +156,26 @@ export class PerimeterBlockList {
 
   private current(): Matcher {
     const now = this.now();
-    if (now >= this.matcher.nextExpiry) this.install(this.rows.filter((r) => r.expiresAt === null || r.expiresAt.getTime() > now));
+    if (now >= this.matcher.nextExpiry) this.install(this.rows.filter((r) => r.expiresAt === null || r.expiresAt.getTime() > now), false);
     return this.matcher;
   }
 
-  private install(rows: BlockListEntry[]): void {
+  /** Calls `fn` whenever the lists in force may have changed (added, removed, re-read); returns an unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** `notify`: tell listeners if the rows differ (not when lapsed rows are only dropped: that blocks nobody new). */
+  private install(rows: BlockListEntry[], notify = true): void {
+    const before = signature(this.rows);
     this.rows = rows;
     this.matcher = build(rows, this.now());
+    if (notify && signature(rows) !== before) for (const fn of this.listeners) fn();
   }
 }
+
+const signature = (rows: readonly BlockListEntry[]): string => rows.map((r) => `${r.id}:${r.list}:${r.expiresAt?.getTime() ?? ''}`).sort().join(',');
 
 function build(rows: readonly BlockListEntry[], now: number): Matcher {
   const m: Matcher = { blocked: new BlockList(), allowed: new BlockList(), identities: new Set(), nextExpiry: Infinity };
