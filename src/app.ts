@@ -73,6 +73,10 @@ import { cachedGroupOf } from './domain/webhooks/visibility.js';
 import { SwitchingLimits, switchingLimitTable } from './domain/identity/switching-limits.js';
 import { MemoryRateLimiter } from './domain/identity/rate-limiter.js';
 import { LocationService } from './domain/locations/location-service.js';
+import { PerimeterBlockList } from './security/perimeter/block-list.js';
+import { PerimeterGate } from './security/perimeter/gate.js';
+import { ConnectionLimits } from './security/perimeter/limits.js';
+import { metricsRoutes } from './http/metrics.js';
 
 export interface Platform {
   config: Config;
@@ -116,10 +120,17 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     services.domain.retention.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
+    // the block lists are in force before the first connection is accepted
+    await services.domain.perimeter.start();
+    const proxies = trustedProxies(config.trustedProxies);
+    const perimeter = new PerimeterGate(services.domain.perimeter, new ConnectionLimits({
+      maxPerIp: config.maxConnectionsPerIp, ratePerS: config.connectRatePerIp, burst: config.connectBurstPerIp,
+    }), services.domain.security, proxies);
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
+      perimeter, maxPendingCalls: config.maxPendingCalls,
       transportSecurity: {
         clientRoots: () => tls?.files.clientRoots ?? [],
         organization: config.cpoOrganization,
@@ -127,14 +138,18 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
         proxy: { proxies: trustedProxies(config.trustedProxies), certificateHeader: config.clientCertHeader },
       },
     });
+    // a new block also ends the connections it covers (on every node, at its next re-read of the lists)
+    const stopDropping = services.domain.perimeter.onChange(() => ocpp.dropBlocked((kind, value) => services.domain.perimeter.isBlocked(kind, value)));
     const app = await createHttpServer({ config, log, transfers: services.domain.transfers, pki: services.domain.pki, health: () => ({ stations: ocpp.connectionCount }) });
     await app.register(ocspRoutes, { responder: services.domain.ocsp });
     const apiRoutes = await registerApi(app, { services: services.domain, config, log });
+    await app.register(metricsRoutes, { services: services.domain, config, log });
     const http = app.server;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     // the TLS listener serves the same routes and the same OCPP upgrade handler as the plain one
     if (config.tlsPort !== undefined) {
       const listener = createTlsListener(app, config, log, services.domain.security);
+      perimeter.guard(listener.server);
       ocpp.attach(listener.server);
       await new Promise<void>((resolve, reject) => {
         listener.server.once('error', (err) => { listener.files.close(); reject(err); }).listen(config.tlsPort, config.host, () => resolve());
@@ -144,6 +159,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     }
     const plain = config.tlsPort === undefined || config.tlsPlain;
     if (plain) {
+      perimeter.guard(http);
       ocpp.attach(http);
       await app.listen({ port: config.ocppPort, host: config.host });
     } else {
@@ -161,6 +177,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
       async close() {
+        stopDropping();
         await ocpp.close();
         await tls?.close();
         await app.close();
@@ -235,6 +252,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     eventHub, webhooks,
     locations: new LocationService(repos.locations, repos.stationGroups),
     privacy,
+    // IP / identity block and allow lists (issue 7): read by the perimeter, written by operators and the IDS
+    perimeter: new PerimeterBlockList(repos.blockLists, log, { refreshMs: config.blockListRefresh * 1000 }),
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
     retention: new RetentionService(repos.retention, {
@@ -295,6 +314,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     domain, repos, bus, webhookDispatcher,
     async close() {
       clearInterval(reservationSweep);
+      domain.perimeter.stop();
       await domain.retention.stop();
       await webhookDispatcher.close();
       eventHub.close();

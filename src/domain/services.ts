@@ -35,11 +35,14 @@ import type { LocationService } from './locations/location-service.js';
 import type { StationOpsService } from './stations/station-ops.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
 import type { InvoiceService } from './invoices/invoice-service.js';
+import type { PerimeterBlockList } from '../security/perimeter/block-list.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
   /** accounts, sessions, station groups and the audit trail (issue 5) */
   identity: IdentityServices;
+  /** IP / identity block and allow lists enforced at the perimeter (issue 7, M3) */
+  perimeter: PerimeterBlockList;
   /** charging profiles, external limits, EV charging needs (1.6 Smart Charging, 2.0.1 block K) */
   smartCharging: SmartChargingService;
   /** tariffs and transaction cost (2.0.1 block I) */

@@ -154,6 +154,8 @@ export function createTlsListener(app: FastifyInstance, config: Config, log: Log
     rejectUnauthorized: false,
     requestTimeout: app.server.requestTimeout,
     headersTimeout: app.server.headersTimeout,
+    // a TLS handshake that does not finish in time gives its socket back (CM5; node's default is 120 s)
+    handshakeTimeout: config.handshakeTimeout,
   }, app.routing);
   // a failed handshake (old protocol version, no common cipher) ends that socket only
   const throttle = new EventThrottle(HANDSHAKE_EVENTS_PER_MINUTE, 60_000);

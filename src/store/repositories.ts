@@ -8,6 +8,7 @@ import { ConnectorRepo } from './repos/connectors.js';
 import { DeviceModelRepo } from './repos/device-model.js';
 import { MeterValueRepo } from './repos/meter-values.js';
 import { SecurityEventRepo } from './repos/security-events.js';
+import { BlockListRepo } from './repos/block-lists.js';
 import { StationRepo } from './repos/stations.js';
 import { TokenRepo } from './repos/tokens.js';
 import { SmartChargingRepo } from './repos/smart-charging.js';
@@ -82,6 +83,8 @@ export interface Repositories {
   invoices: InvoiceRepo;
   /** decommissioning and the operations API's read models (issue 6) */
   stationOps: StationOpsRepo;
+  /** IP / identity block and allow lists (issue 7) */
+  blockLists: BlockListRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
   close(): Promise<void>;
 }
@@ -127,6 +130,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     dataKeys: new DataKeyRepo(db),
     invoices: new InvoiceRepo(db),
     stationOps: new StationOpsRepo(db),
+    blockLists: new BlockListRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);
     },

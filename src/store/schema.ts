@@ -608,6 +608,7 @@ export interface Database {
   invoices: InvoicesTable;
   invoiceLines: InvoiceLinesTable;
   retentionRuns: RetentionRunsTable;
+  blockListEntries: BlockListEntriesTable;
 }
 
 /** One retention pass over one data class (migration 0024). */
@@ -1009,3 +1010,17 @@ export interface InvoiceLinesTable {
   invoiceId: number;
   cdrId: number;
 }
+
+/** IP / CIDR / station-identity block and allow list entries (issue 7, migration 0028). */
+export interface BlockListEntriesTable {
+  id: Id;
+  list: 'block' | 'allow';
+  kind: 'ip' | 'cidr' | 'identity';
+  value: string;
+  reason: string;
+  createdBy: string;
+  createdAt: GeneratedTimestamp;
+  /** null = until removed */
+  expiresAt: Date | null;
+}
+export type BlockListEntry = Selectable<BlockListEntriesTable>;

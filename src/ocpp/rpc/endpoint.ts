@@ -18,6 +18,11 @@ export interface RpcObserver<C> {
   frameIn?(bytes: number, ctx: C): void;
   /** a frame or call the peer should not have sent */
   violation?(kind: RpcErrorKind | 'UnexpectedResult' | 'InvalidResponse' | 'InboundQueueFull', detail: string, ctx: C): void;
+  /**
+   * Every OCPP-J message sent or received (metrics). `action` is a known action of the protocol
+   * or 'unknown' (never a peer's free text); `code` is the CALLERROR's error code as on the wire.
+   */
+  message?(direction: 'in' | 'out', type: 'CALL' | 'CALLRESULT' | 'CALLERROR', action: string, code: string | undefined, ctx: C): void;
 }
 
 export interface EndpointOptions<C> {
@@ -142,6 +147,7 @@ export class RpcEndpoint<C> {
       return;
     }
     if (frame.type === CALL) {
+      this.o.observer?.message?.('in', 'CALL', this.known(frame.action), undefined, this.o.context);
       if (this.inbox.length >= this.maxInbound) {
         this.refuse(frame.id, new RpcError('GenericError', 'too many outstanding CALLs from this station'));
         this.o.observer?.violation?.('InboundQueueFull', frame.action, this.o.context);
@@ -173,29 +179,31 @@ export class RpcEndpoint<C> {
     if (!validators) return this.refuse(id, new RpcError('NotImplemented', `unknown action ${action.slice(0, 60)}`));
     const handler = this.o.handlers.get(action);
     if (!this.answerable.has(action) || !handler) {
-      return this.refuse(id, new RpcError('NotSupported', `${action} is not supported by this receiver`));
+      return this.refuse(id, new RpcError('NotSupported', `${action} is not supported by this receiver`), true, action);
     }
     if (!validators.request(payload)) {
       const v = firstViolation(validators.request.errors);
-      return this.refuse(id, new RpcError(kindOfSchemaKeyword(v.keyword), `${action}: ${v.message}`, { path: v.path }));
+      return this.refuse(id, new RpcError(kindOfSchemaKeyword(v.keyword), `${action}: ${v.message}`, { path: v.path }), true, action);
     }
     let result: unknown;
     try {
       result = await handler(payload as never, this.o.context, action);
     } catch (err) {
-      if (err instanceof RpcError) return this.refuse(id, err, false);
+      if (err instanceof RpcError) return this.refuse(id, err, false, action);
       this.o.log.error({ err, action }, 'handler failed');
-      return this.refuse(id, new RpcError('InternalError', 'internal error while processing the request'), false);
+      return this.refuse(id, new RpcError('InternalError', 'internal error while processing the request'), false, action);
     }
     if (!validators.response(result)) {
       this.o.log.error({ action, violation: firstViolation(validators.response.errors) }, 'handler produced a schema-invalid response');
-      return this.refuse(id, new RpcError('InternalError', 'internal error while processing the request'), false);
+      return this.refuse(id, new RpcError('InternalError', 'internal error while processing the request'), false, action);
     }
+    this.o.observer?.message?.('out', 'CALLRESULT', action, undefined, this.o.context);
     this.send(encodeResult(id, result));
   }
 
   private answer(frame: Extract<Frame, { type: typeof CALLRESULT | typeof CALLERROR }>): void {
     const call = this.inFlight;
+    this.o.observer?.message?.('in', frame.type === CALLERROR ? 'CALLERROR' : 'CALLRESULT', call?.id === frame.id ? call.action : 'unknown', frame.type === CALLERROR ? frame.code : undefined, this.o.context);
     if (!call || call.id !== frame.id) {
       if (!this.recentTimeouts?.includes(frame.id)) this.o.observer?.violation?.('UnexpectedResult', `no pending call ${frame.id}`, this.o.context);
       return;
@@ -229,6 +237,7 @@ export class RpcEndpoint<C> {
     const id = randomUUID();
     const timer = setTimeout(() => this.expire(id), next.timeoutMs);
     this.inFlight = { ...next, id, timer };
+    this.o.observer?.message?.('out', 'CALL', next.action, undefined, this.o.context);
     this.send(encodeCall(id, next.action, next.payload));
   }
 
@@ -240,9 +249,16 @@ export class RpcEndpoint<C> {
   }
 
   /** Answers a CALL with a CALLERROR; `report` tells the observer (unless it already knows). */
-  private refuse(id: string, err: RpcError, report = true): void {
+  private refuse(id: string, err: RpcError, report = true, action = 'unknown'): void {
     if (report) this.o.observer?.violation?.(err.kind, err.message, this.o.context);
-    this.send(encodeError(id, wireErrorCode(this.version, err.kind), err.message, err.details));
+    const code = wireErrorCode(this.version, err.kind);
+    this.o.observer?.message?.('out', 'CALLERROR', this.known(action), code, this.o.context);
+    this.send(encodeError(id, code, err.message, err.details));
+  }
+
+  /** An action of this protocol as given, anything else as 'unknown' (bounded metric labels). */
+  private known(action: string): string {
+    return this.o.protocol.schemas.actions.has(action) ? action : 'unknown';
   }
 
   private send(text: string): void {

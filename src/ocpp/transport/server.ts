@@ -21,6 +21,9 @@ import { noRevocations, type RevocationCheck } from '../../domain/pki/revocation
 import { connectionProfile, type SecurityProfile } from '../../domain/stations/security-profile.js';
 import { verifyClientCertificate } from './client-cert.js';
 import { peerOf, type Peer, type ProxyTrust } from './peer.js';
+import type { PerimeterGate } from '../../security/perimeter/gate.js';
+import { callErrorsTotal, connectionsTotal, countConnectedStations, framesTotal } from '../../metrics/registry.js';
+import { rpcErrorKinds } from '../rpc/errors.js';
 
 export interface OcppServerOptions {
   path: string;
@@ -35,7 +38,14 @@ export interface OcppServerOptions {
   log: Logger;
   /** security profiles 2/3: client-certificate checks and proxy trust; absent = no certificates, no proxies */
   transportSecurity?: TransportSecurity;
+  /** block lists and per-address limits at the upgrade (issue 7); absent = none */
+  perimeter?: PerimeterGate;
+  /** commands waiting per station before further ones fail with QueueFull; default the endpoint's */
+  maxPendingCalls?: number;
 }
+
+/** CALLERROR codes of either version as metric labels; anything else a station sends counts as 'other'. */
+const wireErrorCodes = new Set<string>([...rpcErrorKinds, 'FormationViolation', 'OccurenceConstraintViolation']);
 
 export interface TransportSecurity {
   /** the CPO roots client certificates must chain to; a function, as the files are reloaded */
@@ -127,7 +137,36 @@ export class OcppServer {
   private readonly observer: RpcObserver<StationContext> = {
     frameIn: (_bytes, ctx) => this.o.services.stations.touch(ctx.stationId),
     violation: (kind, detail, ctx) => this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation'),
+    message: (direction, type, action, code) => {
+      framesTotal.inc({ direction, type, action });
+      if (code !== undefined) callErrorsTotal.inc({ direction, code: wireErrorCodes.has(code) ? code : 'other' });
+    },
   };
+  /** the client address behind a trusted proxy (X-Forwarded-For) of each admitted socket */
+  private readonly clientIps = new WeakMap<WebSocket, string>();
+
+  /**
+   * Closes (1008) the connections of stations or client addresses that are blocked now: a block
+   * applies to who is connected, not only to who connects next. Returns how many were closed.
+   */
+  dropBlocked(isBlocked: (kind: 'ip' | 'identity', value: string) => boolean): number {
+    let closed = 0;
+    for (const c of this.connections.values()) {
+      const ip = this.clientIps.get(c.ws) ?? c.remoteAddress;
+      if (!isBlocked('identity', c.stationId) && !isBlocked('ip', ip)) continue;
+      this.o.log.info({ station: c.stationId, source: { ip } }, 'closing a blocked station\'s connection');
+      c.ws.close(1008, 'blocked');
+      closed++;
+    }
+    return closed;
+  }
+
+  /** stops counting this server's stations in the metrics (close) */
+  private readonly uncount = countConnectedStations(() => {
+    const by = new Map<string, number>([['ocpp1.6', 0], ['ocpp2.0.1', 0]]);
+    for (const c of this.connections.values()) by.set(c.protocol, (by.get(c.protocol) ?? 0) + 1);
+    return by;
+  });
 
   /** stops listening for decommissionings (close) */
   private readonly unsubscribe: () => void;
@@ -169,6 +208,7 @@ export class OcppServer {
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
     this.unsubscribe();
+    this.uncount();
     const closing = [...this.connections.values()].map((c) => new Promise<void>((resolve) => {
       c.ws.once('close', () => resolve());
       c.ws.close(1001, 'server shutting down');
@@ -184,6 +224,10 @@ export class OcppServer {
     const target = identityFromPath(req.url, this.o.path);
     if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
     const stationId = target.identity;
+    // blocks and per-address limits first: a refused or flooding client costs no database work
+    const admission = this.o.perimeter?.admit(req, stationId);
+    if (admission && !admission.ok) return refuseUpgrade(socket, admission.status, admission.message);
+    if (admission) socket.once('close', admission.release);
     const version = negotiate(offeredSubprotocols(req));
     if (!version) {
       this.o.log.info({ station: stationId, source: { ip: remote } }, 'refused: no supported OCPP subprotocol offered');
@@ -191,6 +235,7 @@ export class OcppServer {
     }
     const refuse = (type: keyof typeof securityEventOfRefusal, details: Record<string, unknown>): void => {
       const r = securityEventOfRefusal[type];
+      connectionsTotal.inc({ result: 'refused', reason: type });
       void this.o.services.security.record({ stationId, type, severity: r.severity, sourceIp: remote, details: { protocol: version, ...details } });
       refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
     };
@@ -199,7 +244,10 @@ export class OcppServer {
     const decision = await this.authenticate(req, peer, stationId, security).finally(() => clearTimeout(stall));
     if (!decision.ok) return refuse(decision.type, decision.details);
     if (socket.destroyed) return;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, decision.station, version, remote, decision.profile, decision.certificate));
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (admission) this.clientIps.set(ws, admission.clientIp);
+      this.connected(ws, decision.station, version, remote, decision.profile, decision.certificate);
+    });
   }
 
   /**
@@ -236,7 +284,9 @@ export class OcppServer {
     const stationId = station.id;
     const conn = new Connection(ws, stationId, remote, securityProfile, services, station.registrationStatus, adapters[version], {
       callTimeoutMs: this.o.callTimeoutMs, maxJsonDepth: this.o.maxJsonDepth, log, observer: this.observer,
+      ...(this.o.maxPendingCalls !== undefined && { maxOutboundQueue: this.o.maxPendingCalls }),
     });
+    connectionsTotal.inc({ result: 'accepted', reason: '' });
     const previous = this.connections.get(stationId);
     this.connections.set(stationId, conn);
     bus.register(conn);
