@@ -223,6 +223,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
   const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));
   const identityServices: IdentityServices = { ...identity, twoFactor, userAdmin: new UserAdmin(repos.users, identity.sessions, repos.stationGroups, twoFactor) };
+  // auth failures, lockouts, role changes, key rotations and account administration also land in the one security log (issue 7)
+  identity.audit.forwardTo(security);
   // SSE and webhooks: events numbered on this node; deliveries only of what each owner may see
   const eventHub = new EventHub(events, config.sseReplayEvents);
   const webhookSecrets = sealer(serverSecret, 'webhook-secrets');
