@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { connect, type TLSSocket } from 'node:tls';
 import type { Logger } from '../../log/logger.js';
@@ -65,7 +66,8 @@ export class SyslogSink implements SiemSink {
   private connection(): Promise<TLSSocket> {
     if (this.socket && !this.socket.destroyed && this.socket.writable) return Promise.resolve(this.socket);
     return new Promise((resolve, reject) => {
-      const s = connect({ host: this.o.host, port: this.o.port, ca: this.o.ca, servername: this.o.servername ?? this.o.host, rejectUnauthorized: true, timeout: this.o.connectTimeoutMs ?? 10_000 });
+      const s = connect({ host: this.o.host, port: this.o.port, ca: this.o.ca, // SNI takes names only (RFC 6066); an IP address is still checked against the certificate's IP SANs
+        servername: this.o.servername ?? (isIP(this.o.host) ? undefined : this.o.host), rejectUnauthorized: true, timeout: this.o.connectTimeoutMs ?? 10_000 });
       const fail = (err: Error) => {
         s.destroy();
         reject(err);
