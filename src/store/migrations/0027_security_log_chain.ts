@@ -56,14 +56,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // chain what is there already, oldest first
   await sql`update security_events set recorded_at = occurred_at`.execute(db);
-  const rows = await sql<{ id: string; occurred_at: Date; station_id: string | null; type: string; severity: string; source_ip: string | null; origin: string; details: unknown }>`
-    select id, occurred_at, station_id, type, severity, source_ip, origin, details from security_events order by id`.execute(db);
+  // one-word aliases: the same whether or not the connection camel-cases result columns
+  const rows = await sql<{ id: string; at: Date; station: string | null; type: string; severity: string; ip: string | null; origin: string; details: unknown }>`
+    select id, occurred_at as at, station_id as station, type, severity, source_ip as ip, origin, details from security_events order by id`.execute(db);
   let prev = GENESIS;
   let seq = 0;
   for (const r of rows.rows) {
     seq++;
-    const at = new Date(r.occurred_at);
-    const hash = chainHash(prev, { chainSeq: seq, occurredAt: at, recordedAt: at, stationId: r.station_id, type: r.type, severity: r.severity, sourceIp: r.source_ip, origin: r.origin, actor: null, actorRole: null, description: null, node: null, details: r.details });
+    const at = new Date(r.at);
+    const hash = chainHash(prev, { chainSeq: seq, occurredAt: at, recordedAt: at, stationId: r.station, type: r.type, severity: r.severity, sourceIp: r.ip, origin: r.origin, actor: null, actorRole: null, description: null, node: null, details: r.details });
     await sql`update security_events set chain_seq = ${seq}, prev_hash = ${prev}, hash = ${hash}, occurred_at = ${at}, recorded_at = ${at} where id = ${r.id}`.execute(db);
     prev = hash;
   }
