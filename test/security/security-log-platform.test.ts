@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { apiUser, call } from '../helpers/api.js';
 import { localUser, login } from '../helpers/accounts.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { until } from '../helpers/until.js';
 
 const MAIN = 'dist/src/cli/main.js';
 
@@ -34,6 +35,8 @@ describe('security log on the platform', () => {
     for (let i = 0; i < 3; i++) assert.equal((await login(p, u.username, 'wrong-password')).status, 401);
     const support = await apiUser(p, ['support_l1']);
     assert.equal((await call(p, 'GET', '/security/log/verify', { token: support.token })).status, 403);
+    // the audit record of an answer is written after the answer went out
+    await until('the denial in the security log', async () => (await events()).some((r) => r.type === 'AccessDenied'));
     const rows = await events();
     const failed = rows.filter((r) => r.type === 'AuthenticationFailed');
     assert.ok(failed.length >= 2, JSON.stringify(rows));
