@@ -11,6 +11,7 @@ npx tsc -p tsconfig.json
 echo "== services"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-slapd.sh
+bash scripts/ensure-rsyslog.sh
 echo "== tests"
 # every test platform logs at debug level here, and notes the personal data it encrypts (test/helpers/run-log.ts)
 OV2X_TEST_LOG_DIR="$(mktemp -d -t ov2x-test-logs.XXXXXX)"

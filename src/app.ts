@@ -58,6 +58,8 @@ import { registerApi, type ApiRoute } from './api/plugin.js';
 import { AccountService } from './domain/identity/account-service.js';
 import { SessionService } from './domain/identity/session-service.js';
 import { AuditLog } from './domain/identity/audit-log.js';
+import { SiemExporter } from './security/siem/exporter.js';
+import { siemSinksFrom } from './security/siem/from-config.js';
 import { ldapDirectoryFrom } from './domain/identity/ldap-directory.js';
 import { DirectorySessions } from './domain/identity/directory-sessions.js';
 import { ApiKeyService } from './domain/identity/api-keys.js';
@@ -118,6 +120,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     await services.domain.privacy.start();
     // the OCPP server's platform only: an offline CLI command wires services without the job
     services.domain.retention.start();
+    // SIEM export (M5) from the OCPP server's platform only, like retention
+    services.domain.siem.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
     // the block lists are in force before the first connection is accepted
@@ -240,6 +244,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
   // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
   const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));
   const identityServices: IdentityServices = { ...identity, twoFactor, userAdmin: new UserAdmin(repos.users, identity.sessions, repos.stationGroups, twoFactor) };
+  // auth failures, lockouts, role changes, key rotations and account administration also land in the one security log (issue 7)
+  identity.audit.forwardTo(security);
   // SSE and webhooks: events numbered on this node; deliveries only of what each owner may see
   const eventHub = new EventHub(events, config.sseReplayEvents);
   const webhookSecrets = sealer(serverSecret, 'webhook-secrets');
@@ -256,6 +262,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     perimeter: new PerimeterBlockList(repos.blockLists, log, { refreshMs: config.blockListRefresh * 1000 }),
     // modules holding personal data about customers register here for export and erasure
     dataSubjects: new DataSubjectRegistry(),
+    securityChain: repos.securityEvents,
+    siem: new SiemExporter(repos.securityEvents, siemSinksFrom(config, log), { intervalMs: config.siemInterval, maxLag: config.siemQueue }, log),
     retention: new RetentionService(repos.retention, {
       policy: retentionPolicyOf(config), batch: config.retentionBatch, maxBatches: config.retentionMaxBatches, intervalS: config.retentionInterval,
     }, () => privacy.backfill(new Date(Date.now() - 2 * config.retentionInterval * 1000)), log),
@@ -316,6 +324,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
       clearInterval(reservationSweep);
       domain.perimeter.stop();
       await domain.retention.stop();
+      await domain.siem.stop();
       await webhookDispatcher.close();
       eventHub.close();
       domain.pki.stop();

@@ -11,6 +11,7 @@ import { tokenCommand } from './commands/token.js';
 import { apikeyCommand } from './commands/apikey.js';
 import { userCommand } from './commands/user.js';
 import { invoiceCommand } from './commands/invoice.js';
+import { auditCommand } from './commands/audit.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -22,6 +23,7 @@ program.addCommand(pkiCommand());
 program.addCommand(apikeyCommand());
 program.addCommand(userCommand());
 program.addCommand(invoiceCommand());
+program.addCommand(auditCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

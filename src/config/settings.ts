@@ -113,6 +113,15 @@ export const settings = {
   maxPendingCalls: { env: 'OV2X_MAX_PENDING_CALLS', flag: '--max-pending-calls', type: 'int', min: 1, max: 100000, default: 100, doc: 'Perimeter (CM5): commands waiting for one station (behind the one in flight) before further ones fail at once with QueueFull.' },
   blockListRefresh: { env: 'OV2X_BLOCK_LIST_REFRESH_S', flag: '--block-list-refresh', type: 'int', min: 0, max: 3600, default: 10, doc: 'Perimeter (M3): seconds between two reads of the IP/identity block and allow lists, so blocks made on one node reach the others; 0 = only at start (single node).' },
   metricsToken: { env: 'OV2X_METRICS_TOKEN', flag: '--metrics-token', type: 'text', default: undefined, secret: true, doc: 'Bearer token a Prometheus scraper presents at `/metrics` (compared in constant time). Unset = only API principals with `security:read` may read `/metrics`.' },
+  siemFile: { env: 'OV2X_SIEM_FILE', flag: '--siem-file', type: 'text', default: undefined, doc: 'Security log export (M5): ECS JSON lines of every security event appended to this file, or `-` for stdout; unset = off.' },
+  siemElasticUrl: { env: 'OV2X_SIEM_ELASTIC_URL', flag: '--siem-elastic-url', type: 'text', default: undefined, doc: 'Security log export (M5): Elasticsearch/OpenSearch base URL (`https://host:9200`); events go to its `_bulk` API; unset = off.' },
+  siemElasticIndex: { env: 'OV2X_SIEM_ELASTIC_INDEX', flag: '--siem-elastic-index', type: 'text', default: 'ov2x-security', doc: 'Security log export: index (or data stream) the events are written to.' },
+  siemElasticApiKey: { env: 'OV2X_SIEM_ELASTIC_API_KEY', flag: '--siem-elastic-api-key', type: 'text', default: undefined, secret: true, doc: 'Security log export: Elasticsearch API key (sent as `Authorization: ApiKey <key>`, the base64 `id:api_key` form).' },
+  siemElasticBatch: { env: 'OV2X_SIEM_ELASTIC_BATCH', flag: '--siem-elastic-batch', type: 'int', min: 1, max: 10000, default: 500, doc: 'Security log export: events per `_bulk` request.' },
+  siemSyslog: { env: 'OV2X_SIEM_SYSLOG', flag: '--siem-syslog', type: 'text', default: undefined, doc: 'Security log export (M5): syslog collector `host:port`, RFC 5424 over TLS (RFC 5425, octet-counting framing); unset = off.' },
+  siemSyslogCa: { env: 'OV2X_SIEM_SYSLOG_CA', flag: '--siem-syslog-ca', type: 'file', default: undefined, doc: 'Security log export: PEM CA bundle the syslog collector\'s certificate is verified against; unset = the system CAs.' },
+  siemQueue: { env: 'OV2X_SIEM_QUEUE', flag: '--siem-queue', type: 'int', min: 100, max: 10000000, default: 100000, doc: 'Security log export: most events a sink may fall behind; beyond it the oldest undelivered are skipped, counted and logged (the security log itself keeps them).' },
+  siemInterval: { env: 'OV2X_SIEM_INTERVAL_MS', flag: '--siem-interval', type: 'int', min: 50, max: 600000, default: 1000, doc: 'Security log export: ms between two looks for new events per sink.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -1,3 +1,5 @@
+import type { SecurityEventRepo } from '../store/repos/security-events.js';
+import type { SiemExporter } from '../security/siem/exporter.js';
 import type { DataSubjectRegistry } from './privacy/data-subject.js';
 import type { RetentionService } from './privacy/retention.js';
 import type { CustomerService } from './customers/customer-service.js';
@@ -55,6 +57,10 @@ export interface DomainServices {
   tokens: TokenService;
   transactions: TransactionService;
   security: SecurityLog;
+  /** the security log's hash chain: `ov2x audit verify`, GET /security/log/verify (OP6) */
+  securityChain: Pick<SecurityEventRepo, 'verify'>;
+  /** ships the security log to the configured SIEM sinks (M5) */
+  siem: SiemExporter;
   events: DomainEvents;
   dataTransfer: DataTransferRegistry;
   deviceModel: DeviceModelService;

@@ -196,6 +196,42 @@ export interface SecurityEventsTable {
   details: GeneratedJson<Record<string, unknown>>;
   /** 'csms' (detected by the platform) or 'station' (SecurityEventNotification); migration 0007 */
   origin: ColumnType<SecurityEventOrigin, SecurityEventOrigin | undefined, SecurityEventOrigin>;
+  /** hash chain (migration 0027): position, link to the previous record, own hash; null only for rows written around the chain */
+  chainSeq: ColumnType<number | null, number | undefined, never>;
+  prevHash: ColumnType<string | null, string | undefined, never>;
+  hash: ColumnType<string | null, string | undefined, never>;
+  /** when the CSMS stored it; chain order and retention age (0027) */
+  recordedAt: GeneratedTimestamp;
+  /** who acted, with which role(s), a sentence, the recording node (0027, OP4) */
+  actor: ColumnType<string | null, string | null | undefined, never>;
+  actorRole: ColumnType<string | null, string | null | undefined, never>;
+  description: ColumnType<string | null, string | null | undefined, never>;
+  node: ColumnType<string | null, string | null | undefined, never>;
+}
+
+/** The one-row head of the security log's hash chain (0027). */
+export interface SecurityLogHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** Chain positions retention dropped records up to (0027). */
+export interface SecurityLogCheckpointsTable {
+  id: Id;
+  seq: ColumnType<number, number, never>;
+  hash: string;
+  dropped: ColumnType<number, number, never>;
+  reason: string;
+  at: GeneratedTimestamp;
+}
+
+/** Delivery cursor of each SIEM export sink (0027). */
+export interface SecurityLogSinkCursorsTable {
+  sink: string;
+  seq: number;
+  dropped: ColumnType<number, number | undefined, number>;
+  updatedAt: GeneratedTimestamp;
 }
 
 /** OCPP 2.0.1 device model (NotifyReport), one row per component/variable/attribute. */
@@ -564,6 +600,9 @@ export interface Database {
   transactions: TransactionsTable;
   meterValues: MeterValuesTable;
   securityEvents: SecurityEventsTable;
+  securityLogHead: SecurityLogHeadTable;
+  securityLogCheckpoints: SecurityLogCheckpointsTable;
+  securityLogSinkCursors: SecurityLogSinkCursorsTable;
   deviceVariables: DeviceVariablesTable;
   stationCommands: StationCommandsTable;
   stationCommandUpdates: StationCommandUpdatesTable;

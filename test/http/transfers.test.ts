@@ -86,6 +86,11 @@ describe('HTTP file transfers', () => {
     assert.equal(file!.fileKind, 'securityLog');
     assert.equal(file!.originalName, 'security.log');
     assert.equal(await readFile(p.services.transfers.pathOf(file!), 'utf8'), 'security events\n');
+    // the upload itself is a record of the security log, with the file's hash in the chain (issue 7)
+    const [uploaded] = await p.repos.securityEvents.list({ stationId: 'T1', limit: 5 });
+    assert.equal(uploaded?.type, 'SecurityLogUploaded');
+    assert.equal(uploaded?.actor, 'T1');
+    assert.equal((uploaded?.details as { sha256?: string }).sha256, file!.sha256);
   });
 
   it('stores an empty PUT as an empty file', async () => {

@@ -20,6 +20,7 @@ import { tariffRoutes } from './tariffs.js';
 import { stationOpsRoutes } from './station-ops.js';
 import { privacyRoutes } from './privacy.js';
 import { securityBlockRoutes } from './security-blocks.js';
+import { securityLogRoutes } from './security-log.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -43,4 +44,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   stationOpsRoutes,
   privacyRoutes,
   securityBlockRoutes,
+  securityLogRoutes,
 ];

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Logger } from '../../log/logger.js';
 import type { SecurityEventRepo } from '../../store/index.js';
 import type { Severity } from '../../store/schema.js';
@@ -15,6 +16,12 @@ export interface SecurityEventInput {
   occurredAt?: Date;
   /** default 'csms'; 'station' for SecurityEventNotification */
   origin?: 'csms' | 'station';
+  /** who acted (OP4): a user/API key id, the name tried at a login, a station; default the station or `system` */
+  actor?: string;
+  /** the actor's role(s); default `station` or `csms` */
+  actorRole?: string;
+  /** a sentence for people; default the type and where */
+  description?: string;
 }
 
 /** Records platform and station security events: stored, logged and announced. */
@@ -23,6 +30,8 @@ export class SecurityLog {
     private readonly repo: SecurityEventRepo,
     private readonly events: DomainEvents,
     private readonly log: Logger,
+    /** origin label of platform events in a cluster */
+    private readonly node: string = hostname(),
   ) {}
 
   async record(e: SecurityEventInput): Promise<void> {
@@ -30,7 +39,12 @@ export class SecurityLog {
     this.log.warn({ event: { kind: 'alert', category: ['intrusion_detection'], action: e.type }, station: e.stationId, source: { ip: e.sourceIp }, severity: e.severity, details }, `security event ${e.type}`);
     this.events.emit({ type: 'security.event', stationId: e.stationId, eventType: e.type, severity: e.severity, sourceIp: e.sourceIp, details });
     try {
-      await this.repo.record({ stationId: e.stationId, type: e.type, severity: e.severity, sourceIp: e.sourceIp, details, occurredAt: e.occurredAt, origin: e.origin });
+      await this.repo.record({
+        stationId: e.stationId, type: e.type, severity: e.severity, sourceIp: e.sourceIp, details, occurredAt: e.occurredAt, origin: e.origin,
+        actor: e.actor ?? (e.origin === 'station' && e.stationId ? e.stationId : 'system'),
+        actorRole: e.actorRole ?? (e.origin === 'station' ? 'station' : 'csms'),
+        description: e.description ?? describe(e), node: this.node,
+      });
     } catch (err) {
       this.log.error({ err }, 'could not store a security event');
     }
@@ -46,4 +60,10 @@ export class SecurityLog {
       details: { critical: t.critical, standard: t.standard, ...(techInfo !== undefined && { techInfo }) },
     });
   }
+}
+
+/** The default sentence of an event: its type, where it came from and whom it concerned. */
+function describe(e: SecurityEventInput): string {
+  const from = e.origin === 'station' ? `reported by station ${e.stationId ?? '?'}` : e.stationId ? `concerning station ${e.stationId}` : 'on the platform';
+  return `${e.type} ${from}${e.sourceIp ? ` from ${e.sourceIp}` : ''}`;
 }

@@ -149,10 +149,15 @@ export class TransferService {
     });
     try {
       await pipeline(body, meter, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-      return await this.repo.addStationFile({
+      const file = await this.repo.addStationFile({
         stationId: t.stationId, transferId: t.id, fileKind: t.fileKind, originalName: safeLabel(meta.originalName),
         storageName, contentType: meta.contentType?.slice(0, 100), size, sha256: hash.digest('hex'),
       });
+      // a station's security log joins the security log (issue 7, OP5): its SHA-256 in the hash chain makes the file tamper-evident too
+      if (t.fileKind === 'securityLog') {
+        await this.security.record({ stationId: t.stationId, origin: 'station', type: 'SecurityLogUploaded', severity: 'info', description: `security log uploaded by station ${t.stationId}`, details: { fileId: file.id, size, sha256: file.sha256 } });
+      }
+      return file;
     } catch (err) {
       await rm(path, { force: true });
       await this.repo.releaseUpload(t.id);

@@ -25,6 +25,7 @@ import * as invoices from './0022_invoices.js';
 import * as stationOps from './0023_station_ops.js';
 import * as tokenPrivacy from './0024_token_privacy.js';
 import * as customerConsents from './0026_customer_consents.js';
+import * as securityLogChain from './0027_security_log_chain.js';
 import * as blockLists from './0028_block_lists.js';
 
 export interface NamedMigration {
@@ -58,5 +59,6 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0023_station_ops', migration: stationOps },
   { name: '0024_token_privacy', migration: tokenPrivacy },
   { name: '0026_customer_consents', migration: customerConsents },
+  { name: '0027_security_log_chain', migration: securityLogChain },
   { name: '0028_block_lists', migration: blockLists },
 ];

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, RetentionRun } from '../schema.js';
+import { SecurityEventRepo } from './security-events.js';
 
 /** The data classes retention applies to; accounting records (cdrs, invoices) are never among them. */
 export type DataClass = 'meterValues' | 'statusHistory' | 'securityEvents' | 'commandJournal' | 'endedTransactions' | 'unknownTokenAttempts';
@@ -12,7 +13,11 @@ export type DataClass = 'meterValues' | 'statusHistory' | 'securityEvents' | 'co
 const steps: Record<DataClass, (db: Kysely<Database>, cutoff: Date, limit: number) => Promise<number>> = {
   meterValues: (db, cutoff, limit) => deleteOldest(db, 'meter_values', sql`sampled_at < ${cutoff}`, 'sampled_at', limit),
   statusHistory: (db, cutoff, limit) => deleteOldest(db, 'status_history', sql`status_at < ${cutoff}`, 'status_at', limit),
-  securityEvents: (db, cutoff, limit) => deleteOldest(db, 'security_events', sql`occurred_at < ${cutoff}`, 'occurred_at', limit),
+  // the hash chain goes as a prefix behind a checkpoint (SecurityEventRepo.dropOldest); rows written around the chain by age
+  securityEvents: async (db, cutoff, limit) => {
+    const unchained = await deleteOldest(db, 'security_events', sql`chain_seq is null and occurred_at < ${cutoff}`, 'occurred_at', limit);
+    return unchained + (unchained < limit ? await new SecurityEventRepo(db).dropOldest(cutoff, limit - unchained) : 0);
+  },
   // answered commands only (their updates go with them, ON DELETE CASCADE); a pending one is still awaited
   commandJournal: (db, cutoff, limit) => deleteOldest(db, 'station_commands', sql`created_at < ${cutoff} and status <> 'Pending'`, 'created_at', limit),
   // ended transactions past their age, with the meter values they still have (the CDR keeps what billing needs)
