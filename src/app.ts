@@ -73,6 +73,10 @@ import { cachedGroupOf } from './domain/webhooks/visibility.js';
 import { SwitchingLimits, switchingLimitTable } from './domain/identity/switching-limits.js';
 import { MemoryRateLimiter } from './domain/identity/rate-limiter.js';
 import { LocationService } from './domain/locations/location-service.js';
+import { AlertService } from './security/ids/alerts.js';
+import { IdsEngine } from './security/ids/engine.js';
+import { Responder, type BlockResponder } from './security/ids/responses.js';
+import { ruleTable } from './security/ids/rules.js';
 
 export interface Platform {
   config: Config;
@@ -95,6 +99,8 @@ export interface Platform {
   tls?: TlsListener & { ocppUrl: string; httpUrl: string };
   /** set on the first start only (no accounts yet): the administrator created and its one-time password, to show once */
   firstAdmin?: { username: string; password: string };
+  /** the intrusion detection engine (issue 7); undefined with OV2X_IDS=false */
+  ids?: IdsEngine;
 }
 
 export interface PlatformExtras {
@@ -116,10 +122,15 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     services.domain.retention.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
+    // intrusion detection (issue 7): the rule table is validated here, so a bad OV2X_IDS_RULES stops the start;
+    // block responses go to the perimeter block list when the build has one, otherwise they are recorded as not executed
+    const idsResponder = new Responder({ disconnect: (id: string, reason: string): boolean => ocpp.disconnect(id, reason) }, (services.domain as Partial<{ perimeter: BlockResponder }>).perimeter);
+    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log) : undefined;
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
+      ids,
       transportSecurity: {
         clientRoots: () => tls?.files.clientRoots ?? [],
         organization: config.cpoOrganization,
@@ -157,11 +168,14 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app, tls, apiRoutes,
       firstAdmin,
+      ids,
       // with the plain listener off, stations and clients have only the TLS addresses
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
       async close() {
         await ocpp.close();
+        ids?.close();
+        await ids?.settled();
         await tls?.close();
         await app.close();
         await services.close();
@@ -247,6 +261,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     dataSubjectRequests: new DataSubjectService(repos.customers, () => domain.dataSubjects),
     // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
     invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields, undefined, config.invoiceSeller?.split('|').map((l) => l.trim()).filter(Boolean)),
+    idsAlerts: new AlertService(repos.idsAlerts, security, log),
     stationOps: new StationOpsService({
       repo: repos.stationOps, stations, securityEvents: repos.securityEvents, events, serverSecret,
       revokeCertificate: (serial, reason) => domain.pki.revoke(serial, reason),

@@ -608,6 +608,7 @@ export interface Database {
   invoices: InvoicesTable;
   invoiceLines: InvoiceLinesTable;
   retentionRuns: RetentionRunsTable;
+  idsAlerts: IdsAlertsTable;
 }
 
 /** One retention pass over one data class (migration 0024). */
@@ -1009,3 +1010,26 @@ export interface InvoiceLinesTable {
   invoiceId: number;
   cdrId: number;
 }
+
+export type IdsAlertStatus = 'open' | 'acknowledged' | 'closed';
+
+/** An intrusion detection alert, deduplicated per rule and station/source (migration 0029). */
+export interface IdsAlertsTable {
+  id: Id;
+  class: string;
+  rule: string;
+  severity: Severity;
+  stationId: string | null;
+  sourceIp: string | null;
+  dedupKey: string;
+  evidence: GeneratedJson<Record<string, unknown>>;
+  response: GeneratedJson<Record<string, unknown>>;
+  firstSeen: GeneratedTimestamp;
+  lastSeen: GeneratedTimestamp;
+  count: ColumnType<number, number | undefined, number>;
+  status: ColumnType<IdsAlertStatus, IdsAlertStatus | undefined, IdsAlertStatus>;
+  changedBy: ColumnType<string | null, string | null | undefined, string | null>;
+  changedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export type IdsAlert = Selectable<IdsAlertsTable>;

@@ -18,6 +18,10 @@ export interface RpcObserver<C> {
   frameIn?(bytes: number, ctx: C): void;
   /** a frame or call the peer should not have sent */
   violation?(kind: RpcErrorKind | 'UnexpectedResult' | 'InvalidResponse' | 'InboundQueueFull', detail: string, ctx: C): void;
+  /** a decoded CALL from the peer (message id and action), before it is queued */
+  callIn?(messageId: string, action: string, ctx: C): void;
+  /** ms to wait before handling the peer's next CALL (the IDS throttle response); 0 = none */
+  delayMs?(ctx: C): number;
 }
 
 export interface EndpointOptions<C> {
@@ -142,6 +146,7 @@ export class RpcEndpoint<C> {
       return;
     }
     if (frame.type === CALL) {
+      this.o.observer?.callIn?.(frame.id, frame.action, this.o.context);
       if (this.inbox.length >= this.maxInbound) {
         this.refuse(frame.id, new RpcError('GenericError', 'too many outstanding CALLs from this station'));
         this.o.observer?.violation?.('InboundQueueFull', frame.action, this.o.context);
@@ -158,6 +163,12 @@ export class RpcEndpoint<C> {
     this.processing = true;
     let next: InboundCall | undefined;
     while ((next = this.inbox.shift()) !== undefined) {
+      // a throttled peer waits before each of its CALLs; as we answer one at a time, it slows the whole station
+      const delay = this.o.observer?.delayMs?.(this.o.context) ?? 0;
+      if (delay > 0) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.closed) break;
+      }
       try {
         await this.handle(next);
       } catch (err) {

@@ -21,6 +21,7 @@ import { noRevocations, type RevocationCheck } from '../../domain/pki/revocation
 import { connectionProfile, type SecurityProfile } from '../../domain/stations/security-profile.js';
 import { verifyClientCertificate } from './client-cert.js';
 import { peerOf, type Peer, type ProxyTrust } from './peer.js';
+import type { IdsTap } from '../../security/ids/tap.js';
 
 export interface OcppServerOptions {
   path: string;
@@ -35,6 +36,8 @@ export interface OcppServerOptions {
   log: Logger;
   /** security profiles 2/3: client-certificate checks and proxy trust; absent = no certificates, no proxies */
   transportSecurity?: TransportSecurity;
+  /** the intrusion detection engine's tap; absent = no IDS, and no cost on the hot path */
+  ids?: IdsTap;
 }
 
 export interface TransportSecurity {
@@ -125,8 +128,16 @@ export class OcppServer {
   private livenessCursor = 0;
   /** shared by every connection: the endpoint passes the connection as context */
   private readonly observer: RpcObserver<StationContext> = {
-    frameIn: (_bytes, ctx) => this.o.services.stations.touch(ctx.stationId),
-    violation: (kind, detail, ctx) => this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation'),
+    frameIn: (bytes, ctx) => {
+      this.o.services.stations.touch(ctx.stationId);
+      this.o.ids?.frameIn(ctx.stationId, bytes);
+    },
+    violation: (kind, detail, ctx) => {
+      this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation');
+      this.o.ids?.violation(ctx.stationId, kind, detail);
+    },
+    callIn: (id, action, ctx) => this.o.ids?.callIn(ctx.stationId, id, action),
+    delayMs: (ctx) => this.o.ids?.delayMs(ctx.stationId) ?? 0,
   };
 
   /** stops listening for decommissionings (close) */
@@ -161,6 +172,14 @@ export class OcppServer {
     }
   }
 
+  /** Closes a station's socket with 1008 (policy violation): the IDS disconnect response. */
+  disconnect(stationId: string, reason: string): boolean {
+    const c = this.connections.get(stationId);
+    if (!c) return false;
+    c.ws.close(1008, reason.slice(0, 120));
+    return true;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }
@@ -182,6 +201,7 @@ export class OcppServer {
     const peer = peerOf(req, security.proxy);
     const remote = peer.address;
     const target = identityFromPath(req.url, this.o.path);
+    this.o.ids?.connectionAttempt(remote, target.ok ? target.identity : '');
     if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
     const stationId = target.identity;
     const version = negotiate(offeredSubprotocols(req));
@@ -191,6 +211,7 @@ export class OcppServer {
     }
     const refuse = (type: keyof typeof securityEventOfRefusal, details: Record<string, unknown>): void => {
       const r = securityEventOfRefusal[type];
+      this.o.ids?.handshakeRefused(remote, stationId, type);
       void this.o.services.security.record({ stationId, type, severity: r.severity, sourceIp: remote, details: { protocol: version, ...details } });
       refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
     };
@@ -239,6 +260,7 @@ export class OcppServer {
     });
     const previous = this.connections.get(stationId);
     this.connections.set(stationId, conn);
+    this.o.ids?.connected(stationId, remote);
     bus.register(conn);
     if (previous) {
       previous.ws.close(1000, 'replaced by a new connection');
@@ -251,6 +273,7 @@ export class OcppServer {
       conn.endpoint.shutdown();
       bus.unregister(conn);
       if (this.connections.get(stationId) === conn) {
+        this.o.ids?.disconnected(stationId);
         this.connections.delete(stationId);
         services.transactions.forget(stationId);
       }

@@ -25,6 +25,7 @@ import * as invoices from './0022_invoices.js';
 import * as stationOps from './0023_station_ops.js';
 import * as tokenPrivacy from './0024_token_privacy.js';
 import * as customerConsents from './0026_customer_consents.js';
+import * as idsAlerts from './0029_ids_alerts.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -57,4 +58,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0023_station_ops', migration: stationOps },
   { name: '0024_token_privacy', migration: tokenPrivacy },
   { name: '0026_customer_consents', migration: customerConsents },
+  { name: '0029_ids_alerts', migration: idsAlerts },
 ];

@@ -1,0 +1,285 @@
+import type { DomainEvent, DomainEvents } from '../../domain/events.js';
+import type { Logger } from '../../log/logger.js';
+import type { AlertService } from './alerts.js';
+import type { Responder } from './responses.js';
+import type { Detector, Rule } from './rules.js';
+import type { IdsTap } from './tap.js';
+import { KeyedWindows, WindowCount } from './windows.js';
+
+/** Recent CALL ids remembered per station for replay detection (T3). */
+const ID_RING = 64;
+/** Recent frames kept per station as evidence (action, id, size). */
+const EVIDENCE_RING = 8;
+/** Cap on addresses, identities and tokens tracked at once. */
+const MAX_KEYS = 20_000;
+
+/**
+ * What the engine keeps per connected station: fixed-size rings and one window counter per
+ * station rule. Created on connect, dropped on disconnect, so memory is bounded by the fleet.
+ */
+class StationWatch {
+  readonly windows: WindowCount[];
+  /** frames seen in each badFrames rule's window, for its ratio */
+  readonly framesInWindow: number[];
+  readonly ids: string[] = new Array<string>(ID_RING).fill('');
+  idCursor = 0;
+  readonly evActions: string[] = new Array<string>(EVIDENCE_RING).fill('');
+  readonly evIds: string[] = new Array<string>(EVIDENCE_RING).fill('');
+  readonly evBytes: number[] = new Array<number>(EVIDENCE_RING).fill(0);
+  evCursor = 0;
+  lastBytes = 0;
+  throttleMs = 0;
+  throttleUntil = 0;
+
+  constructor(readonly ip: string, ruleCount: number) {
+    this.windows = Array.from({ length: ruleCount }, () => new WindowCount());
+    this.framesInWindow = new Array<number>(ruleCount).fill(0);
+  }
+
+  note(action: string, id: string, bytes: number): void {
+    this.evActions[this.evCursor] = action;
+    this.evIds[this.evCursor] = id;
+    this.evBytes[this.evCursor] = bytes;
+    this.evCursor = (this.evCursor + 1) % EVIDENCE_RING;
+  }
+
+  /** The recent frames, oldest first: metadata only, never payloads (they may hold personal data). */
+  recentFrames(): Array<{ action: string; messageId: string; bytes: number }> {
+    const out = [];
+    for (let i = 0; i < EVIDENCE_RING; i++) {
+      const j = (this.evCursor + i) % EVIDENCE_RING;
+      if (this.evActions[j]) out.push({ action: this.evActions[j]!, messageId: this.evIds[j]!.slice(0, 64), bytes: this.evBytes[j]! });
+    }
+    return out;
+  }
+}
+
+/** Opens a new badFrames window (bad and all frames counted together) when the last one is over. */
+function rollBad(w: StationWatch, i: number, now: number, windowMs: number): void {
+  const win = w.windows[i]!;
+  if (now - win.start < windowMs) return;
+  win.start = now;
+  win.count = 0;
+  win.fired = false;
+  w.framesInWindow[i] = 0;
+}
+
+/** Refusals that say someone tried a wrong secret or a borrowed identity (T4). */
+const authFailures = new Set(['InvalidCredentials', 'IdentityMismatch', 'ClientCertificateRejected', 'SecurityProfileDowngrade']);
+
+/**
+ * The OCPP-aware intrusion detection engine: fed in line by the transport (IdsTap) and by the
+ * domain events, it runs the rule table's detectors over bounded per-station and per-source
+ * state, and hands what fires to the responder and the alert store off the hot path.
+ */
+export class IdsEngine implements IdsTap {
+  private readonly stations = new Map<string, StationWatch>();
+  /** station rules, with their index into StationWatch.windows */
+  private readonly stationRules: Rule[];
+  private readonly byDetector: Record<Detector, Array<{ rule: Rule; i: number }>>;
+  private readonly perIp = new KeyedWindows(MAX_KEYS);
+  private readonly perIdentity = new KeyedWindows(MAX_KEYS);
+  private readonly perStationEvent = new KeyedWindows(MAX_KEYS);
+  /** token pseudonym → where and when it was last authorized (T5) */
+  private readonly tokenSeen = new Map<string, { stationId: string; at: number }>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly unsubscribe: () => void;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly longestWindowMs: number;
+
+  constructor(
+    readonly rules: readonly Rule[],
+    private readonly responder: Responder,
+    private readonly alerts: AlertService,
+    events: DomainEvents,
+    private readonly log: Logger,
+  ) {
+    const enabled = rules.filter((r) => r.enabled);
+    this.stationRules = enabled;
+    this.byDetector = { connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [] };
+    enabled.forEach((rule, i) => this.byDetector[rule.detector].push({ rule, i }));
+    this.longestWindowMs = Math.max(60_000, ...enabled.map((r) => r.windowS * 1000));
+    this.unsubscribe = events.subscribe((e) => this.onEvent(e));
+    // idle entries of departed sources go once their window is over
+    this.sweepTimer = setInterval(() => this.sweep(), 60_000);
+    this.sweepTimer.unref();
+  }
+
+  // ---- transport tap -------------------------------------------------------------------
+
+  connectionAttempt(ip: string, identity: string): void {
+    const now = Date.now();
+    for (const { rule } of this.byDetector.connectionRatePerIp) {
+      const { fired, count } = this.perIp.hit(`${rule.id}|${ip}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { sourceIp: ip, evidence: { attempts: count, windowS: rule.windowS, lastIdentity: identity.slice(0, 64) } });
+    }
+  }
+
+  handshakeRefused(ip: string, identity: string, reason: string): void {
+    if (!authFailures.has(reason)) return;
+    const now = Date.now();
+    for (const { rule } of this.byDetector.failedAuth) {
+      const { fired, count } = this.perIdentity.hit(`${rule.id}|${identity}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId: identity, sourceIp: ip, evidence: { refusals: count, windowS: rule.windowS, lastReason: reason } });
+    }
+  }
+
+  connected(stationId: string, ip: string): void {
+    this.stations.set(stationId, new StationWatch(ip, this.stationRules.length));
+  }
+
+  disconnected(stationId: string): void {
+    this.stations.delete(stationId);
+  }
+
+  frameIn(stationId: string, bytes: number): void {
+    const w = this.stations.get(stationId);
+    if (!w) return;
+    w.lastBytes = bytes;
+    const now = Date.now();
+    for (const { rule, i } of this.byDetector.frameRate) {
+      if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
+        this.fire(rule, { stationId, sourceIp: w.ip, evidence: { frames: w.windows[i]!.count, windowS: rule.windowS, recent: w.recentFrames() } });
+      }
+    }
+    for (const { rule, i } of this.byDetector.badFrames) {
+      rollBad(w, i, now, rule.windowS * 1000);
+      w.framesInWindow[i]!++;
+    }
+  }
+
+  callIn(stationId: string, messageId: string, action: string): void {
+    const w = this.stations.get(stationId);
+    if (!w) return;
+    w.note(action, messageId, w.lastBytes);
+    if (this.byDetector.repeatedMessageId.length === 0) return;
+    const repeated = w.ids.includes(messageId);
+    w.ids[w.idCursor] = messageId;
+    w.idCursor = (w.idCursor + 1) % ID_RING;
+    if (!repeated) return;
+    const now = Date.now();
+    for (const { rule, i } of this.byDetector.repeatedMessageId) {
+      if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
+        this.fire(rule, { stationId, sourceIp: w.ip, evidence: { repeats: w.windows[i]!.count, windowS: rule.windowS, lastRepeated: { messageId: messageId.slice(0, 64), action }, recent: w.recentFrames() } });
+      }
+    }
+  }
+
+  violation(stationId: string, kind: string, detail: string): void {
+    const w = this.stations.get(stationId);
+    if (!w) return;
+    const now = Date.now();
+    w.note(`!${kind}`, '', w.lastBytes);
+    if (kind === 'UnexpectedResult') {
+      for (const { rule, i } of this.byDetector.unsolicitedResult) {
+        if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
+          this.fire(rule, { stationId, sourceIp: w.ip, evidence: { unsolicited: w.windows[i]!.count, windowS: rule.windowS, last: detail.slice(0, 120), recent: w.recentFrames() } });
+        }
+      }
+      return;
+    }
+    for (const { rule, i } of this.byDetector.badFrames) {
+      const win = w.windows[i]!;
+      rollBad(w, i, now, rule.windowS * 1000);
+      win.count++;
+      const frames = Math.max(w.framesInWindow[i]!, win.count);
+      if (!win.fired && win.count >= rule.threshold && win.count / frames >= (rule.ratio ?? 0)) {
+        win.fired = true;
+        this.fire(rule, { stationId, sourceIp: w.ip, evidence: { badFrames: win.count, frames, windowS: rule.windowS, lastKind: kind, last: detail.slice(0, 120), recent: w.recentFrames() } });
+      }
+    }
+  }
+
+  delayMs(stationId: string): number {
+    const w = this.stations.get(stationId);
+    if (!w || w.throttleMs === 0) return 0;
+    if (Date.now() >= w.throttleUntil) {
+      w.throttleMs = 0;
+      return 0;
+    }
+    return w.throttleMs;
+  }
+
+  // ---- domain events -------------------------------------------------------------------
+
+  private onEvent(e: DomainEvent): void {
+    if (e.type === 'token.authorized') this.tokenAuthorized(e.stationId, e.token, e.authorization.status);
+    else if (e.type === 'security.event' && e.stationId !== undefined && e.eventType !== 'IdsAlert') this.stationEvent(e.stationId, e.eventType, e.details);
+  }
+
+  /** T5: the same token accepted at two stations within the window; `token` is the pseudonym, never the UID. */
+  private tokenAuthorized(stationId: string, token: string | undefined, status: string): void {
+    if (token === undefined || status !== 'Accepted' || this.byDetector.tokenTwoStations.length === 0) return;
+    const now = Date.now();
+    const before = this.tokenSeen.get(token);
+    this.tokenSeen.delete(token);
+    if (this.tokenSeen.size >= MAX_KEYS) this.tokenSeen.delete(this.tokenSeen.keys().next().value!);
+    this.tokenSeen.set(token, { stationId, at: now });
+    if (!before || before.stationId === stationId) return;
+    for (const { rule } of this.byDetector.tokenTwoStations) {
+      if (now - before.at > rule.windowS * 1000) continue;
+      const { fired } = this.perStationEvent.hit(`${rule.id}|${token}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) {
+        this.fire(rule, {
+          stationId, sourceIp: this.stations.get(stationId)?.ip,
+          evidence: { token, stations: [before.stationId, stationId], secondsApart: Math.round((now - before.at) / 1000), windowS: rule.windowS },
+        });
+      }
+    }
+  }
+
+  /** PH3: station-reported security events of the types a rule lists (only the station's own, origin `station`). */
+  private stationEvent(stationId: string, type: string, details: Record<string, unknown>): void {
+    // station-reported events carry the standard/critical flags of the type table; our own refusals do not
+    if (!('standard' in details)) return;
+    const now = Date.now();
+    for (const { rule } of this.byDetector.stationSecurityEvent) {
+      if (!rule.types?.includes(type)) continue;
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: this.stations.get(stationId)?.ip, evidence: { eventType: type, count, windowS: rule.windowS, techInfo: typeof details.techInfo === 'string' ? details.techInfo.slice(0, 200) : undefined } });
+    }
+  }
+
+  // ---- firing --------------------------------------------------------------------------
+
+  private fire(rule: Rule, at: { stationId?: string; sourceIp?: string; evidence: Record<string, unknown> }): void {
+    this.log.warn({ event: { kind: 'alert', category: ['intrusion_detection'], action: rule.id }, station: at.stationId, source: { ip: at.sourceIp } }, `ids: ${rule.id}`);
+    const work = this.responder.respond(rule, {
+      stationId: at.stationId, sourceIp: at.sourceIp,
+      throttle: (delayMs, untilMs) => {
+        const w = at.stationId === undefined ? undefined : this.stations.get(at.stationId);
+        if (!w) return false;
+        w.throttleMs = delayMs;
+        w.throttleUntil = untilMs;
+        return true;
+      },
+    }).then((response) => this.alerts.raise({ rule, stationId: at.stationId, sourceIp: at.sourceIp, evidence: at.evidence, response }))
+      .catch((err: unknown) => this.log.error({ err, rule: rule.id }, 'ids response failed'));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Resolves once every detection so far has been responded to and stored. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.alerts.settled();
+  }
+
+  /** Connected stations watched and sources tracked: what the memory bound is about. */
+  get tracked(): { stations: number; sources: number; tokens: number } {
+    return { stations: this.stations.size, sources: this.perIp.size + this.perIdentity.size + this.perStationEvent.size, tokens: this.tokenSeen.size };
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    this.perIp.sweep(now, this.longestWindowMs);
+    this.perIdentity.sweep(now, this.longestWindowMs);
+    this.perStationEvent.sweep(now, this.longestWindowMs);
+    for (const [k, v] of this.tokenSeen) if (now - v.at > this.longestWindowMs) this.tokenSeen.delete(k);
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+    this.unsubscribe();
+  }
+}
