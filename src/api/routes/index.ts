@@ -19,6 +19,7 @@ import { invoiceRoutes } from './invoices.js';
 import { tariffRoutes } from './tariffs.js';
 import { stationOpsRoutes } from './station-ops.js';
 import { privacyRoutes } from './privacy.js';
+import { securityAlertRoutes } from './security-alerts.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -41,4 +42,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   tariffRoutes,
   stationOpsRoutes,
   privacyRoutes,
+  securityAlertRoutes,
 ];
