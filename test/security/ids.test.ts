@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { apiUser, call } from '../helpers/api.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { RawClient } from '../helpers/raw-client.js';
+import { until } from '../helpers/until.js';
+import type { IdsAlert } from '../../src/store/schema.js';
+
+const boot16 = { chargePointVendor: 'ACME', chargePointModel: 'X1' };
+
+async function booted(p: TestPlatform, id: string, password: string, protocol: 'ocpp1.6' | 'ocpp2.0.1' = 'ocpp1.6'): Promise<RawClient> {
+  const c = await RawClient.connect(`${p.ocppUrl}/${id}`, { protocols: [protocol], user: id, password });
+  const boot = protocol === 'ocpp1.6' ? boot16 : { reason: 'PowerUp', chargingStation: { vendorName: 'ACME', model: 'X1' } };
+  const [, , res] = await c.call('boot', 'BootNotification', boot);
+  assert.equal((res as { status: string }).status, 'Accepted');
+  return c;
+}
+
+async function alertsOf(p: TestPlatform, filter: { stationId?: string; rule?: string } = {}): Promise<IdsAlert[]> {
+  await p.ids!.settled();
+  const rows = await p.services.idsAlerts.list({ stationId: filter.stationId, limit: 500, offset: 0 });
+  return rows.filter((a) => filter.rule === undefined || a.rule === filter.rule);
+}
+
+/** Reads `n` answers (the server answers every CALL, refused ones included). */
+async function drain(c: RawClient, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await c.next(10_000);
+}
+
+const refusedUpgrade = (url: string, opts: Parameters<typeof RawClient.connect>[1]) =>
+  RawClient.connect(url, opts).then(() => assert.fail('upgrade should be refused'), (e: unknown) => e as { status: number });
+
+describe('IDS with the built-in rules', () => {
+  let p: TestPlatform;
+  const pw: Record<string, string> = {};
+  before(async () => {
+    p = await startTestPlatform();
+    for (const id of ['FLOOD-1', 'REPLAY-OK', 'BAD-1', 'BAD-OK', 'STRAY-1', 'STRAY-OK', 'DUP-1', 'DUP-OK', 'PW-1', 'PW-OK', 'TOK-A', 'TOK-B', 'TOK-C', 'TAMPER-1', 'TAMPER-OK']) pw[id] = await p.addStation(id);
+    await p.repos.tokens.upsert({ idToken: 'IDS-CARD-CLONED', status: 'Accepted' });
+    await p.repos.tokens.upsert({ idToken: 'IDS-CARD-HOME', status: 'Accepted' });
+  });
+  after(() => p.stop());
+
+  it('T1 frame rate: a pipelined flood raises an alert and throttles the station', async () => {
+    const c = await booted(p, 'FLOOD-1', pw['FLOOD-1']!);
+    for (let i = 0; i < 400; i++) c.send(JSON.stringify([2, `f${i}`, 'Heartbeat', {}]));
+    await until('frame-rate alert', async () => (await alertsOf(p, { stationId: 'FLOOD-1', rule: 'T1-frame-rate' })).length === 1);
+    const [alert] = await alertsOf(p, { stationId: 'FLOOD-1', rule: 'T1-frame-rate' });
+    assert.equal(alert!.class, 'T1');
+    assert.equal(alert!.sourceIp, '127.0.0.1');
+    assert.deepEqual({ kind: (alert!.response as { kind: string }).kind, executed: (alert!.response as { executed: boolean }).executed }, { kind: 'throttle', executed: true });
+    assert.ok(Array.isArray((alert!.evidence as { recent: unknown[] }).recent));
+    await drain(c, 400);
+    // throttled: each further CALL waits the rule's 250 ms before it is handled
+    const t0 = Date.now();
+    await c.call('after', 'Heartbeat', {});
+    assert.ok(Date.now() - t0 >= 240, `answer after ${Date.now() - t0} ms`);
+    c.close();
+  });
+
+  it('T1 benign look-alike: an offline queue replayed after reconnect (150 MeterValues one by one) raises nothing', async () => {
+    const c = await booted(p, 'REPLAY-OK', pw['REPLAY-OK']!);
+    const start = Date.now() - 3 * 3600_000;
+    for (let i = 0; i < 150; i++) {
+      const ts = new Date(start + i * 60_000).toISOString();
+      const [type] = await c.call(`q${i}`, 'MeterValues', { connectorId: 1, meterValue: [{ timestamp: ts, sampledValue: [{ value: String(1000 + i * 10), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] });
+      assert.equal(type, 3);
+    }
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'REPLAY-OK' }), []);
+  });
+
+  it('T1 bad frames: a run of unreadable frames raises an alert', async () => {
+    const c = await booted(p, 'BAD-1', pw['BAD-1']!);
+    for (let i = 0; i < 12; i++) c.send(`[2, "b${i}", "Heartbeat", {`);
+    await drain(c, 12);
+    const [alert] = await alertsOf(p, { stationId: 'BAD-1', rule: 'T1-bad-frames' });
+    assert.ok(alert, 'bad-frames alert');
+    assert.equal((alert.evidence as { lastKind: string }).lastKind, 'RpcFrameworkError');
+    c.close();
+  });
+
+  it('T1 benign look-alike: one schema-invalid CALL among valid traffic raises nothing', async () => {
+    const c = await booted(p, 'BAD-OK', pw['BAD-OK']!);
+    for (let i = 0; i < 20; i++) await c.call(`h${i}`, 'Heartbeat', {});
+    const [type] = await c.call('bad', 'StatusNotification', { connectorId: 1, status: 'Sleeping', errorCode: 'NoError' });
+    assert.equal(type, 4);
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'BAD-OK' }), []);
+  });
+
+  it('T2 unsolicited results: CALLRESULTs for calls we never made raise an alert', async () => {
+    const c = await booted(p, 'STRAY-1', pw['STRAY-1']!);
+    for (let i = 0; i < 3; i++) c.send(JSON.stringify([3, `never-${i}`, { status: 'Accepted' }]));
+    await c.call('h', 'Heartbeat', {});
+    await until('unsolicited alert', async () => (await alertsOf(p, { stationId: 'STRAY-1', rule: 'T2-unsolicited-result' })).length === 1);
+    c.close();
+  });
+
+  it('T2 benign look-alike: the answer to a call we did make, and one late duplicate, raise nothing', async () => {
+    const c = await booted(p, 'STRAY-OK', pw['STRAY-OK']!);
+    const answered = p.bus.send('STRAY-OK', { kind: 'clearCache' });
+    const [, id] = (await c.next()) as [number, string, string];
+    c.send(JSON.stringify([3, id, { status: 'Accepted' }]));
+    await answered.catch(() => undefined);
+    c.send(JSON.stringify([3, id, { status: 'Accepted' }]));
+    await c.call('h', 'Heartbeat', {});
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'STRAY-OK' }), []);
+  });
+
+  it('T3 replay: message ids repeated within one session raise an alert', async () => {
+    const c = await booted(p, 'DUP-1', pw['DUP-1']!);
+    await c.call('m-1', 'Heartbeat', {});
+    for (let i = 0; i < 3; i++) await c.call('m-1', 'Heartbeat', {});
+    const [alert] = await alertsOf(p, { stationId: 'DUP-1', rule: 'T3-repeated-message-id' });
+    assert.ok(alert, 'replay alert');
+    assert.equal((alert.evidence as { lastRepeated: { messageId: string } }).lastRepeated.messageId, 'm-1');
+    c.close();
+  });
+
+  it('T3 benign look-alike: a rebooted station restarting its message counter in a new session raises nothing', async () => {
+    for (let session = 0; session < 3; session++) {
+      const c = await booted(p, 'DUP-OK', pw['DUP-OK']!);
+      for (let i = 0; i < 5; i++) await c.call(`${i}`, 'Heartbeat', {});
+      c.close();
+      await c.closed;
+    }
+    assert.deepEqual(await alertsOf(p, { stationId: 'DUP-OK' }), []);
+  });
+
+  it('T4 password burst: repeated wrong passwords for one identity raise an alert', async () => {
+    for (let i = 0; i < 5; i++) assert.equal((await refusedUpgrade(`${p.ocppUrl}/PW-1`, { user: 'PW-1', password: `guess-${i}` })).status, 401);
+    const [alert] = await alertsOf(p, { stationId: 'PW-1', rule: 'T4-password-burst' });
+    assert.ok(alert, 'password burst alert');
+    assert.equal(alert.sourceIp, '127.0.0.1');
+    assert.ok(!JSON.stringify(alert).includes('guess-'), 'no password in the evidence');
+  });
+
+  it('T4 benign look-alike: one stale password (rotation race) followed by the right one raises nothing', async () => {
+    assert.equal((await refusedUpgrade(`${p.ocppUrl}/PW-OK`, { user: 'PW-OK', password: 'the-old-one' })).status, 401);
+    const c = await booted(p, 'PW-OK', pw['PW-OK']!);
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'PW-OK' }), []);
+  });
+
+  it('T5 cloned token: one card accepted at two stations within two minutes raises an alert with its pseudonym only', async () => {
+    const a = await booted(p, 'TOK-A', pw['TOK-A']!);
+    const b = await booted(p, 'TOK-B', pw['TOK-B']!);
+    assert.equal(((await a.call('a1', 'Authorize', { idTag: 'IDS-CARD-CLONED' }))[2] as { idTagInfo: { status: string } }).idTagInfo.status, 'Accepted');
+    await b.call('b1', 'Authorize', { idTag: 'IDS-CARD-CLONED' });
+    const [alert] = await alertsOf(p, { stationId: 'TOK-B', rule: 'T5-token-two-stations' });
+    assert.ok(alert, 'cloned-token alert');
+    assert.deepEqual((alert.evidence as { stations: string[] }).stations, ['TOK-A', 'TOK-B']);
+    assert.match(String((alert.evidence as { token: string }).token), /^tok_/);
+    assert.ok(!JSON.stringify(alert).includes('IDS-CARD-CLONED'), 'never the UID');
+    a.close();
+    b.close();
+  });
+
+  it('T5 benign look-alike: the same card authorized again at the same station raises nothing', async () => {
+    const c = await booted(p, 'TOK-C', pw['TOK-C']!);
+    for (let i = 0; i < 3; i++) await c.call(`a${i}`, 'Authorize', { idTag: 'IDS-CARD-HOME' });
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'TOK-C' }), []);
+  });
+
+  it('PH3: a station reporting tamper detection raises a critical alert, also recorded as a security event', async () => {
+    const c = await booted(p, 'TAMPER-1', pw['TAMPER-1']!);
+    await c.call('s1', 'SecurityEventNotification', { type: 'TamperDetectionActivated', timestamp: new Date().toISOString(), techInfo: 'enclosure opened' });
+    await until('tamper alert', async () => (await alertsOf(p, { stationId: 'TAMPER-1', rule: 'PH3-tamper' })).length === 1);
+    const [alert] = await alertsOf(p, { stationId: 'TAMPER-1', rule: 'PH3-tamper' });
+    assert.equal(alert!.severity, 'critical');
+    await until('IdsAlert security event', async () => (await p.repos.securityEvents.list({ stationId: 'TAMPER-1', limit: 10 })).some((e) => e.type === 'IdsAlert'));
+    c.close();
+  });
+
+  it('PH3 benign look-alike: a station reporting its startup raises nothing', async () => {
+    const c = await booted(p, 'TAMPER-OK', pw['TAMPER-OK']!);
+    await c.call('s1', 'SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: new Date().toISOString() });
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'TAMPER-OK' }), []);
+  });
+
+  it('alerts API: security:read lists, security:manage acknowledges and closes (who and when kept), others are refused', async () => {
+    const reader = await apiUser(p, ['support_l2']);
+    const admin = await apiUser(p, ['admin']);
+    const list = await call<{ items: Array<{ id: number; rule: string; status: string }> }>(p, 'GET', '/security/alerts?stationId=TAMPER-1', { token: reader.token });
+    assert.equal(list.status, 200);
+    const id = list.body.items.find((a) => a.rule === 'PH3-tamper')!.id;
+    assert.equal((await call(p, 'POST', `/security/alerts/${id}/acknowledge`, { token: reader.token })).status, 403);
+    const ack = await call<{ status: string; changedBy: string }>(p, 'POST', `/security/alerts/${id}/acknowledge`, { token: admin.token });
+    assert.equal(ack.status, 200);
+    assert.equal(ack.body.status, 'acknowledged');
+    assert.equal(ack.body.changedBy, `user:${admin.userId}`);
+    assert.equal((await call<{ status: string }>(p, 'POST', `/security/alerts/${id}/close`, { token: admin.token })).body.status, 'closed');
+    assert.equal((await call(p, 'POST', `/security/alerts/${id}/acknowledge`, { token: admin.token })).status, 409);
+    const audit = await call<{ items: Array<{ action: string }> }>(p, 'GET', '/audit?action=security.alert.close', { token: admin.token });
+    assert.equal(audit.body.items.length, 1);
+    assert.equal((await call(p, 'GET', '/security/alerts', {})).status, 401);
+  });
+});
+
+describe('IDS with rules overridden by OV2X_IDS_RULES', () => {
+  let p: TestPlatform;
+  const pw: Record<string, string> = {};
+  before(async () => {
+    p = await startTestPlatform({
+      idsRules: JSON.stringify([
+        { id: 'T3-repeated-message-id', threshold: 1, response: 'disconnect' },
+        { id: 'T2-unsolicited-result', threshold: 1, windowS: 1 },
+        { id: 'T1-connection-rate-ip', threshold: 8, windowS: 60, response: 'block-ip', responseParam: 600 },
+        { id: 'T1-frame-rate', enabled: false },
+      ]),
+    });
+    for (const id of ['DISC-1', 'DEDUP-1', 'CONN-1']) pw[id] = await p.addStation(id);
+  });
+  after(() => p.stop());
+
+  it('disconnect response: the replaying station is closed with 1008 (policy violation)', async () => {
+    const c = await booted(p, 'DISC-1', pw['DISC-1']!);
+    await c.call('x', 'Heartbeat', {});
+    c.send(JSON.stringify([2, 'x', 'Heartbeat', {}]));
+    const closed = await c.closed;
+    assert.equal(closed.code, 1008);
+    const [alert] = await alertsOf(p, { stationId: 'DISC-1', rule: 'T3-repeated-message-id' });
+    assert.deepEqual(alert!.response, { kind: 'disconnect', executed: true });
+  });
+
+  it('deduplication: repeated sightings of one rule on one station are one alert with a count', async () => {
+    const c = await booted(p, 'DEDUP-1', pw['DEDUP-1']!);
+    for (let i = 0; i < 3; i++) {
+      c.send(JSON.stringify([3, `stray-${i}`, {}]));
+      await c.call(`h${i}`, 'Heartbeat', {});
+      await p.ids!.settled();
+      // a rule fires at most once per window (1 s here); the next sighting is in a new window
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    const rows = await alertsOf(p, { stationId: 'DEDUP-1', rule: 'T2-unsolicited-result' });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.count, 3);
+    assert.ok(rows[0]!.lastSeen.getTime() - rows[0]!.firstSeen.getTime() >= 2000);
+    const events = await p.repos.securityEvents.list({ stationId: 'DEDUP-1', limit: 10 });
+    assert.equal(events.filter((e) => e.type === 'IdsAlert').length, 1, 'one security event per alert, not per sighting');
+    c.close();
+  });
+
+  it('block response without a perimeter service: recorded as wanted but not executed', async () => {
+    for (let i = 0; i < 8; i++) {
+      const c = await RawClient.connect(`${p.ocppUrl}/CONN-1`, { user: 'CONN-1', password: pw['CONN-1'] });
+      c.close();
+      await c.closed;
+    }
+    const [alert] = await alertsOf(p, { rule: 'T1-connection-rate-ip' });
+    assert.ok(alert, 'connection-rate alert');
+    assert.equal(alert.sourceIp, '127.0.0.1');
+    assert.deepEqual(alert.response, { kind: 'block-ip', executed: false, detail: 'no perimeter block list in this build' });
+  });
+});
