@@ -35,6 +35,7 @@ describe('IDS with the built-in rules', () => {
   const pw: Record<string, string> = {};
   before(async () => {
     p = await startTestPlatform();
+    for (const id of ['METER-1', 'METER-OK', 'FUT-1', 'FUT-OK', 'FLAP-1', 'FLAP-OK', 'BOOT-1', 'BOOT-OK']) pw[id] = await p.addStation(id);
     for (const id of ['FLOOD-1', 'REPLAY-OK', 'BAD-1', 'BAD-OK', 'STRAY-1', 'STRAY-OK', 'DUP-1', 'DUP-OK', 'PW-1', 'PW-OK', 'TOK-A', 'TOK-B', 'TOK-C', 'TAMPER-1', 'TAMPER-OK']) pw[id] = await p.addStation(id);
     await p.repos.tokens.upsert({ idToken: 'IDS-CARD-CLONED', status: 'Accepted' });
     await p.repos.tokens.upsert({ idToken: 'IDS-CARD-HOME', status: 'Accepted' });
@@ -180,6 +181,92 @@ describe('IDS with the built-in rules', () => {
     await c.call('s1', 'SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: new Date().toISOString() });
     c.close();
     assert.deepEqual(await alertsOf(p, { stationId: 'TAMPER-OK' }), []);
+  });
+
+  const energy = (ts: number, wh: number) => ({ timestamp: new Date(ts).toISOString(), sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
+
+  it('T2 implausible values: an energy register going down in time order raises an alert', async () => {
+    const c = await booted(p, 'METER-1', pw['METER-1']!);
+    const now = Date.now();
+    await c.call('m1', 'MeterValues', { connectorId: 1, meterValue: [energy(now - 120_000, 5000)] });
+    await c.call('m2', 'MeterValues', { connectorId: 1, meterValue: [energy(now - 60_000, 4000)] });
+    const [alert] = await alertsOf(p, { stationId: 'METER-1', rule: 'T2-energy-decrease' });
+    assert.ok(alert, 'energy-decrease alert');
+    assert.deepEqual([(alert.evidence as { before: { wh: number } }).before.wh, (alert.evidence as { after: { wh: number } }).after.wh], [5000, 4000]);
+    c.close();
+  });
+
+  it('T2 benign look-alike: an older reading replayed after a newer one (offline queue) raises nothing', async () => {
+    const c = await booted(p, 'METER-OK', pw['METER-OK']!);
+    const now = Date.now();
+    await c.call('m1', 'MeterValues', { connectorId: 1, meterValue: [energy(now - 60_000, 6000)] });
+    await c.call('m2', 'MeterValues', { connectorId: 1, meterValue: [energy(now - 120_000, 5500)] });
+    await c.call('m3', 'MeterValues', { connectorId: 1, meterValue: [energy(now - 30_000, 6100)] });
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'METER-OK' }), []);
+  });
+
+  it('T2 future timestamps: readings stamped an hour ahead raise an alert', async () => {
+    const c = await booted(p, 'FUT-1', pw['FUT-1']!);
+    for (let i = 0; i < 3; i++) await c.call(`f${i}`, 'MeterValues', { connectorId: 1, meterValue: [energy(Date.now() + 3600_000 + i * 1000, 100 + i)] });
+    const [alert] = await alertsOf(p, { stationId: 'FUT-1', rule: 'T2-future-timestamp' });
+    assert.ok(alert, 'future-timestamp alert');
+    assert.ok((alert.evidence as { aheadS: number }).aheadS > 3000);
+    c.close();
+  });
+
+  it('T2 benign look-alike: a clock a minute fast and readings hours old raise nothing', async () => {
+    const c = await booted(p, 'FUT-OK', pw['FUT-OK']!);
+    for (let i = 0; i < 3; i++) await c.call(`f${i}`, 'MeterValues', { connectorId: 1, meterValue: [energy(Date.now() + 60_000 + i * 1000, 100 + i)] });
+    for (let i = 0; i < 3; i++) await c.call(`o${i}`, 'MeterValues', { connectorId: 1, meterValue: [energy(Date.now() - 5 * 3600_000 + i * 1000, 50 + i)] });
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'FUT-OK' }), []);
+  });
+
+  const from = (addr: string, id: string) => RawClient.connect(`${p.ocppUrl}/${id}`, { user: id, password: pw[id], tls: { localAddress: addr } as never });
+
+  it('T4 address flapping: one identity taken over again and again from two addresses raises an alert', async () => {
+    const clients: RawClient[] = [];
+    for (let i = 0; i < 4; i++) {
+      const c = await from(i % 2 === 0 ? '127.0.0.1' : '127.0.0.2', 'FLAP-1');
+      clients.push(c);
+      await c.call('h', 'Heartbeat', {}).catch(() => undefined);
+    }
+    const [alert] = await alertsOf(p, { stationId: 'FLAP-1', rule: 'T4-address-flapping' });
+    assert.ok(alert, 'flapping alert');
+    assert.equal((alert.evidence as { changes: number }).changes, 3);
+    for (const c of clients) c.close();
+  });
+
+  it('T4 benign look-alike: a station moving to a new address once, its old socket still open, raises nothing', async () => {
+    const a = await from('127.0.0.1', 'FLAP-OK');
+    const b = await from('127.0.0.2', 'FLAP-OK');
+    assert.equal((await a.closed).code, 1000, 'the old socket is replaced');
+    b.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'FLAP-OK' }), []);
+  });
+
+  it('T4 boot information: a different model or serial number behind the same identity raises an alert', async () => {
+    const a = await RawClient.connect(`${p.ocppUrl}/BOOT-1`, { user: 'BOOT-1', password: pw['BOOT-1'] });
+    await a.call('b1', 'BootNotification', { ...boot16, chargePointSerialNumber: 'SN-1' });
+    a.close();
+    await a.closed;
+    const b = await RawClient.connect(`${p.ocppUrl}/BOOT-1`, { user: 'BOOT-1', password: pw['BOOT-1'] });
+    await b.call('b2', 'BootNotification', { ...boot16, chargePointSerialNumber: 'SN-2' });
+    const [alert] = await alertsOf(p, { stationId: 'BOOT-1', rule: 'T4-boot-identity-change' });
+    assert.ok(alert, 'boot-change alert');
+    assert.deepEqual((alert.evidence as { changed: string[] }).changed, ['serialNumber']);
+    b.close();
+  });
+
+  it('T4 benign look-alike: a firmware update (only the firmware version changes) raises nothing', async () => {
+    for (const firmwareVersion of ['1.0.0', '1.1.0']) {
+      const c = await RawClient.connect(`${p.ocppUrl}/BOOT-OK`, { user: 'BOOT-OK', password: pw['BOOT-OK'] });
+      await c.call('b', 'BootNotification', { ...boot16, chargePointSerialNumber: 'SN-7', firmwareVersion });
+      c.close();
+      await c.closed;
+    }
+    assert.deepEqual(await alertsOf(p, { stationId: 'BOOT-OK' }), []);
   });
 
   it('alerts API: security:read lists, security:manage acknowledges and closes (who and when kept), others are refused', async () => {

@@ -4,6 +4,8 @@ import type { AlertService } from './alerts.js';
 import type { Responder } from './responses.js';
 import type { Detector, Rule } from './rules.js';
 import type { IdsTap } from './tap.js';
+import type { BootInfo, MeterReading } from '../../domain/model.js';
+import { energyRegisterWh } from '../../domain/transactions/meter.js';
 import { KeyedWindows, WindowCount } from './windows.js';
 
 /** Recent CALL ids remembered per station for replay detection (T3). */
@@ -30,6 +32,8 @@ class StationWatch {
   lastBytes = 0;
   throttleMs = 0;
   throttleUntil = 0;
+  /** per EVSE: the latest-stamped energy register reading (T2); a station has a handful of EVSEs */
+  readonly registers = new Map<number, { at: number; wh: number }>();
 
   constructor(readonly ip: string, ruleCount: number) {
     this.windows = Array.from({ length: ruleCount }, () => new WindowCount());
@@ -80,6 +84,10 @@ export class IdsEngine implements IdsTap {
   private readonly perIp = new KeyedWindows(MAX_KEYS);
   private readonly perIdentity = new KeyedWindows(MAX_KEYS);
   private readonly perStationEvent = new KeyedWindows(MAX_KEYS);
+  /** station → the address of its last connection (T4), kept across reconnects */
+  private readonly lastAddress = new Map<string, string>();
+  /** station → the identifying part of its last boot (T4), kept across reconnects */
+  private readonly boots = new Map<string, { vendor: string; model: string; serialNumber: string }>();
   /** token pseudonym → where and when it was last authorized (T5) */
   private readonly tokenSeen = new Map<string, { stationId: string; at: number }>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -96,7 +104,10 @@ export class IdsEngine implements IdsTap {
   ) {
     const enabled = rules.filter((r) => r.enabled);
     this.stationRules = enabled;
-    this.byDetector = { connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [] };
+    this.byDetector = {
+      connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [],
+      energyDecrease: [], futureTimestamp: [], addressFlapping: [], bootIdentityChange: [],
+    };
     enabled.forEach((rule, i) => this.byDetector[rule.detector].push({ rule, i }));
     this.longestWindowMs = Math.max(60_000, ...enabled.map((r) => r.windowS * 1000));
     this.unsubscribe = events.subscribe((e) => this.onEvent(e));
@@ -125,7 +136,18 @@ export class IdsEngine implements IdsTap {
   }
 
   connected(stationId: string, ip: string): void {
+    const stillOpen = this.stations.has(stationId);
     this.stations.set(stationId, new StationWatch(ip, this.stationRules.length));
+    const before = this.lastAddress.get(stationId);
+    this.lastAddress.delete(stationId);
+    if (this.lastAddress.size >= MAX_KEYS) this.lastAddress.delete(this.lastAddress.keys().next().value!);
+    this.lastAddress.set(stationId, ip);
+    if (before === undefined || before === ip) return;
+    const now = Date.now();
+    for (const { rule } of this.byDetector.addressFlapping) {
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { changes: count, windowS: rule.windowS, addresses: [before, ip], previousStillOpen: stillOpen } });
+    }
   }
 
   disconnected(stationId: string): void {
@@ -204,7 +226,58 @@ export class IdsEngine implements IdsTap {
 
   private onEvent(e: DomainEvent): void {
     if (e.type === 'token.authorized') this.tokenAuthorized(e.stationId, e.token, e.authorization.status);
+    else if (e.type === 'meter.values') this.meterValues(e.stationId, e.evseId, e.transactionId, e.readings);
+    else if (e.type === 'station.booted') this.booted(e.stationId, e.boot);
     else if (e.type === 'security.event' && e.stationId !== undefined && e.eventType !== 'IdsAlert') this.stationEvent(e.stationId, e.eventType, e.details);
+  }
+
+  /** T2: an energy register going backwards in the readings' own time order; readings from the future. */
+  private meterValues(stationId: string, evseId: number, transactionId: number | undefined, readings: MeterReading[]): void {
+    const w = this.stations.get(stationId);
+    if (!w) return;
+    const now = Date.now();
+    for (const r of readings) {
+      const at = r.timestamp.getTime();
+      for (const { rule } of this.byDetector.futureTimestamp) {
+        if (at - now <= (rule.skewS ?? 300) * 1000) continue;
+        const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+        if (fired) this.fire(rule, { stationId, sourceIp: w.ip, evidence: { readings: count, aheadS: Math.round((at - now) / 1000), timestamp: r.timestamp.toISOString(), evseId, transactionId } });
+      }
+      if (this.byDetector.energyDecrease.length === 0) continue;
+      const wh = energyRegisterWh(r);
+      if (wh === undefined) continue;
+      const last = w.registers.get(evseId);
+      // an older reading replayed late says nothing about the register now
+      if (last && at <= last.at) continue;
+      w.registers.set(evseId, { at, wh });
+      if (!last) continue;
+      for (const { rule } of this.byDetector.energyDecrease) {
+        if (last.wh - wh <= (rule.toleranceWh ?? 1)) continue;
+        const { fired } = this.perStationEvent.hit(`${rule.id}|${stationId}|${evseId}`, now, rule.windowS * 1000, rule.threshold);
+        if (fired) {
+          this.fire(rule, {
+            stationId, sourceIp: w.ip,
+            evidence: { evseId, transactionId, before: { wh: last.wh, at: new Date(last.at).toISOString() }, after: { wh, at: r.timestamp.toISOString() } },
+          });
+        }
+      }
+    }
+  }
+
+  /** T4: the identifying boot information changed; a firmware update changes only the firmware version. */
+  private booted(stationId: string, boot: BootInfo): void {
+    const now = { vendor: boot.vendor, model: boot.model, serialNumber: boot.serialNumber ?? '' };
+    const before = this.boots.get(stationId);
+    this.boots.delete(stationId);
+    if (this.boots.size >= MAX_KEYS) this.boots.delete(this.boots.keys().next().value!);
+    this.boots.set(stationId, now);
+    if (!before || (before.vendor === now.vendor && before.model === now.model && before.serialNumber === now.serialNumber)) return;
+    const changed = (['vendor', 'model', 'serialNumber'] as const).filter((k) => before[k] !== now[k]);
+    const t = Date.now();
+    for (const { rule } of this.byDetector.bootIdentityChange) {
+      const { fired } = this.perStationEvent.hit(`${rule.id}|${stationId}`, t, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: this.stations.get(stationId)?.ip, evidence: { changed, before, after: now } });
+    }
   }
 
   /** T5: the same token accepted at two stations within the window; `token` is the pseudonym, never the UID. */

@@ -10,6 +10,10 @@ export const detectors = [
   'failedAuth', // T4: refused handshakes (wrong password, identity/certificate mismatch) for one identity
   'tokenTwoStations', // T5: one token authorized at two stations within the window
   'stationSecurityEvent', // PH3: a SecurityEventNotification type the rule lists
+  'energyDecrease', // T2: an EVSE's energy register lower than an earlier-stamped reading
+  'futureTimestamp', // T2/T3: a meter reading stamped later than now + skewS
+  'addressFlapping', // T4: the identity keeps changing source address (two devices taking the identity from each other)
+  'bootIdentityChange', // T4: vendor, model or serial number differ from the station's previous boot
 ] as const;
 export type Detector = typeof detectors[number];
 
@@ -29,9 +33,11 @@ export interface Rule {
   response: ResponseKind;
   /** throttle: delay (ms) before each inbound CALL; block: TTL (s), null = until lifted */
   responseParam?: number | null;
-  /** detector-specific: badFrames `ratio` (0–1); stationSecurityEvent `types` */
+  /** detector-specific: badFrames `ratio` (0–1); stationSecurityEvent `types`; futureTimestamp/energyDecrease tolerance `skewS`/`toleranceWh` */
   ratio?: number;
   types?: string[];
+  skewS?: number;
+  toleranceWh?: number;
   /** sightings of the same rule and station/source within this many seconds add to one alert */
   dedupS: number;
   enabled: boolean;
@@ -51,6 +57,15 @@ export const defaultRules: readonly Rule[] = [
   { id: 'T3-repeated-message-id', class: 'T3', detector: 'repeatedMessageId', threshold: 3, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T4-password-burst', class: 'T4', detector: 'failedAuth', threshold: 5, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T5-token-two-stations', class: 'T5', detector: 'tokenTwoStations', threshold: 1, windowS: 120, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // a register may only go down when the meter is replaced, which is a maintenance visit, not a message; readings replayed out of order are compared by their own timestamps
+  { id: 'T2-energy-decrease', class: 'T2', detector: 'energyDecrease', threshold: 1, windowS: 3600, toleranceWh: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // offline replays carry old timestamps (legitimate); only readings from the future are suspect, beyond a clock drift of 5 min
+  { id: 'T2-future-timestamp', class: 'T2', detector: 'futureTimestamp', threshold: 3, windowS: 600, skewS: 300, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
+  // one address change is normal (a mobile network hands out a new address, the old socket may still look open);
+  // two devices sharing an identity evict each other again and again, each time from its own address
+  { id: 'T4-address-flapping', class: 'T4', detector: 'addressFlapping', threshold: 3, windowS: 600, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // a firmware update changes the firmware version and nothing else of the boot information
+  { id: 'T4-boot-identity-change', class: 'T4', detector: 'bootIdentityChange', threshold: 1, windowS: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   { id: 'PH3-tamper', class: 'PH3', detector: 'stationSecurityEvent', threshold: 1, windowS: 1, types: ['TamperDetectionActivated'], severity: 'critical', response: 'report', dedupS: 3600, enabled: true },
   { id: 'PH3-security-log-cleared', class: 'PH3', detector: 'stationSecurityEvent', threshold: 1, windowS: 1, types: ['SecurityLogWasCleared'], severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   {
@@ -77,7 +92,7 @@ function validRule(raw: unknown, base: Rule | undefined): Rule {
   const id = r.id;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.:-]{1,80}$/.test(id)) throw new RulesError('rule id must be 1–80 letters, digits or _.:-');
   const at = `rule ${id}:`;
-  const known = new Set(['id', 'class', 'detector', 'threshold', 'windowS', 'severity', 'response', 'responseParam', 'ratio', 'types', 'dedupS', 'enabled']);
+  const known = new Set(['id', 'class', 'detector', 'threshold', 'windowS', 'severity', 'response', 'responseParam', 'ratio', 'types', 'skewS', 'toleranceWh', 'dedupS', 'enabled']);
   for (const k of Object.keys(r)) if (!known.has(k)) throw new RulesError(`${at} unknown field ${k}`);
   const rule: Rule = {
     id,
@@ -102,6 +117,8 @@ function validRule(raw: unknown, base: Rule | undefined): Rule {
     if (!Array.isArray(r.types) || r.types.some((t) => typeof t !== 'string')) throw new RulesError(`${at} types must be a list of strings`);
     rule.types = r.types as string[];
   }
+  if (r.skewS !== undefined) rule.skewS = positive(r.skewS, `${at} skewS`, 0);
+  if (r.toleranceWh !== undefined) rule.toleranceWh = positive(r.toleranceWh, `${at} toleranceWh`, 0);
   if (rule.detector === 'stationSecurityEvent' && !rule.types?.length) throw new RulesError(`${at} stationSecurityEvent needs types`);
   return rule;
 }
