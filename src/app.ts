@@ -125,7 +125,12 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     // intrusion detection (issue 7): the rule table is validated here, so a bad OV2X_IDS_RULES stops the start;
     // block responses go to the perimeter block list when the build has one, otherwise they are recorded as not executed
     const idsResponder = new Responder({ disconnect: (id: string, reason: string): boolean => ocpp.disconnect(id, reason) }, (services.domain as Partial<{ perimeter: BlockResponder }>).perimeter);
-    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log) : undefined;
+    const locate = async (stationId: string) => {
+      const at = await repos.locations.stationLocation(stationId);
+      const l = at?.locationId ? await repos.locations.get(at.locationId) : undefined;
+      return l && { lat: l.latitude, lon: l.longitude };
+    };
+    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate) : undefined;
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultRules, ruleTable, RulesError } from '../../src/security/ids/rules.js';
 import { KeyedWindows, WindowCount } from '../../src/security/ids/windows.js';
+import { distanceKm } from '../../src/security/ids/engine.js';
 
 describe('IDS rule table', () => {
   it('is the built-in table without OV2X_IDS_RULES', () => {
@@ -43,5 +44,13 @@ describe('IDS window counters', () => {
     assert.equal(k.size, 3);
     k.sweep(5000, 1000);
     assert.equal(k.size, 0);
+  });
+});
+
+describe('IDS distance', () => {
+  it('measures great-circle distances (Amsterdam–Munich ≈ 665 km, Amsterdam–Amsterdam 0)', () => {
+    const ams = { lat: 52.3702, lon: 4.8952 };
+    assert.ok(Math.abs(distanceKm(ams, { lat: 48.1374, lon: 11.5755 }) - 665) < 10);
+    assert.equal(distanceKm(ams, ams), 0);
   });
 });

@@ -35,6 +35,16 @@ describe('IDS with the built-in rules', () => {
   const pw: Record<string, string> = {};
   before(async () => {
     p = await startTestPlatform();
+    for (const id of ['SITE-1', 'SITE-2', 'AMS-1', 'MUC-1']) pw[id] = await p.addStation(id);
+    const place = { name: null, address: 'Main St 1', city: 'Town', postalCode: '1234', state: null, country: 'NLD', timeZone: 'Europe/Amsterdam', openingTimes: null, parkingType: null, operatorName: null, ownerName: null, facilities: [], publish: true, groupId: null };
+    await p.repos.locations.create('L-SITE', { ...place, latitude: 52.3702, longitude: 4.8952 });
+    await p.repos.locations.create('L-SITE-ANNEX', { ...place, latitude: 52.3710, longitude: 4.8990 });
+    await p.repos.locations.create('L-MUC', { ...place, country: 'DEU', latitude: 48.1374, longitude: 11.5755 });
+    await p.repos.locations.attach('SITE-1', 'L-SITE');
+    await p.repos.locations.attach('SITE-2', 'L-SITE-ANNEX');
+    await p.repos.locations.attach('AMS-1', 'L-SITE');
+    await p.repos.locations.attach('MUC-1', 'L-MUC');
+    for (const uid of ['IDS-CARD-SITE', 'IDS-CARD-TRAVEL']) await p.repos.tokens.upsert({ idToken: uid, status: 'Accepted' });
     for (const id of ['METER-1', 'METER-OK', 'FUT-1', 'FUT-OK', 'FLAP-1', 'FLAP-OK', 'BOOT-1', 'BOOT-OK']) pw[id] = await p.addStation(id);
     for (const id of ['FLOOD-1', 'REPLAY-OK', 'BAD-1', 'BAD-OK', 'STRAY-1', 'STRAY-OK', 'DUP-1', 'DUP-OK', 'PW-1', 'PW-OK', 'TOK-A', 'TOK-B', 'TOK-C', 'TAMPER-1', 'TAMPER-OK']) pw[id] = await p.addStation(id);
     await p.repos.tokens.upsert({ idToken: 'IDS-CARD-CLONED', status: 'Accepted' });
@@ -164,6 +174,30 @@ describe('IDS with the built-in rules', () => {
     for (let i = 0; i < 3; i++) await c.call(`a${i}`, 'Authorize', { idTag: 'IDS-CARD-HOME' });
     c.close();
     assert.deepEqual(await alertsOf(p, { stationId: 'TOK-C' }), []);
+  });
+
+  it('T5 benign look-alike: a driver moving from one charger to the next at the same site (300 m) raises nothing', async () => {
+    const a = await booted(p, 'SITE-1', pw['SITE-1']!);
+    const b = await booted(p, 'SITE-2', pw['SITE-2']!);
+    await a.call('a1', 'Authorize', { idTag: 'IDS-CARD-SITE' });
+    await b.call('b1', 'Authorize', { idTag: 'IDS-CARD-SITE' });
+    a.close();
+    b.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'SITE-2' }), []);
+  });
+
+  it('T5 impossible travel: one card accepted in Amsterdam and Munich within seconds raises an alert with the distance', async () => {
+    const a = await booted(p, 'AMS-1', pw['AMS-1']!);
+    const b = await booted(p, 'MUC-1', pw['MUC-1']!);
+    await a.call('a1', 'Authorize', { idTag: 'IDS-CARD-TRAVEL' });
+    await b.call('b1', 'Authorize', { idTag: 'IDS-CARD-TRAVEL' });
+    const [alert] = await alertsOf(p, { stationId: 'MUC-1', rule: 'T5-impossible-travel' });
+    assert.ok(alert, 'impossible-travel alert');
+    const km = (alert.evidence as { km: number }).km;
+    assert.ok(km > 600 && km < 700, `${km} km`);
+    assert.ok(!JSON.stringify(alert).includes('IDS-CARD-TRAVEL'), 'never the UID');
+    a.close();
+    b.close();
   });
 
   it('PH3: a station reporting tamper detection raises a critical alert, also recorded as a security event', async () => {

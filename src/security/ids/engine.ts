@@ -68,6 +68,20 @@ function rollBad(w: StationWatch, i: number, now: number, windowMs: number): voi
   w.framesInWindow[i] = 0;
 }
 
+export interface Coordinates { lat: number; lon: number }
+/** Where a station is (its location's coordinates), if it is attached to one. */
+export type Locator = (stationId: string) => Promise<Coordinates | undefined>;
+
+/** Great-circle distance in km (haversine). */
+export function distanceKm(a: Coordinates, b: Coordinates): number {
+  const rad = Math.PI / 180;
+  const h = Math.sin(((b.lat - a.lat) * rad) / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(((b.lon - a.lon) * rad) / 2) ** 2;
+  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** How long a station's coordinates are reused before they are read again. */
+const LOCATION_TTL_MS = 600_000;
+
 /** Refusals that say someone tried a wrong secret or a borrowed identity (T4). */
 const authFailures = new Set(['InvalidCredentials', 'IdentityMismatch', 'ClientCertificateRejected', 'SecurityProfileDowngrade']);
 
@@ -88,6 +102,8 @@ export class IdsEngine implements IdsTap {
   private readonly lastAddress = new Map<string, string>();
   /** station → the identifying part of its last boot (T4), kept across reconnects */
   private readonly boots = new Map<string, { vendor: string; model: string; serialNumber: string }>();
+  /** station → its coordinates (null: not located), read at most every LOCATION_TTL_MS */
+  private readonly places = new Map<string, { at: number; where: Coordinates | null }>();
   /** token pseudonym → where and when it was last authorized (T5) */
   private readonly tokenSeen = new Map<string, { stationId: string; at: number }>();
   private readonly pending = new Set<Promise<unknown>>();
@@ -101,10 +117,12 @@ export class IdsEngine implements IdsTap {
     private readonly alerts: AlertService,
     events: DomainEvents,
     private readonly log: Logger,
+    private readonly locate: Locator = async () => undefined,
   ) {
     const enabled = rules.filter((r) => r.enabled);
     this.stationRules = enabled;
     this.byDetector = {
+      impossibleTravel: [],
       connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [],
       energyDecrease: [], futureTimestamp: [], addressFlapping: [], bootIdentityChange: [],
     };
@@ -282,23 +300,51 @@ export class IdsEngine implements IdsTap {
 
   /** T5: the same token accepted at two stations within the window; `token` is the pseudonym, never the UID. */
   private tokenAuthorized(stationId: string, token: string | undefined, status: string): void {
-    if (token === undefined || status !== 'Accepted' || this.byDetector.tokenTwoStations.length === 0) return;
+    if (token === undefined || status !== 'Accepted') return;
+    if (this.byDetector.tokenTwoStations.length === 0 && this.byDetector.impossibleTravel.length === 0) return;
     const now = Date.now();
     const before = this.tokenSeen.get(token);
     this.tokenSeen.delete(token);
     if (this.tokenSeen.size >= MAX_KEYS) this.tokenSeen.delete(this.tokenSeen.keys().next().value!);
     this.tokenSeen.set(token, { stationId, at: now });
     if (!before || before.stationId === stationId) return;
+    // the locations are read from the store: off the OCPP exchange, like the alert itself
+    const work = this.travel(token, before, stationId, now).catch((err: unknown) => this.log.error({ err }, 'ids token check failed'));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private async travel(token: string, before: { stationId: string; at: number }, stationId: string, now: number): Promise<void> {
+    const [from, to] = await Promise.all([this.place(before.stationId), this.place(stationId)]);
+    const km = from && to ? distanceKm(from, to) : undefined;
+    const hours = Math.max(now - before.at, 1000) / 3_600_000;
+    const base = { token, stations: [before.stationId, stationId], secondsApart: Math.round((now - before.at) / 1000), ...(km !== undefined && { km: Math.round(km * 10) / 10 }) };
+    const sourceIp = this.stations.get(stationId)?.ip;
     for (const { rule } of this.byDetector.tokenTwoStations) {
       if (now - before.at > rule.windowS * 1000) continue;
+      if (km !== undefined && km < (rule.minKm ?? 1)) continue;
       const { fired } = this.perStationEvent.hit(`${rule.id}|${token}`, now, rule.windowS * 1000, rule.threshold);
-      if (fired) {
-        this.fire(rule, {
-          stationId, sourceIp: this.stations.get(stationId)?.ip,
-          evidence: { token, stations: [before.stationId, stationId], secondsApart: Math.round((now - before.at) / 1000), windowS: rule.windowS },
-        });
-      }
+      if (fired) this.fire(rule, { stationId, sourceIp, evidence: { ...base, windowS: rule.windowS } });
     }
+    if (km === undefined) return;
+    for (const { rule } of this.byDetector.impossibleTravel) {
+      if (now - before.at > rule.windowS * 1000 || km < (rule.minKm ?? 1)) continue;
+      const kmh = km / hours;
+      if (kmh <= (rule.speedKmh ?? 250)) continue;
+      const { fired } = this.perStationEvent.hit(`${rule.id}|${token}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp, evidence: { ...base, kmh: Math.round(kmh), speedKmh: rule.speedKmh } });
+    }
+  }
+
+  private async place(stationId: string): Promise<Coordinates | undefined> {
+    const now = Date.now();
+    const known = this.places.get(stationId);
+    if (known && now - known.at < LOCATION_TTL_MS) return known.where ?? undefined;
+    const where = await this.locate(stationId);
+    this.places.delete(stationId);
+    if (this.places.size >= MAX_KEYS) this.places.delete(this.places.keys().next().value!);
+    this.places.set(stationId, { at: now, where: where ?? null });
+    return where;
   }
 
   /** PH3: station-reported security events of the types a rule lists (only the station's own, origin `station`). */

@@ -14,6 +14,7 @@ export const detectors = [
   'futureTimestamp', // T2/T3: a meter reading stamped later than now + skewS
   'addressFlapping', // T4: the identity keeps changing source address (two devices taking the identity from each other)
   'bootIdentityChange', // T4: vendor, model or serial number differ from the station's previous boot
+  'impossibleTravel', // T5: one token accepted at two located stations faster than `speedKmh` allows
 ] as const;
 export type Detector = typeof detectors[number];
 
@@ -38,6 +39,9 @@ export interface Rule {
   types?: string[];
   skewS?: number;
   toleranceWh?: number;
+  /** impossibleTravel: the speed no driver reaches between two stations; tokenTwoStations: stations closer than `minKm` are one site */
+  speedKmh?: number;
+  minKm?: number;
   /** sightings of the same rule and station/source within this many seconds add to one alert */
   dedupS: number;
   enabled: boolean;
@@ -56,7 +60,9 @@ export const defaultRules: readonly Rule[] = [
   { id: 'T2-unsolicited-result', class: 'T2', detector: 'unsolicitedResult', threshold: 3, windowS: 300, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T3-repeated-message-id', class: 'T3', detector: 'repeatedMessageId', threshold: 3, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T4-password-burst', class: 'T4', detector: 'failedAuth', threshold: 5, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
-  { id: 'T5-token-two-stations', class: 'T5', detector: 'tokenTwoStations', threshold: 1, windowS: 120, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // a driver walking from a failed charger to the next one at the same site is not a clone: stations within minKm are one site
+  { id: 'T5-token-two-stations', class: 'T5', detector: 'tokenTwoStations', threshold: 1, windowS: 120, minKm: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  { id: 'T5-impossible-travel', class: 'T5', detector: 'impossibleTravel', threshold: 1, windowS: 21_600, speedKmh: 250, minKm: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   // a register may only go down when the meter is replaced, which is a maintenance visit, not a message; readings replayed out of order are compared by their own timestamps
   { id: 'T2-energy-decrease', class: 'T2', detector: 'energyDecrease', threshold: 1, windowS: 3600, toleranceWh: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   // offline replays carry old timestamps (legitimate); only readings from the future are suspect, beyond a clock drift of 5 min
@@ -92,7 +98,7 @@ function validRule(raw: unknown, base: Rule | undefined): Rule {
   const id = r.id;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.:-]{1,80}$/.test(id)) throw new RulesError('rule id must be 1–80 letters, digits or _.:-');
   const at = `rule ${id}:`;
-  const known = new Set(['id', 'class', 'detector', 'threshold', 'windowS', 'severity', 'response', 'responseParam', 'ratio', 'types', 'skewS', 'toleranceWh', 'dedupS', 'enabled']);
+  const known = new Set(['id', 'class', 'detector', 'threshold', 'windowS', 'severity', 'response', 'responseParam', 'ratio', 'types', 'skewS', 'toleranceWh', 'speedKmh', 'minKm', 'dedupS', 'enabled']);
   for (const k of Object.keys(r)) if (!known.has(k)) throw new RulesError(`${at} unknown field ${k}`);
   const rule: Rule = {
     id,
@@ -119,6 +125,8 @@ function validRule(raw: unknown, base: Rule | undefined): Rule {
   }
   if (r.skewS !== undefined) rule.skewS = positive(r.skewS, `${at} skewS`, 0);
   if (r.toleranceWh !== undefined) rule.toleranceWh = positive(r.toleranceWh, `${at} toleranceWh`, 0);
+  if (r.speedKmh !== undefined) rule.speedKmh = positive(r.speedKmh, `${at} speedKmh`);
+  if (r.minKm !== undefined) rule.minKm = positive(r.minKm, `${at} minKm`, 0);
   if (rule.detector === 'stationSecurityEvent' && !rule.types?.length) throw new RulesError(`${at} stationSecurityEvent needs types`);
   return rule;
 }
