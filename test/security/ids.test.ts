@@ -332,9 +332,12 @@ describe('IDS with rules overridden by OV2X_IDS_RULES', () => {
         { id: 'T2-unsolicited-result', threshold: 1, windowS: 1 },
         { id: 'T1-connection-rate-ip', threshold: 8, windowS: 60, response: 'block-ip', responseParam: 600 },
         { id: 'T1-frame-rate', enabled: false },
+        { id: 'T1-connection-rate-identity', threshold: 5 },
+        { id: 'T5-token-velocity', threshold: 5 },
       ]),
     });
-    for (const id of ['DISC-1', 'DEDUP-1', 'CONN-1']) pw[id] = await p.addStation(id);
+    for (const id of ['DISC-1', 'DEDUP-1', 'CONN-1', 'RECONN-1', 'RECONN-OK', 'FLEET-1']) pw[id] = await p.addStation(id);
+    for (const uid of ['IDS-FLEET-CARD', 'IDS-FLEET-OK']) await p.repos.tokens.upsert({ idToken: uid, status: 'Accepted' });
   });
   after(() => p.stop());
 
@@ -363,6 +366,29 @@ describe('IDS with rules overridden by OV2X_IDS_RULES', () => {
     assert.ok(rows[0]!.lastSeen.getTime() - rows[0]!.firstSeen.getTime() >= 2000);
     const events = await p.repos.securityEvents.list({ stationId: 'DEDUP-1', limit: 10 });
     assert.equal(events.filter((e) => e.type === 'IdsAlert').length, 1, 'one security event per alert, not per sighting');
+    c.close();
+  });
+
+  it('T1 connection rate per identity: one identity hammering the upgrade from anywhere raises an alert; a few reconnects do not', async () => {
+    for (let i = 0; i < 3; i++) {
+      const c = await RawClient.connect(`${p.ocppUrl}/RECONN-OK`, { user: 'RECONN-OK', password: pw['RECONN-OK'] });
+      c.close();
+      await c.closed;
+    }
+    for (let i = 0; i < 5; i++) await refusedUpgrade(`${p.ocppUrl}/RECONN-1`, { user: 'RECONN-1', password: 'wrong' });
+    assert.ok((await alertsOf(p, { stationId: 'RECONN-1', rule: 'T1-connection-rate-identity' }))[0], 'identity connection-rate alert');
+    assert.deepEqual(await alertsOf(p, { stationId: 'RECONN-OK' }), []);
+  });
+
+  it('T5 token velocity: one card authorized again and again raises an alert; a card used a few times does not', async () => {
+    const c = await booted(p, 'FLEET-1', pw['FLEET-1']!);
+    for (let i = 0; i < 3; i++) await c.call(`ok${i}`, 'Authorize', { idTag: 'IDS-FLEET-OK' });
+    await p.ids!.settled();
+    assert.deepEqual(await alertsOf(p, { stationId: 'FLEET-1' }), []);
+    for (let i = 0; i < 5; i++) await c.call(`v${i}`, 'Authorize', { idTag: 'IDS-FLEET-CARD' });
+    const [alert] = await alertsOf(p, { stationId: 'FLEET-1', rule: 'T5-token-velocity' });
+    assert.ok(alert, 'velocity alert');
+    assert.equal((alert.evidence as { authorizations: number }).authorizations, 5);
     c.close();
   });
 

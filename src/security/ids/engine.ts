@@ -122,7 +122,7 @@ export class IdsEngine implements IdsTap {
     const enabled = rules.filter((r) => r.enabled);
     this.stationRules = enabled;
     this.byDetector = {
-      impossibleTravel: [],
+      impossibleTravel: [], connectionRatePerIdentity: [], tokenVelocity: [],
       connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [],
       energyDecrease: [], futureTimestamp: [], addressFlapping: [], bootIdentityChange: [],
     };
@@ -141,6 +141,11 @@ export class IdsEngine implements IdsTap {
     for (const { rule } of this.byDetector.connectionRatePerIp) {
       const { fired, count } = this.perIp.hit(`${rule.id}|${ip}`, now, rule.windowS * 1000, rule.threshold);
       if (fired) this.fire(rule, { sourceIp: ip, evidence: { attempts: count, windowS: rule.windowS, lastIdentity: identity.slice(0, 64) } });
+    }
+    if (identity === '') return;
+    for (const { rule } of this.byDetector.connectionRatePerIdentity) {
+      const { fired, count } = this.perIdentity.hit(`${rule.id}|${identity}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId: identity, sourceIp: ip, evidence: { attempts: count, windowS: rule.windowS } });
     }
   }
 
@@ -301,8 +306,12 @@ export class IdsEngine implements IdsTap {
   /** T5: the same token accepted at two stations within the window; `token` is the pseudonym, never the UID. */
   private tokenAuthorized(stationId: string, token: string | undefined, status: string): void {
     if (token === undefined || status !== 'Accepted') return;
-    if (this.byDetector.tokenTwoStations.length === 0 && this.byDetector.impossibleTravel.length === 0) return;
     const now = Date.now();
+    for (const { rule } of this.byDetector.tokenVelocity) {
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${token}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: this.stations.get(stationId)?.ip, evidence: { token, authorizations: count, windowS: rule.windowS } });
+    }
+    if (this.byDetector.tokenTwoStations.length === 0 && this.byDetector.impossibleTravel.length === 0) return;
     const before = this.tokenSeen.get(token);
     this.tokenSeen.delete(token);
     if (this.tokenSeen.size >= MAX_KEYS) this.tokenSeen.delete(this.tokenSeen.keys().next().value!);

@@ -3,6 +3,8 @@ import type { Severity } from '../../store/schema.js';
 /** The detectors the engine implements; a rule picks one and gives it thresholds. */
 export const detectors = [
   'connectionRatePerIp', // T1: WebSocket upgrade attempts from one address
+  'connectionRatePerIdentity', // T1: WebSocket upgrade attempts for one station identity, from any address
+  'tokenVelocity', // T5: accepted authorizations of one token at any stations within the window
   'frameRate', // T1: inbound frames of one station
   'badFrames', // T1: frames refused (framing, schema, state) of one station, with a ratio to all its frames
   'unsolicitedResult', // T2: CALLRESULT/CALLERROR for a call we never made
@@ -55,6 +57,8 @@ export interface Rule {
  */
 export const defaultRules: readonly Rule[] = [
   { id: 'T1-connection-rate-ip', class: 'T1', detector: 'connectionRatePerIp', threshold: 60, windowS: 60, severity: 'warning', response: 'report', dedupS: 600, enabled: true },
+  // a station whose socket keeps dropping reconnects with back-off (OCPP 2.0.1 RetryBackOff*): a few a minute at most
+  { id: 'T1-connection-rate-identity', class: 'T1', detector: 'connectionRatePerIdentity', threshold: 20, windowS: 60, severity: 'warning', response: 'report', dedupS: 600, enabled: true },
   { id: 'T1-frame-rate', class: 'T1', detector: 'frameRate', threshold: 300, windowS: 10, severity: 'warning', response: 'throttle', responseParam: 250, dedupS: 600, enabled: true },
   { id: 'T1-bad-frames', class: 'T1', detector: 'badFrames', threshold: 10, windowS: 60, ratio: 0.2, severity: 'warning', response: 'report', dedupS: 600, enabled: true },
   { id: 'T2-unsolicited-result', class: 'T2', detector: 'unsolicitedResult', threshold: 3, windowS: 300, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
@@ -62,6 +66,8 @@ export const defaultRules: readonly Rule[] = [
   { id: 'T4-password-burst', class: 'T4', detector: 'failedAuth', threshold: 5, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   // a driver walking from a failed charger to the next one at the same site is not a clone: stations within minKm are one site
   { id: 'T5-token-two-stations', class: 'T5', detector: 'tokenTwoStations', threshold: 1, windowS: 120, minKm: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // fleet cards shared by a company's drivers authorize often, but not twenty times an hour
+  { id: 'T5-token-velocity', class: 'T5', detector: 'tokenVelocity', threshold: 20, windowS: 3600, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T5-impossible-travel', class: 'T5', detector: 'impossibleTravel', threshold: 1, windowS: 21_600, speedKmh: 250, minKm: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   // a register may only go down when the meter is replaced, which is a maintenance visit, not a message; readings replayed out of order are compared by their own timestamps
   { id: 'T2-energy-decrease', class: 'T2', detector: 'energyDecrease', threshold: 1, windowS: 3600, toleranceWh: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
