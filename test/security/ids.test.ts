@@ -35,6 +35,7 @@ describe('IDS with the built-in rules', () => {
   const pw: Record<string, string> = {};
   before(async () => {
     p = await startTestPlatform();
+    for (const id of ['SEQ-1', 'SEQ-OK', 'RESEND-1', 'RESEND-OK']) pw[id] = await p.addStation(id);
     for (const id of ['SITE-1', 'SITE-2', 'AMS-1', 'MUC-1']) pw[id] = await p.addStation(id);
     const place = { name: null, address: 'Main St 1', city: 'Town', postalCode: '1234', state: null, country: 'NLD', timeZone: 'Europe/Amsterdam', openingTimes: null, parkingType: null, operatorName: null, ownerName: null, facilities: [], publish: true, groupId: null };
     await p.repos.locations.create('L-SITE', { ...place, latitude: 52.3702, longitude: 4.8952 });
@@ -140,6 +141,55 @@ describe('IDS with the built-in rules', () => {
     assert.deepEqual(await alertsOf(p, { stationId: 'DUP-OK' }), []);
   });
 
+  const energy = (ts: number, wh: number) => ({ timestamp: new Date(ts).toISOString(), sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
+
+  const txEvent = (tx: string, seqNo: number, eventType: 'Started' | 'Updated') => ({
+    eventType, timestamp: new Date().toISOString(), triggerReason: eventType === 'Started' ? 'CablePluggedIn' : 'MeterValuePeriodic', seqNo,
+    transactionInfo: { transactionId: tx, chargingState: 'Charging' }, ...(eventType === 'Started' && { evse: { id: 1, connectorId: 1 } }),
+  });
+
+  it('T3 replay: a 2.0.1 TransactionEvent seqNo repeated within one session raises an alert', async () => {
+    const c = await booted(p, 'SEQ-1', pw['SEQ-1']!, 'ocpp2.0.1');
+    assert.equal((await c.call('t0', 'TransactionEvent', txEvent('TX-SEQ-1', 0, 'Started')))[0], 3);
+    for (let i = 0; i < 4; i++) assert.equal((await c.call(`t1-${i}`, 'TransactionEvent', txEvent('TX-SEQ-1', 1, 'Updated')))[0], 3, 'a valid, answered event');
+    const [alert] = await alertsOf(p, { stationId: 'SEQ-1', rule: 'T3-repeated-seqno' });
+    assert.ok(alert, 'seqNo replay alert');
+    assert.equal((alert.evidence as { seqNo: number }).seqNo, 1);
+    c.close();
+  });
+
+  it('T3 benign look-alike: an event re-sent after a reconnect (its answer was lost) raises nothing', async () => {
+    const a = await booted(p, 'SEQ-OK', pw['SEQ-OK']!, 'ocpp2.0.1');
+    await a.call('t0', 'TransactionEvent', txEvent('TX-SEQ-OK', 0, 'Started'));
+    await a.call('t1', 'TransactionEvent', txEvent('TX-SEQ-OK', 1, 'Updated'));
+    a.close();
+    await a.closed;
+    const b = await RawClient.connect(`${p.ocppUrl}/SEQ-OK`, { protocols: ['ocpp2.0.1'], user: 'SEQ-OK', password: pw['SEQ-OK'] });
+    await b.call('t1-again', 'TransactionEvent', { ...txEvent('TX-SEQ-OK', 1, 'Updated'), offline: true });
+    await b.call('t2', 'TransactionEvent', { ...txEvent('TX-SEQ-OK', 2, 'Updated'), offline: true });
+    b.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'SEQ-OK' }), []);
+  });
+
+  it('T3 replay: the same meter reading re-sent within one session raises an alert', async () => {
+    const c = await booted(p, 'RESEND-1', pw['RESEND-1']!);
+    const reading = energy(Date.now() - 30_000, 7000);
+    for (let i = 0; i < 4; i++) await c.call(`r${i}`, 'MeterValues', { connectorId: 1, meterValue: [reading] });
+    assert.ok((await alertsOf(p, { stationId: 'RESEND-1', rule: 'T3-repeated-reading' }))[0], 'reading replay alert');
+    c.close();
+  });
+
+  it('T3 benign look-alike: a reading re-sent once after a reconnect raises nothing', async () => {
+    const reading = energy(Date.now() - 30_000, 7000);
+    for (let session = 0; session < 2; session++) {
+      const c = await booted(p, 'RESEND-OK', pw['RESEND-OK']!);
+      await c.call('r', 'MeterValues', { connectorId: 1, meterValue: [reading] });
+      c.close();
+      await c.closed;
+    }
+    assert.deepEqual(await alertsOf(p, { stationId: 'RESEND-OK' }), []);
+  });
+
   it('T4 password burst: repeated wrong passwords for one identity raise an alert', async () => {
     for (let i = 0; i < 5; i++) assert.equal((await refusedUpgrade(`${p.ocppUrl}/PW-1`, { user: 'PW-1', password: `guess-${i}` })).status, 401);
     const [alert] = await alertsOf(p, { stationId: 'PW-1', rule: 'T4-password-burst' });
@@ -216,8 +266,6 @@ describe('IDS with the built-in rules', () => {
     c.close();
     assert.deepEqual(await alertsOf(p, { stationId: 'TAMPER-OK' }), []);
   });
-
-  const energy = (ts: number, wh: number) => ({ timestamp: new Date(ts).toISOString(), sampledValue: [{ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
 
   it('T2 implausible values: an energy register going down in time order raises an alert', async () => {
     const c = await booted(p, 'METER-1', pw['METER-1']!);

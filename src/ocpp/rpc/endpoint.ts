@@ -19,7 +19,7 @@ export interface RpcObserver<C> {
   /** a frame or call the peer should not have sent */
   violation?(kind: RpcErrorKind | 'UnexpectedResult' | 'InvalidResponse' | 'InboundQueueFull', detail: string, ctx: C): void;
   /** a decoded CALL from the peer (message id and action), before it is queued */
-  callIn?(messageId: string, action: string, ctx: C): void;
+  callIn?(messageId: string, action: string, payload: Record<string, unknown>, ctx: C): void;
   /** ms to wait before handling the peer's next CALL (the IDS throttle response); 0 = none */
   delayMs?(ctx: C): number;
 }
@@ -146,7 +146,7 @@ export class RpcEndpoint<C> {
       return;
     }
     if (frame.type === CALL) {
-      this.o.observer?.callIn?.(frame.id, frame.action, this.o.context);
+      this.o.observer?.callIn?.(frame.id, frame.action, frame.payload, this.o.context);
       if (this.inbox.length >= this.maxInbound) {
         this.refuse(frame.id, new RpcError('GenericError', 'too many outstanding CALLs from this station'));
         this.o.observer?.violation?.('InboundQueueFull', frame.action, this.o.context);

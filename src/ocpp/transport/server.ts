@@ -136,7 +136,7 @@ export class OcppServer {
       this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation');
       this.o.ids?.violation(ctx.stationId, kind, detail);
     },
-    callIn: (id, action, ctx) => this.o.ids?.callIn(ctx.stationId, id, action),
+    callIn: (id, action, payload, ctx) => this.o.ids?.callIn(ctx.stationId, id, action, payload),
     delayMs: (ctx) => this.o.ids?.delayMs(ctx.stationId) ?? 0,
   };
 

@@ -12,6 +12,8 @@ import { KeyedWindows, WindowCount } from './windows.js';
 const ID_RING = 64;
 /** Recent frames kept per station as evidence (action, id, size). */
 const EVIDENCE_RING = 8;
+/** Recent TransactionEvent seqNos and meter readings remembered per station (T3). */
+const SEQ_RING = 32;
 /** Cap on addresses, identities and tokens tracked at once. */
 const MAX_KEYS = 20_000;
 
@@ -32,6 +34,11 @@ class StationWatch {
   lastBytes = 0;
   throttleMs = 0;
   throttleUntil = 0;
+  /** recent (transaction, seqNo) of TransactionEvents and (EVSE, timestamp, register) of readings (T3), fixed rings */
+  readonly seqs: string[] = new Array<string>(SEQ_RING).fill('');
+  seqCursor = 0;
+  readonly readings: string[] = new Array<string>(SEQ_RING).fill('');
+  readingCursor = 0;
   /** per EVSE: the latest-stamped energy register reading (T2); a station has a handful of EVSEs */
   readonly registers = new Map<number, { at: number; wh: number }>();
 
@@ -122,7 +129,7 @@ export class IdsEngine implements IdsTap {
     const enabled = rules.filter((r) => r.enabled);
     this.stationRules = enabled;
     this.byDetector = {
-      impossibleTravel: [], connectionRatePerIdentity: [], tokenVelocity: [],
+      impossibleTravel: [], connectionRatePerIdentity: [], tokenVelocity: [], repeatedSeqNo: [], repeatedReading: [],
       connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [],
       energyDecrease: [], futureTimestamp: [], addressFlapping: [], bootIdentityChange: [],
     };
@@ -193,10 +200,11 @@ export class IdsEngine implements IdsTap {
     }
   }
 
-  callIn(stationId: string, messageId: string, action: string): void {
+  callIn(stationId: string, messageId: string, action: string, payload: Record<string, unknown>): void {
     const w = this.stations.get(stationId);
     if (!w) return;
     w.note(action, messageId, w.lastBytes);
+    if (action === 'TransactionEvent' && this.byDetector.repeatedSeqNo.length > 0) this.transactionEvent(stationId, w, payload);
     if (this.byDetector.repeatedMessageId.length === 0) return;
     const repeated = w.ids.includes(messageId);
     w.ids[w.idCursor] = messageId;
@@ -206,6 +214,24 @@ export class IdsEngine implements IdsTap {
     for (const { rule, i } of this.byDetector.repeatedMessageId) {
       if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
         this.fire(rule, { stationId, sourceIp: w.ip, evidence: { repeats: w.windows[i]!.count, windowS: rule.windowS, lastRepeated: { messageId: messageId.slice(0, 64), action }, recent: w.recentFrames() } });
+      }
+    }
+  }
+
+  /** T3: the same (transaction, seqNo) twice in one session; the payload is not validated yet, so only well-typed fields count. */
+  private transactionEvent(stationId: string, w: StationWatch, payload: Record<string, unknown>): void {
+    const seqNo = payload.seqNo;
+    const tx = (payload.transactionInfo as { transactionId?: unknown } | undefined)?.transactionId;
+    if (typeof seqNo !== 'number' || typeof tx !== 'string') return;
+    const key = `${tx.slice(0, 36)}|${seqNo}`;
+    const repeated = w.seqs.includes(key);
+    w.seqs[w.seqCursor] = key;
+    w.seqCursor = (w.seqCursor + 1) % SEQ_RING;
+    if (!repeated) return;
+    const now = Date.now();
+    for (const { rule, i } of this.byDetector.repeatedSeqNo) {
+      if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
+        this.fire(rule, { stationId, sourceIp: w.ip, evidence: { repeats: w.windows[i]!.count, windowS: rule.windowS, transactionId: tx.slice(0, 36), seqNo, eventType: typeof payload.eventType === 'string' ? payload.eventType : undefined } });
       }
     }
   }
@@ -261,6 +287,7 @@ export class IdsEngine implements IdsTap {
     const now = Date.now();
     for (const r of readings) {
       const at = r.timestamp.getTime();
+      if (this.byDetector.repeatedReading.length > 0) this.repeatedReading(stationId, w, evseId, r, now);
       for (const { rule } of this.byDetector.futureTimestamp) {
         if (at - now <= (rule.skewS ?? 300) * 1000) continue;
         const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
@@ -283,6 +310,22 @@ export class IdsEngine implements IdsTap {
             evidence: { evseId, transactionId, before: { wh: last.wh, at: new Date(last.at).toISOString() }, after: { wh, at: r.timestamp.toISOString() } },
           });
         }
+      }
+    }
+  }
+
+  /** T3: the same reading (EVSE, timestamp, energy register) re-sent within one session. */
+  private repeatedReading(stationId: string, w: StationWatch, evseId: number, r: MeterReading, now: number): void {
+    const wh = energyRegisterWh(r);
+    if (wh === undefined) return;
+    const key = `${evseId}|${r.timestamp.getTime()}|${wh}`;
+    const repeated = w.readings.includes(key);
+    w.readings[w.readingCursor] = key;
+    w.readingCursor = (w.readingCursor + 1) % SEQ_RING;
+    if (!repeated) return;
+    for (const { rule, i } of this.byDetector.repeatedReading) {
+      if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
+        this.fire(rule, { stationId, sourceIp: w.ip, evidence: { repeats: w.windows[i]!.count, windowS: rule.windowS, evseId, timestamp: r.timestamp.toISOString(), wh } });
       }
     }
   }

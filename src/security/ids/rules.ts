@@ -16,6 +16,8 @@ export const detectors = [
   'futureTimestamp', // T2/T3: a meter reading stamped later than now + skewS
   'addressFlapping', // T4: the identity keeps changing source address (two devices taking the identity from each other)
   'bootIdentityChange', // T4: vendor, model or serial number differ from the station's previous boot
+  'repeatedSeqNo', // T3: a 2.0.1 TransactionEvent repeating a (transaction, seqNo) of this session
+  'repeatedReading', // T3: a meter reading (EVSE, timestamp, register) re-sent in this session
   'impossibleTravel', // T5: one token accepted at two located stations faster than `speedKmh` allows
 ] as const;
 export type Detector = typeof detectors[number];
@@ -63,6 +65,9 @@ export const defaultRules: readonly Rule[] = [
   { id: 'T1-bad-frames', class: 'T1', detector: 'badFrames', threshold: 10, windowS: 60, ratio: 0.2, severity: 'warning', response: 'report', dedupS: 600, enabled: true },
   { id: 'T2-unsolicited-result', class: 'T2', detector: 'unsolicitedResult', threshold: 3, windowS: 300, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T3-repeated-message-id', class: 'T3', detector: 'repeatedMessageId', threshold: 3, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // a station re-sends an event whose answer it lost only after reconnecting (a new session, so not counted here)
+  { id: 'T3-repeated-seqno', class: 'T3', detector: 'repeatedSeqNo', threshold: 3, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  { id: 'T3-repeated-reading', class: 'T3', detector: 'repeatedReading', threshold: 3, windowS: 300, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T4-password-burst', class: 'T4', detector: 'failedAuth', threshold: 5, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   // a driver walking from a failed charger to the next one at the same site is not a clone: stations within minKm are one site
   { id: 'T5-token-two-stations', class: 'T5', detector: 'tokenTwoStations', threshold: 1, windowS: 120, minKm: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },

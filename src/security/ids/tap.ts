@@ -14,8 +14,8 @@ export interface IdsTap {
   disconnected(stationId: string): void;
   /** a frame arrived (raw size, before decoding) */
   frameIn(stationId: string, bytes: number): void;
-  /** a decoded CALL: its message id and action */
-  callIn(stationId: string, messageId: string, action: string): void;
+  /** a decoded CALL: its message id, action and payload (not yet schema-validated: read defensively) */
+  callIn(stationId: string, messageId: string, action: string, payload: Record<string, unknown>): void;
   /** a frame we refused, or a result we did not expect (`UnexpectedResult`) */
   violation(stationId: string, kind: string, detail: string): void;
   /** ms to hold the station's next inbound CALL (throttle response); 0 = none */
