@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultRules, ruleTable, RulesError } from '../../src/security/ids/rules.js';
+import { defaultRules, ruleTable, RulesError, type Rule } from '../../src/security/ids/rules.js';
+import { Responder } from '../../src/security/ids/responses.js';
 import { KeyedWindows, WindowCount } from '../../src/security/ids/windows.js';
 import { distanceKm } from '../../src/security/ids/engine.js';
 
@@ -52,5 +53,31 @@ describe('IDS distance', () => {
     const ams = { lat: 52.3702, lon: 4.8952 };
     assert.ok(Math.abs(distanceKm(ams, { lat: 48.1374, lon: 11.5755 }) - 665) < 10);
     assert.equal(distanceKm(ams, ams), 0);
+  });
+});
+
+describe('IDS responder', () => {
+  const rule = (over: Partial<Rule>): Rule => ({ ...defaultRules.find((r) => r.id === 'T4-password-burst')!, ...over });
+  const target = { stationId: 'CS-1', sourceIp: '192.0.2.9', throttle: () => false };
+
+  it('blocks through the perimeter port with the rule\'s TTL (default 1 h, null = until lifted)', async () => {
+    const calls: unknown[] = [];
+    const r = new Responder(undefined, { block: async (t, o) => { calls.push([t, o]); } });
+    assert.deepEqual(await r.respond(rule({ response: 'block-ip', responseParam: 600 }), target), { kind: 'block-ip', executed: true, detail: '192.0.2.9 for 600 s' });
+    await r.respond(rule({ response: 'block-identity' }), target);
+    await r.respond(rule({ response: 'block-identity', responseParam: null }), target);
+    assert.deepEqual(calls, [
+      [{ kind: 'ip', value: '192.0.2.9' }, { ttlS: 600, reason: 'ids rule T4-password-burst', by: 'ids' }],
+      [{ kind: 'identity', value: 'CS-1' }, { ttlS: 3600, reason: 'ids rule T4-password-burst', by: 'ids' }],
+      [{ kind: 'identity', value: 'CS-1' }, { ttlS: null, reason: 'ids rule T4-password-burst', by: 'ids' }],
+    ]);
+  });
+
+  it('records a block it could not make as not executed', async () => {
+    const none = new Responder(undefined, undefined);
+    assert.equal((await none.respond(rule({ response: 'block-ip' }), target)).executed, false);
+    const failing = new Responder(undefined, { block: () => Promise.reject(new Error('store down')) });
+    assert.deepEqual(await failing.respond(rule({ response: 'block-ip' }), target), { kind: 'block-ip', executed: false, detail: 'block failed: store down' });
+    assert.equal((await none.respond(rule({ response: 'disconnect' }), target)).executed, false);
   });
 });
