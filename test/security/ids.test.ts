@@ -35,6 +35,7 @@ describe('IDS with the built-in rules', () => {
   const pw: Record<string, string> = {};
   before(async () => {
     p = await startTestPlatform();
+    for (const id of ['BIG-1', 'BIG-OK']) pw[id] = await p.addStation(id);
     for (const id of ['SEQ-1', 'SEQ-OK', 'RESEND-1', 'RESEND-OK']) pw[id] = await p.addStation(id);
     for (const id of ['SITE-1', 'SITE-2', 'AMS-1', 'MUC-1']) pw[id] = await p.addStation(id);
     const place = { name: null, address: 'Main St 1', city: 'Town', postalCode: '1234', state: null, country: 'NLD', timeZone: 'Europe/Amsterdam', openingTimes: null, parkingType: null, operatorName: null, ownerName: null, facilities: [], publish: true, groupId: null };
@@ -99,6 +100,23 @@ describe('IDS with the built-in rules', () => {
     assert.equal(type, 4);
     c.close();
     assert.deepEqual(await alertsOf(p, { stationId: 'BAD-OK' }), []);
+  });
+
+  it('T1 oversized frames: messages above the size limit, again after each reconnect, raise an alert', async () => {
+    for (let i = 0; i < 3; i++) {
+      const c = await booted(p, 'BIG-1', pw['BIG-1']!);
+      c.send(JSON.stringify([2, `big${i}`, 'DataTransfer', { vendorId: 'ACME', data: 'x'.repeat(p.config.maxFrameBytes) }]));
+      assert.equal((await c.closed).code, 1009);
+    }
+    await until('oversized alert', async () => (await alertsOf(p, { stationId: 'BIG-1', rule: 'T1-oversized-frames' })).length === 1);
+  });
+
+  it('T1 benign look-alike: a large message just under the limit raises nothing', async () => {
+    const c = await booted(p, 'BIG-OK', pw['BIG-OK']!);
+    const [type] = await c.call('big', 'DataTransfer', { vendorId: 'ACME', data: 'x'.repeat(p.config.maxFrameBytes - 200) });
+    assert.ok(type === 3 || type === 4);
+    c.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'BIG-OK' }), []);
   });
 
   it('T2 unsolicited results: CALLRESULTs for calls we never made raise an alert', async () => {

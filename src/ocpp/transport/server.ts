@@ -269,6 +269,8 @@ export class OcppServer {
 
     ws.on('pong', () => { conn.alive = true; });
     ws.on('error', (err) => log.debug({ err, station: stationId }, 'socket error'));
+    // ws closes the socket (1009) on a message above maxPayload: the IDS counts it against the identity
+    ws.on('error', (err: Error & { code?: string }) => { if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.o.ids?.oversizedFrame(stationId, remote); });
     ws.on('close', (code) => {
       conn.endpoint.shutdown();
       bus.unregister(conn);

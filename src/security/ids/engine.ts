@@ -129,7 +129,7 @@ export class IdsEngine implements IdsTap {
     const enabled = rules.filter((r) => r.enabled);
     this.stationRules = enabled;
     this.byDetector = {
-      impossibleTravel: [], connectionRatePerIdentity: [], tokenVelocity: [], repeatedSeqNo: [], repeatedReading: [],
+      impossibleTravel: [], oversizedFrame: [], connectionRatePerIdentity: [], tokenVelocity: [], repeatedSeqNo: [], repeatedReading: [],
       connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [],
       energyDecrease: [], futureTimestamp: [], addressFlapping: [], bootIdentityChange: [],
     };
@@ -258,6 +258,16 @@ export class IdsEngine implements IdsTap {
         win.fired = true;
         this.fire(rule, { stationId, sourceIp: w.ip, evidence: { badFrames: win.count, frames, windowS: rule.windowS, lastKind: kind, last: detail.slice(0, 120), recent: w.recentFrames() } });
       }
+    }
+  }
+
+  oversizedFrame(stationId: string, ip: string): void {
+    const now = Date.now();
+    const w = this.stations.get(stationId);
+    w?.note('!OversizedFrame', '', w.lastBytes);
+    for (const { rule } of this.byDetector.oversizedFrame) {
+      const { fired, count } = this.perIdentity.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { oversized: count, windowS: rule.windowS, ...(w && { recent: w.recentFrames() }) } });
     }
   }
 

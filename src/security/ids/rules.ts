@@ -4,6 +4,7 @@ import type { Severity } from '../../store/schema.js';
 export const detectors = [
   'connectionRatePerIp', // T1: WebSocket upgrade attempts from one address
   'connectionRatePerIdentity', // T1: WebSocket upgrade attempts for one station identity, from any address
+  'oversizedFrame', // T1: messages above the frame size limit (each one costs the sender its connection)
   'tokenVelocity', // T5: accepted authorizations of one token at any stations within the window
   'frameRate', // T1: inbound frames of one station
   'badFrames', // T1: frames refused (framing, schema, state) of one station, with a ratio to all its frames
@@ -62,6 +63,8 @@ export const defaultRules: readonly Rule[] = [
   // a station whose socket keeps dropping reconnects with back-off (OCPP 2.0.1 RetryBackOff*): a few a minute at most
   { id: 'T1-connection-rate-identity', class: 'T1', detector: 'connectionRatePerIdentity', threshold: 20, windowS: 60, severity: 'warning', response: 'report', dedupS: 600, enabled: true },
   { id: 'T1-frame-rate', class: 'T1', detector: 'frameRate', threshold: 300, windowS: 10, severity: 'warning', response: 'throttle', responseParam: 250, dedupS: 600, enabled: true },
+  // the limit (OV2X_MAX_FRAME_BYTES) is sized above the largest legitimate message; a station misconfigured once is not an attack
+  { id: 'T1-oversized-frames', class: 'T1', detector: 'oversizedFrame', threshold: 3, windowS: 600, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T1-bad-frames', class: 'T1', detector: 'badFrames', threshold: 10, windowS: 60, ratio: 0.2, severity: 'warning', response: 'report', dedupS: 600, enabled: true },
   { id: 'T2-unsolicited-result', class: 'T2', detector: 'unsolicitedResult', threshold: 3, windowS: 300, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'T3-repeated-message-id', class: 'T3', detector: 'repeatedMessageId', threshold: 3, windowS: 300, severity: 'high', response: 'report', dedupS: 3600, enabled: true },

@@ -18,6 +18,8 @@ export interface IdsTap {
   callIn(stationId: string, messageId: string, action: string, payload: Record<string, unknown>): void;
   /** a frame we refused, or a result we did not expect (`UnexpectedResult`) */
   violation(stationId: string, kind: string, detail: string): void;
+  /** the station sent a message above the frame size limit (its socket is being closed with 1009) */
+  oversizedFrame(stationId: string, ip: string): void;
   /** ms to hold the station's next inbound CALL (throttle response); 0 = none */
   delayMs(stationId: string): number;
 }
