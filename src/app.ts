@@ -79,6 +79,10 @@ import { PerimeterBlockList } from './security/perimeter/block-list.js';
 import { PerimeterGate } from './security/perimeter/gate.js';
 import { ConnectionLimits } from './security/perimeter/limits.js';
 import { metricsRoutes } from './http/metrics.js';
+import { AlertService } from './security/ids/alerts.js';
+import { IdsEngine } from './security/ids/engine.js';
+import { Responder } from './security/ids/responses.js';
+import { ruleTable } from './security/ids/rules.js';
 
 export interface Platform {
   config: Config;
@@ -101,6 +105,8 @@ export interface Platform {
   tls?: TlsListener & { ocppUrl: string; httpUrl: string };
   /** set on the first start only (no accounts yet): the administrator created and its one-time password, to show once */
   firstAdmin?: { username: string; password: string };
+  /** the intrusion detection engine (issue 7); undefined with OV2X_IDS=false */
+  ids?: IdsEngine;
 }
 
 export interface PlatformExtras {
@@ -130,11 +136,21 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     const perimeter = new PerimeterGate(services.domain.perimeter, new ConnectionLimits({
       maxPerIp: config.maxConnectionsPerIp, ratePerS: config.connectRatePerIp, burst: config.connectBurstPerIp,
     }), services.domain.security, proxies);
+    // intrusion detection (issue 7): the rule table is validated here, so a bad OV2X_IDS_RULES stops the start;
+    // block responses go to the perimeter block list
+    const idsResponder = new Responder({ disconnect: (id: string, reason: string): boolean => ocpp.disconnect(id, reason) }, services.domain.perimeter);
+    const locate = async (stationId: string) => {
+      const at = await repos.locations.stationLocation(stationId);
+      const l = at?.locationId ? await repos.locations.get(at.locationId) : undefined;
+      return l && { lat: l.latitude, lon: l.longitude };
+    };
+    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate) : undefined;
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
       services: services.domain, bus, log,
       perimeter, maxPendingCalls: config.maxPendingCalls,
+      ids,
       transportSecurity: {
         clientRoots: () => tls?.files.clientRoots ?? [],
         organization: config.cpoOrganization,
@@ -177,12 +193,15 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app, tls, apiRoutes,
       firstAdmin,
+      ids,
       // with the plain listener off, stations and clients have only the TLS addresses
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
       async close() {
         stopDropping();
         await ocpp.close();
+        ids?.close();
+        await ids?.settled();
         await tls?.close();
         await app.close();
         await services.close();
@@ -274,6 +293,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     dataSubjectRequests: new DataSubjectService(repos.customers, () => domain.dataSubjects),
     // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
     invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields, undefined, config.invoiceSeller?.split('|').map((l) => l.trim()).filter(Boolean)),
+    idsAlerts: new AlertService(repos.idsAlerts, security, log),
     stationOps: new StationOpsService({
       repo: repos.stationOps, stations, securityEvents: repos.securityEvents, events, serverSecret,
       revokeCertificate: (serial, reason) => domain.pki.revoke(serial, reason),

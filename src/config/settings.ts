@@ -122,6 +122,8 @@ export const settings = {
   siemSyslogCa: { env: 'OV2X_SIEM_SYSLOG_CA', flag: '--siem-syslog-ca', type: 'file', default: undefined, doc: 'Security log export: PEM CA bundle the syslog collector\'s certificate is verified against; unset = the system CAs.' },
   siemQueue: { env: 'OV2X_SIEM_QUEUE', flag: '--siem-queue', type: 'int', min: 100, max: 10000000, default: 100000, doc: 'Security log export: most events a sink may fall behind; beyond it the oldest undelivered are skipped, counted and logged (the security log itself keeps them).' },
   siemInterval: { env: 'OV2X_SIEM_INTERVAL_MS', flag: '--siem-interval', type: 'int', min: 50, max: 600000, default: 1000, doc: 'Security log export: ms between two looks for new events per sink.' },
+  ids: { env: 'OV2X_IDS', flag: '--ids', type: 'bool', default: true, doc: 'Intrusion detection (issue 7): watch connection attempts, handshakes, frames and domain events for the T1–T5/PH3 rules and raise alerts (`/api/v1/security/alerts`). Off = the transport calls no detector at all.' },
+  idsRules: { env: 'OV2X_IDS_RULES', flag: '--ids-rules', type: 'text', default: undefined, doc: 'Intrusion detection rules as a JSON list, each replacing or patching the built-in rule of the same `id` (or adding one): `{"id","class","detector","threshold","windowS","severity","response","responseParam","dedupS","enabled"}` plus the detector parameters `ratio`, `types`, `skewS`, `toleranceWh`, `speedKmh`, `minKm`; e.g. `[{"id":"T1-frame-rate","threshold":500},{"id":"T4-password-burst","response":"block-ip","responseParam":3600}]`. Validated at start. Built-in table: `src/security/ids/rules.ts`.' },
 } as const satisfies Record<string, Setting>;
 
 export type SettingName = keyof typeof settings;

@@ -38,6 +38,7 @@ import type { StationOpsService } from './stations/station-ops.js';
 import type { PrivacyService } from './privacy/privacy-service.js';
 import type { InvoiceService } from './invoices/invoice-service.js';
 import type { PerimeterBlockList } from '../security/perimeter/block-list.js';
+import type { AlertService } from '../security/ids/alerts.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -110,4 +111,6 @@ export interface DomainServices {
   invoices: InvoiceService;
   /** decommissioning, onboarding state, availability, status history and diagnostics of stations (issue 6) */
   stationOps: StationOpsService;
+  /** intrusion detection alerts: stored, deduplicated, triaged (issue 7) */
+  idsAlerts: AlertService;
 }

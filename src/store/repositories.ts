@@ -9,6 +9,7 @@ import { DeviceModelRepo } from './repos/device-model.js';
 import { MeterValueRepo } from './repos/meter-values.js';
 import { SecurityEventRepo } from './repos/security-events.js';
 import { BlockListRepo } from './repos/block-lists.js';
+import { IdsAlertRepo } from './repos/ids-alerts.js';
 import { StationRepo } from './repos/stations.js';
 import { TokenRepo } from './repos/tokens.js';
 import { SmartChargingRepo } from './repos/smart-charging.js';
@@ -54,6 +55,8 @@ export interface Repositories {
   transactionProgress: TransactionProgressWriter;
   meterValues: MeterValueRepo;
   securityEvents: SecurityEventRepo;
+  /** intrusion detection alerts (issue 7, migration 0029) */
+  idsAlerts: IdsAlertRepo;
   deviceModel: DeviceModelRepo;
   commands: CommandRepo;
   reservations: ReservationRepo;
@@ -102,6 +105,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     transactionProgress,
     meterValues,
     securityEvents: new SecurityEventRepo(db),
+    idsAlerts: new IdsAlertRepo(db),
     deviceModel: new DeviceModelRepo(db),
     commands: new CommandRepo(db),
     reservations: new ReservationRepo(db),

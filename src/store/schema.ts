@@ -648,6 +648,7 @@ export interface Database {
   invoiceLines: InvoiceLinesTable;
   retentionRuns: RetentionRunsTable;
   blockListEntries: BlockListEntriesTable;
+  idsAlerts: IdsAlertsTable;
 }
 
 /** One retention pass over one data class (migration 0024). */
@@ -1063,3 +1064,25 @@ export interface BlockListEntriesTable {
   expiresAt: Date | null;
 }
 export type BlockListEntry = Selectable<BlockListEntriesTable>;
+export type IdsAlertStatus = 'open' | 'acknowledged' | 'closed';
+
+/** An intrusion detection alert, deduplicated per rule and station/source (migration 0029). */
+export interface IdsAlertsTable {
+  id: Id;
+  class: string;
+  rule: string;
+  severity: Severity;
+  stationId: string | null;
+  sourceIp: string | null;
+  dedupKey: string;
+  evidence: GeneratedJson<Record<string, unknown>>;
+  response: GeneratedJson<Record<string, unknown>>;
+  firstSeen: GeneratedTimestamp;
+  lastSeen: GeneratedTimestamp;
+  count: ColumnType<number, number | undefined, number>;
+  status: ColumnType<IdsAlertStatus, IdsAlertStatus | undefined, IdsAlertStatus>;
+  changedBy: ColumnType<string | null, string | null | undefined, string | null>;
+  changedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export type IdsAlert = Selectable<IdsAlertsTable>;

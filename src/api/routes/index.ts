@@ -21,6 +21,7 @@ import { stationOpsRoutes } from './station-ops.js';
 import { privacyRoutes } from './privacy.js';
 import { securityBlockRoutes } from './security-blocks.js';
 import { securityLogRoutes } from './security-log.js';
+import { securityAlertRoutes } from './security-alerts.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -45,4 +46,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   privacyRoutes,
   securityBlockRoutes,
   securityLogRoutes,
+  securityAlertRoutes,
 ];

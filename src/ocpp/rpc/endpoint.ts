@@ -23,6 +23,10 @@ export interface RpcObserver<C> {
    * or 'unknown' (never a peer's free text); `code` is the CALLERROR's error code as on the wire.
    */
   message?(direction: 'in' | 'out', type: 'CALL' | 'CALLRESULT' | 'CALLERROR', action: string, code: string | undefined, ctx: C): void;
+  /** a decoded CALL from the peer (message id and action), before it is queued */
+  callIn?(messageId: string, action: string, payload: Record<string, unknown>, ctx: C): void;
+  /** ms to wait before handling the peer's next CALL (the IDS throttle response); 0 = none */
+  delayMs?(ctx: C): number;
 }
 
 export interface EndpointOptions<C> {
@@ -148,6 +152,7 @@ export class RpcEndpoint<C> {
     }
     if (frame.type === CALL) {
       this.o.observer?.message?.('in', 'CALL', this.known(frame.action), undefined, this.o.context);
+      this.o.observer?.callIn?.(frame.id, frame.action, frame.payload, this.o.context);
       if (this.inbox.length >= this.maxInbound) {
         this.refuse(frame.id, new RpcError('GenericError', 'too many outstanding CALLs from this station'));
         this.o.observer?.violation?.('InboundQueueFull', frame.action, this.o.context);
@@ -164,6 +169,12 @@ export class RpcEndpoint<C> {
     this.processing = true;
     let next: InboundCall | undefined;
     while ((next = this.inbox.shift()) !== undefined) {
+      // a throttled peer waits before each of its CALLs; as we answer one at a time, it slows the whole station
+      const delay = this.o.observer?.delayMs?.(this.o.context) ?? 0;
+      if (delay > 0) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        if (this.closed) break;
+      }
       try {
         await this.handle(next);
       } catch (err) {

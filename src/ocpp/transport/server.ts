@@ -24,6 +24,7 @@ import { peerOf, type Peer, type ProxyTrust } from './peer.js';
 import type { PerimeterGate } from '../../security/perimeter/gate.js';
 import { callErrorsTotal, connectionsTotal, countConnectedStations, framesTotal } from '../../metrics/registry.js';
 import { rpcErrorKinds } from '../rpc/errors.js';
+import type { IdsTap } from '../../security/ids/tap.js';
 
 export interface OcppServerOptions {
   path: string;
@@ -42,6 +43,8 @@ export interface OcppServerOptions {
   perimeter?: PerimeterGate;
   /** commands waiting per station before further ones fail with QueueFull; default the endpoint's */
   maxPendingCalls?: number;
+  /** the intrusion detection engine's tap; absent = no IDS, and no cost on the hot path */
+  ids?: IdsTap;
 }
 
 /** CALLERROR codes of either version as metric labels; anything else a station sends counts as 'other'. */
@@ -135,12 +138,20 @@ export class OcppServer {
   private livenessCursor = 0;
   /** shared by every connection: the endpoint passes the connection as context */
   private readonly observer: RpcObserver<StationContext> = {
-    frameIn: (_bytes, ctx) => this.o.services.stations.touch(ctx.stationId),
-    violation: (kind, detail, ctx) => this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation'),
     message: (direction, type, action, code) => {
       framesTotal.inc({ direction, type, action });
       if (code !== undefined) callErrorsTotal.inc({ direction, code: wireErrorCodes.has(code) ? code : 'other' });
     },
+    frameIn: (bytes, ctx) => {
+      this.o.services.stations.touch(ctx.stationId);
+      this.o.ids?.frameIn(ctx.stationId, bytes);
+    },
+    violation: (kind, detail, ctx) => {
+      this.o.log.info({ station: ctx.stationId, violation: kind, detail }, 'protocol violation');
+      this.o.ids?.violation(ctx.stationId, kind, detail);
+    },
+    callIn: (id, action, payload, ctx) => this.o.ids?.callIn(ctx.stationId, id, action, payload),
+    delayMs: (ctx) => this.o.ids?.delayMs(ctx.stationId) ?? 0,
   };
   /** the client address behind a trusted proxy (X-Forwarded-For) of each admitted socket */
   private readonly clientIps = new WeakMap<WebSocket, string>();
@@ -200,6 +211,14 @@ export class OcppServer {
     }
   }
 
+  /** Closes a station's socket with 1008 (policy violation): the IDS disconnect response. */
+  disconnect(stationId: string, reason: string): boolean {
+    const c = this.connections.get(stationId);
+    if (!c) return false;
+    c.ws.close(1008, reason.slice(0, 120));
+    return true;
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }
@@ -222,6 +241,7 @@ export class OcppServer {
     const peer = peerOf(req, security.proxy);
     const remote = peer.address;
     const target = identityFromPath(req.url, this.o.path);
+    this.o.ids?.connectionAttempt(remote, target.ok ? target.identity : '');
     if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
     const stationId = target.identity;
     // blocks and per-address limits first: a refused or flooding client costs no database work
@@ -236,6 +256,7 @@ export class OcppServer {
     const refuse = (type: keyof typeof securityEventOfRefusal, details: Record<string, unknown>): void => {
       const r = securityEventOfRefusal[type];
       connectionsTotal.inc({ result: 'refused', reason: type });
+      this.o.ids?.handshakeRefused(remote, stationId, type);
       void this.o.services.security.record({ stationId, type, severity: r.severity, sourceIp: remote, details: { protocol: version, ...details } });
       refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
     };
@@ -289,6 +310,7 @@ export class OcppServer {
     connectionsTotal.inc({ result: 'accepted', reason: '' });
     const previous = this.connections.get(stationId);
     this.connections.set(stationId, conn);
+    this.o.ids?.connected(stationId, remote);
     bus.register(conn);
     if (previous) {
       previous.ws.close(1000, 'replaced by a new connection');
@@ -297,10 +319,13 @@ export class OcppServer {
 
     ws.on('pong', () => { conn.alive = true; });
     ws.on('error', (err) => log.debug({ err, station: stationId }, 'socket error'));
+    // ws closes the socket (1009) on a message above maxPayload: the IDS counts it against the identity
+    ws.on('error', (err: Error & { code?: string }) => { if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.o.ids?.oversizedFrame(stationId, remote); });
     ws.on('close', (code) => {
       conn.endpoint.shutdown();
       bus.unregister(conn);
       if (this.connections.get(stationId) === conn) {
+        this.o.ids?.disconnected(stationId);
         this.connections.delete(stationId);
         services.transactions.forget(stationId);
       }

@@ -27,6 +27,7 @@ import * as tokenPrivacy from './0024_token_privacy.js';
 import * as customerConsents from './0026_customer_consents.js';
 import * as securityLogChain from './0027_security_log_chain.js';
 import * as blockLists from './0028_block_lists.js';
+import * as idsAlerts from './0029_ids_alerts.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -61,4 +62,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0026_customer_consents', migration: customerConsents },
   { name: '0027_security_log_chain', migration: securityLogChain },
   { name: '0028_block_lists', migration: blockLists },
+  { name: '0029_ids_alerts', migration: idsAlerts },
 ];
