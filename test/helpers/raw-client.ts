@@ -18,10 +18,10 @@ export class RawClient {
   }
 
   /** Connects; rejects with an Error carrying `.status` when the upgrade is refused. */
-  static connect(url: string, opts: { protocols?: string[]; user?: string; password?: string; autoPong?: boolean; tls?: ConnectionOptions } = {}): Promise<RawClient> {
+  static connect(url: string, opts: { protocols?: string[]; user?: string; password?: string; autoPong?: boolean; tls?: ConnectionOptions; localAddress?: string } = {}): Promise<RawClient> {
     const headers: Record<string, string> = {};
     if (opts.password !== undefined) headers.authorization = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
-    const ws = new WebSocket(url, opts.protocols ?? ['ocpp1.6'], { headers, autoPong: opts.autoPong ?? true, ...opts.tls });
+    const ws = new WebSocket(url, opts.protocols ?? ['ocpp1.6'], { headers, autoPong: opts.autoPong ?? true, localAddress: opts.localAddress, ...opts.tls });
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new RawClient(ws)));
       ws.once('unexpected-response', (_req, res) => {

@@ -404,6 +404,8 @@ describe('IDS with rules overridden by OV2X_IDS_RULES', () => {
     });
     for (const id of ['DISC-1', 'DEDUP-1', 'CONN-1', 'RECONN-1', 'RECONN-OK', 'FLEET-1']) pw[id] = await p.addStation(id);
     for (const uid of ['IDS-FLEET-CARD', 'IDS-FLEET-OK']) await p.repos.tokens.upsert({ idToken: uid, status: 'Accepted' });
+    // the tests' own address stays reachable whatever the block responses do (the allow list wins); the flood comes from 127.0.0.9
+    await p.services.perimeter.add({ list: 'allow', kind: 'ip', value: '127.0.0.1', ttlS: null, reason: 'test runner', by: 'test' });
   });
   after(() => p.stop());
 
@@ -458,15 +460,19 @@ describe('IDS with rules overridden by OV2X_IDS_RULES', () => {
     c.close();
   });
 
-  it('block response without a perimeter service: recorded as wanted but not executed', async () => {
+  it('block response: the flooding address lands on the perimeter block list and is refused from then on', async () => {
     for (let i = 0; i < 8; i++) {
-      const c = await RawClient.connect(`${p.ocppUrl}/CONN-1`, { user: 'CONN-1', password: pw['CONN-1'] });
+      const c = await RawClient.connect(`${p.ocppUrl}/CONN-1`, { user: 'CONN-1', password: pw['CONN-1'], localAddress: '127.0.0.9' });
       c.close();
       await c.closed;
     }
-    const [alert] = await alertsOf(p, { rule: 'T1-connection-rate-ip' });
-    assert.ok(alert, 'connection-rate alert');
-    assert.equal(alert.sourceIp, '127.0.0.1');
-    assert.deepEqual(alert.response, { kind: 'block-ip', executed: false, detail: 'no perimeter block list in this build' });
+    const alert = (await alertsOf(p, { rule: 'T1-connection-rate-ip' })).find((a) => a.sourceIp === '127.0.0.9');
+    assert.ok(alert, 'connection-rate alert for the flooding address');
+    assert.deepEqual(alert.response, { kind: 'block-ip', executed: true, detail: '127.0.0.9 for 600 s' });
+    assert.equal(p.services.perimeter.isBlocked('ip', '127.0.0.9'), true);
+    await assert.rejects(RawClient.connect(`${p.ocppUrl}/CONN-1`, { user: 'CONN-1', password: pw['CONN-1'], localAddress: '127.0.0.9' }));
+    // the allow-listed address of the other stations is untouched
+    const ok = await RawClient.connect(`${p.ocppUrl}/CONN-1`, { user: 'CONN-1', password: pw['CONN-1'] });
+    ok.close();
   });
 });
