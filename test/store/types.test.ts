@@ -90,7 +90,9 @@ describe('types across back ends', () => {
       assert.ok(r?.tx && r.mv && r.station);
       const { id: _a, updatedAt: _b, ...tx } = r.tx;
       const { id: _c, transactionId: _d, receivedAt: _e, ...mv } = r.mv;
-      const { id: _f, occurredAt: _g, ...event } = r.event;
+      // the chain hash covers recordedAt, a clock time: it differs, but is a SHA-256 on both
+      const { id: _f, occurredAt: _g, recordedAt: _j, hash, ...event } = r.event;
+      assert.match(hash ?? '', /^[0-9a-f]{64}$/);
       const { createdAt: _h, updatedAt: _i, ...station } = r.station;
       return { tx, mv, event, station, scalars: r.scalars };
     };
