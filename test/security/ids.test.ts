@@ -385,6 +385,11 @@ describe('IDS with the built-in rules', () => {
     const audit = await call<{ items: Array<{ action: string }> }>(p, 'GET', '/audit?action=security.alert.close', { token: admin.token });
     assert.equal(audit.body.items.length, 1);
     assert.equal((await call(p, 'GET', '/security/alerts', {})).status, 401);
+    // bad input: a clear 4xx, nothing changed
+    assert.equal((await call(p, 'GET', '/security/alerts/not-a-number', { token: admin.token })).status, 400);
+    assert.equal((await call(p, 'GET', '/security/alerts?severity=bogus', { token: admin.token })).status, 400);
+    assert.equal((await call(p, 'POST', '/security/alerts/999999/acknowledge', { token: admin.token })).status, 404);
+    assert.equal((await call<{ status: string }>(p, 'GET', `/security/alerts/${id}`, { token: admin.token })).body.status, 'closed');
   });
 });
 
