@@ -16,7 +16,8 @@ echo "== tests"
 # every test platform logs at debug level here, and notes the personal data it encrypts (test/helpers/run-log.ts)
 OV2X_TEST_LOG_DIR="$(mktemp -d -t ov2x-test-logs.XXXXXX)"
 export OV2X_TEST_LOG_DIR
-node --test dist/test/
+# two test files at a time: most wait on sockets and timers, so both cores stay busy
+node --test --test-concurrency=2 dist/test/
 echo "== personal data in the logs of the whole run (G4)"
 node dist/tools/scan-run-logs.js "$OV2X_TEST_LOG_DIR"
 rm -rf "$OV2X_TEST_LOG_DIR"
