@@ -144,7 +144,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       const l = at?.locationId ? await repos.locations.get(at.locationId) : undefined;
       return l && { lat: l.latitude, lon: l.longitude };
     };
-    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate) : undefined;
+    const ratings = (stationId: string) => repos.locations.evseRatings(stationId);
+    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate, ratings) : undefined;
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,

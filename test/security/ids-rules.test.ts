@@ -74,8 +74,8 @@ describe('IDS responder', () => {
   });
 
   it('records a block it could not make as not executed', async () => {
-    const none = new Responder(undefined, undefined);
-    assert.equal((await none.respond(rule({ response: 'block-ip' }), target)).executed, false);
+    const none = new Responder(undefined, { block: () => assert.fail('nothing to block') });
+    assert.deepEqual(await none.respond(rule({ response: 'block-ip' }), { ...target, sourceIp: undefined }), { kind: 'block-ip', executed: false, detail: 'no target' });
     const failing = new Responder(undefined, { block: () => Promise.reject(new Error('store down')) });
     assert.deepEqual(await failing.respond(rule({ response: 'block-ip' }), target), { kind: 'block-ip', executed: false, detail: 'block failed: store down' });
     assert.equal((await none.respond(rule({ response: 'disconnect' }), target)).executed, false);
