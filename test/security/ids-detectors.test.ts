@@ -304,7 +304,7 @@ describe('IDS certificate mismatch (profile 3)', () => {
   let h: Awaited<ReturnType<typeof startTlsTestPlatform>>;
   const ORG = 'OV2X Test CPO';
   before(async () => {
-    h = await startTlsTestPlatform({ cpoOrganization: ORG });
+    h = await startTlsTestPlatform({ cpoOrganization: ORG, handshakeTimeout: 500, idsRules: JSON.stringify([{ id: 'T1-slow-handshake', threshold: 2 }]) });
     for (const id of ['CERT-1', 'CERT-2', 'CERT-OK']) await h.p.services.stations.register(id, { securityProfile: 3 });
   });
   after(() => h.stop());
@@ -314,6 +314,20 @@ describe('IDS certificate mismatch (profile 3)', () => {
     ws.once('open', () => { ws.close(); resolve(101); });
     ws.once('unexpected-response', (_req, res) => { res.resume(); resolve(res.statusCode ?? 0); });
     ws.once('error', reject);
+  });
+
+  it('T1 slow handshake over TLS: sockets that never finish the TLS handshake raise an alert for the address', async () => {
+    const port = Number(new URL(h.p.tls!.httpUrl).port);
+    await Promise.all([0, 1].map(() => new Promise<void>((resolve, reject) => {
+      const s = tcpConnect({ host: '127.0.0.1', port, localAddress: '127.0.0.31' });
+      s.once('close', () => resolve()).once('error', reject);
+    })));
+    await until('tls stall alert', async () => {
+      await h.p.ids!.settled();
+      return (await h.p.services.idsAlerts.list({ limit: 50, offset: 0 })).some((a) => a.rule === 'T1-slow-handshake' && a.sourceIp === '127.0.0.31');
+    });
+    const alert = (await h.p.services.idsAlerts.list({ limit: 50, offset: 0 })).find((a) => a.rule === 'T1-slow-handshake');
+    assert.equal(evidenceOf(alert).stage, 'tls');
   });
 
   it('T4: a verified certificate naming another station raises a high alert at its first use', async () => {

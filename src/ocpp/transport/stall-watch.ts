@@ -40,7 +40,8 @@ export function watchStalls(server: HttpServer | HttpsServer, timeoutMs: number,
   if (tls) {
     server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
       if (err.code !== 'ERR_TLS_HANDSHAKE_TIMEOUT') return;
-      const ip = unmapped(socket.remoteAddress ?? '');
+      // the TLS socket has let go of its address by now; the TCP socket under it (node's `_parent`) still knows it
+      const ip = unmapped(socket.remoteAddress ?? (socket as Socket & { _parent?: Socket })._parent?.remoteAddress ?? '');
       if (isIP(ip) && !proxies.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) stalled(ip, 'tls');
     });
   }

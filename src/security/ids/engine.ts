@@ -9,7 +9,7 @@ import { energyRegisterWh } from '../../domain/transactions/meter.js';
 import { KeyedWindows } from './windows.js';
 import { distanceKm, type Coordinates, type Locator } from './geo.js';
 import { ID_RING, SEQ_RING, StationWatch } from './station-watch.js';
-import { samePrefix, powerW } from './signals.js';
+import { networkChanged, powerW } from './signals.js';
 
 /** Cap on addresses, identities and tokens tracked at once. */
 const MAX_KEYS = 20_000;
@@ -177,7 +177,7 @@ export class IdsEngine implements IdsTap {
     this.lastAddress.set(stationId, ip);
     if (before === undefined || before === ip) return;
     const now = Date.now();
-    if (this.byDetector.networkChange.length > 0 && !samePrefix(before, ip)) {
+    if (this.byDetector.networkChange.length > 0 && networkChanged(before, ip)) {
       for (const { rule } of this.byDetector.networkChange) {
         const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
         if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { before, after: ip, changes: count, prefix: ip.includes(':') ? '/48' : '/16' } });

@@ -4,18 +4,19 @@ import type { MeterReading } from '../../domain/model.js';
 const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
 
 /**
- * Whether two addresses lie in one /16 (IPv4) or /48 (IPv6): the network a station usually
- * connects from. Not an address (a test double, a unix socket) or another family: not the same.
+ * Whether the second address lies outside the /16 (IPv4) or /48 (IPv6) of the first: the network a
+ * station usually connects from. Addresses of different families (a dual-stack station picks either)
+ * or that are not addresses at all cannot be compared: no change.
  */
-export function samePrefix(a: string, b: string): boolean {
-  const x = unmapped(a);
-  const y = unmapped(b);
+export function networkChanged(before: string, after: string): boolean {
+  const x = unmapped(before);
+  const y = unmapped(after);
   const family = isIP(x);
   if (family === 0 || family !== isIP(y)) return false;
   // BlockList does the prefix arithmetic of both families; a connect is rare enough for one small list
   const net = new BlockList();
   net.addSubnet(x, family === 4 ? 16 : 48, family === 4 ? 'ipv4' : 'ipv6');
-  return net.check(y, family === 4 ? 'ipv4' : 'ipv6');
+  return !net.check(y, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 const powerScale: Record<string, number> = { W: 1, kW: 1000 };
