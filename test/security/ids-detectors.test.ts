@@ -66,7 +66,7 @@ describe('IDS detectors (issue 7, second round)', () => {
       idsRules: JSON.stringify([{ id: 'T1-slow-handshake', threshold: 2, timeoutS: 1 }, { id: 'T3-clock-skew', threshold: 3, graceS: 1 }]),
     });
     for (const id of ['HALF-1', 'HALF-2', 'HS-OK', 'BURST-1', 'BURST-OK', 'UNK-1', 'UNK-2', 'UNK-OK', 'UNK-OK2', 'STOP-1', 'STOP-2', 'STOP-OK',
-      'PWR-1', 'PWR-2', 'PWR-OK', 'SKEW-1', 'SKEW-OK', 'NET-1', 'NET-OK', 'BASE-1', 'BASE-OK', 'SCOPE-IN', 'SCOPE-OUT']) pw[id] = await p.addStation(id);
+      'PWR-1', 'PWR-2', 'PWR-OK', 'PWR-DM', 'SKEW-1', 'SKEW-OK', 'NET-1', 'NET-OK', 'BASE-1', 'BASE-OK', 'SCOPE-IN', 'SCOPE-OUT']) pw[id] = await p.addStation(id);
     await p.repos.tokens.upsert({ idToken: 'DET-CARD', status: 'Accepted' });
   });
   after(() => p.stop());
@@ -220,6 +220,23 @@ describe('IDS detectors (issue 7, second round)', () => {
     const f = evidenceOf((await alertsOf(p, { stationId: 'PWR-2', rule: 'T2-over-power' }))[0]);
     assert.deepEqual([f.powerW, f.ratingW, f.ratingFrom], [500_000, 400_000, 'rule']);
     d.close();
+  });
+
+  it('T2 over-power (2.0.1): without a locations rating, the EVSE.Power maxLimit the station reported in its device model is the bound', async () => {
+    const c = await booted('PWR-DM', 'ocpp2.0.1');
+    const report = {
+      requestId: 1, generatedAt: new Date().toISOString(), seqNo: 0, tbc: false,
+      reportData: [{ component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power' }, variableAttribute: [{ type: 'Actual', value: '0', mutability: 'ReadOnly' }], variableCharacteristics: { unit: 'W', dataType: 'decimal', maxLimit: 22_000, supportsMonitoring: false } }],
+    };
+    assert.equal((await c.call('nr', 'NotifyReport', report))[0], 3);
+    await until('device model stored', async () => (await p.repos.deviceModel.list('PWR-DM', { component: 'EVSE', variable: 'Power' })).length === 1);
+    const reading = (w: number) => ({ evseId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: w, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } }] }] });
+    assert.equal((await c.call('ok', 'MeterValues', reading(22_500)))[0], 3);
+    assert.deepEqual(await alertsOf(p, { stationId: 'PWR-DM', rule: 'T2-over-power' }), []);
+    assert.equal((await c.call('hi', 'MeterValues', reading(30_000)))[0], 3);
+    const e = evidenceOf((await alertsOf(p, { stationId: 'PWR-DM', rule: 'T2-over-power' }))[0]);
+    assert.deepEqual([e.powerW, e.ratingW, e.ratingFrom], [30_000, 22_000, 'deviceModel']);
+    c.close();
   });
 
   it('T2 benign look-alike: a reading a few percent above the rating (meter tolerance, ramp-up) raises nothing', async () => {

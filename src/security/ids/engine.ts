@@ -10,6 +10,7 @@ import { KeyedWindows } from './windows.js';
 import { distanceKm, type Coordinates, type Locator } from './geo.js';
 import { ID_RING, SEQ_RING, StationWatch } from './station-watch.js';
 import { networkChanged, powerW } from './signals.js';
+import type { Rating, Ratings } from './ratings.js';
 
 /** Cap on addresses, identities and tokens tracked at once. */
 const MAX_KEYS = 20_000;
@@ -32,8 +33,6 @@ export { distanceKm, type Coordinates, type Locator };
 /** Refusals that say someone tried a wrong secret or a borrowed identity (T4). */
 const authFailures = new Set(['InvalidCredentials', 'IdentityMismatch', 'ClientCertificateRejected', 'SecurityProfileDowngrade']);
 
-/** What each EVSE of a station is rated for (W), from the locations model; empty if not described. */
-export type Ratings = (stationId: string) => Promise<Map<number, number>>;
 
 /** Stamped messages whose timestamp says when the station thinks it is now (T3 clock skew). */
 const stampedActions = new Set(['StatusNotification', 'SecurityEventNotification', 'TransactionEvent']);
@@ -62,7 +61,7 @@ export class IdsEngine implements IdsTap {
   /** station|transaction → the message id and time of its first stop (T2 repeated stop) */
   private readonly stops = new Map<string, { messageId: string; at: number }>();
   /** station → its EVSE ratings (W), read at most every LOCATION_TTL_MS (T2 over-power) */
-  private readonly ratingsOf = new Map<string, { at: number; evses: Map<number, number> }>();
+  private readonly ratingsOf = new Map<string, { at: number; evses: Map<number, Rating> }>();
   /** connected stations that have not sent a frame yet (T1 half-open): usually none, a station boots at once */
   private readonly silent = new Set<string>();
   private readonly silentTimer: NodeJS.Timeout | undefined;
@@ -180,7 +179,7 @@ export class IdsEngine implements IdsTap {
     if (this.byDetector.networkChange.length > 0 && networkChanged(before, ip)) {
       for (const { rule } of this.byDetector.networkChange) {
         const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
-        if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { before, after: ip, changes: count, prefix: ip.includes(':') ? '/48' : '/16' } });
+        if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { before, after: ip, changes: count, prefix: ip.includes(':') && !ip.startsWith('::ffff:') ? '/48' : '/16' } });
       }
     }
     for (const { rule } of this.byDetector.addressFlapping) {
@@ -404,15 +403,15 @@ export class IdsEngine implements IdsTap {
     void work.finally(() => this.pending.delete(work));
   }
 
-  private judgePower(stationId: string, sourceIp: string, evseId: number, transactionId: number | undefined, r: MeterReading, w: number, evses: Map<number, number>): void {
+  private judgePower(stationId: string, sourceIp: string, evseId: number, transactionId: number | undefined, r: MeterReading, w: number, evses: Map<number, Rating>): void {
     const rated = evses.get(evseId);
     const now = Date.now();
     for (const { rule } of this.byDetector.overPower) {
-      const ratingW = rated ?? (rule.maxKw ?? 400) * 1000;
+      const ratingW = rated?.w ?? (rule.maxKw ?? 400) * 1000;
       if (w <= ratingW * (1 + (rule.ratio ?? 0.1))) continue;
       const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}|${evseId}`, now, rule.windowS * 1000, rule.threshold);
       if (fired) {
-        this.fire(rule, { stationId, sourceIp, evidence: { evseId, transactionId, powerW: Math.round(w), ratingW, ratingFrom: rated === undefined ? 'rule' : 'locations', readings: count, timestamp: r.timestamp.toISOString() } });
+        this.fire(rule, { stationId, sourceIp, evidence: { evseId, transactionId, powerW: Math.round(w), ratingW, ratingFrom: rated?.from ?? 'rule', readings: count, timestamp: r.timestamp.toISOString() } });
       }
     }
   }
