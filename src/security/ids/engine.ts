@@ -287,17 +287,16 @@ export class IdsEngine implements IdsTap {
 
   /** T3: a live message stamped off our clock; offline events and what a station sends right after connecting are not judged. */
   private clockSkew(stationId: string, w: StationWatch, action: string, payload: Record<string, unknown>): void {
-    if (typeof payload.timestamp !== 'string') return;
-    // a TransactionEvent says itself whether it was queued; other messages may be the queue of a fresh connection
-    const live = action === 'TransactionEvent' ? payload.offline !== true : undefined;
-    if (live === false) return;
+    // an offline TransactionEvent says itself that it is old news
+    if (typeof payload.timestamp !== 'string' || (action === 'TransactionEvent' && payload.offline === true)) return;
     const at = Date.parse(payload.timestamp);
     if (Number.isNaN(at)) return;
     const now = Date.now();
     const skewMs = at - now;
     for (const { rule } of this.byDetector.clockSkew) {
       if (Math.abs(skewMs) <= (rule.skewS ?? 300) * 1000) continue;
-      if (live === undefined && now - w.since < (rule.graceS ?? 120) * 1000) continue;
+      // right after a connect come the queue (1.6 has no offline flag) and what was in flight when the link dropped
+      if (now - w.since < (rule.graceS ?? 120) * 1000) continue;
       const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
       if (fired) this.fire(rule, { stationId, sourceIp: w.ip, evidence: { skewS: Math.round(skewMs / 1000), messages: count, windowS: rule.windowS, action, timestamp: payload.timestamp.slice(0, 40) } });
     }
