@@ -577,8 +577,8 @@ export class IdsEngine implements IdsTap {
   }
 
   /** Connected stations watched and sources tracked: what the memory bound is about. */
-  get tracked(): { stations: number; sources: number; tokens: number } {
-    return { stations: this.stations.size, sources: this.perIp.size + this.perIdentity.size + this.perStationEvent.size, tokens: this.tokenSeen.size };
+  get tracked(): { stations: number; sources: number; tokens: number; stops: number } {
+    return { stations: this.stations.size, sources: this.perIp.size + this.perIdentity.size + this.perStationEvent.size, tokens: this.tokenSeen.size, stops: this.stops.size };
   }
 
   private sweep(): void {
