@@ -83,6 +83,7 @@ import { AlertService } from './security/ids/alerts.js';
 import { IdsEngine } from './security/ids/engine.js';
 import { Responder } from './security/ids/responses.js';
 import { ruleTable } from './security/ids/rules.js';
+import { storedRatings } from './security/ids/ratings.js';
 
 export interface Platform {
   config: Config;
@@ -144,7 +145,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       const l = at?.locationId ? await repos.locations.get(at.locationId) : undefined;
       return l && { lat: l.latitude, lon: l.longitude };
     };
-    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate) : undefined;
+    const ratings = storedRatings(repos.locations, repos.deviceModel);
+    const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate, ratings) : undefined;
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,

@@ -5,7 +5,8 @@ import type { Severity } from '../store/schema.js';
 export type DomainEvent =
   | { type: 'station.connected'; stationId: string; protocol: string; remoteAddress: string; securityProfile: number; clientCertificate?: { subject: string; serialNumber: string; notAfter: string } }
   | { type: 'station.disconnected'; stationId: string; code: number }
-  | { type: 'station.booted'; stationId: string; boot: BootInfo; registrationStatus: string }
+  /** `previous`: the identifying boot information stored before this boot (none for a first boot) */
+  | { type: 'station.booted'; stationId: string; boot: BootInfo; registrationStatus: string; previous?: { vendor: string; model: string; serialNumber: string } }
   /** an operator took the station out of service: whoever holds its socket closes it */
   | { type: 'station.decommissioned'; stationId: string }
   | ({ type: 'connector.status' } & StatusChange)

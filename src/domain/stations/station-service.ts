@@ -114,9 +114,12 @@ export class StationService {
   }
 
   async boot(stationId: string, boot: BootInfo, at = new Date()): Promise<{ status: RegistrationStatus; intervalS: number; currentTime: Date }> {
+    // what the station said at its previous boot, before this one overwrites it: the IDS compares across restarts
+    const before = await this.stations.get(stationId);
     // a station removed while connected is Rejected
     const status: RegistrationStatus = (await this.stations.recordBoot(stationId, { ...boot, at })) ?? 'Rejected';
-    this.events.emit({ type: 'station.booted', stationId, boot, registrationStatus: status });
+    const previous = before?.vendor != null && before.model != null ? { vendor: before.vendor, model: before.model, serialNumber: before.serialNumber ?? '' } : undefined;
+    this.events.emit({ type: 'station.booted', stationId, boot, registrationStatus: status, ...(previous && { previous }) });
     return { status, intervalS: this.o.heartbeatIntervalS, currentTime: at };
   }
 

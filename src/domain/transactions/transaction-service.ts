@@ -196,6 +196,13 @@ export class TransactionService {
     let tx: ActiveTransaction | undefined;
     if (m.transactionRef !== undefined) {
       tx = await this.find(m.stationId, m.transactionRef);
+      // an offline queue replays the readings of a transaction that has ended since (the platform closed it, or the
+      // station's own stop overtook them): known, so kept with it and not an unknown transaction
+      const ended = tx ? undefined : await this.transactions.findByRef(m.stationId, m.transactionRef);
+      if (ended) {
+        await this.storeReadings(m.stationId, ended.id, m.evseId, m.readings);
+        return;
+      }
       if (!tx) {
         await this.security.record({ stationId: m.stationId, type: 'UnknownTransaction', severity: 'warning', details: { transactionRef: m.transactionRef.slice(0, 40), operation: 'meterValues' } });
       }
@@ -271,6 +278,8 @@ export class TransactionService {
   private async recover(u: UpdateInput): Promise<ActiveTransaction | undefined> {
     if (await this.transactions.findByRef(u.stationId, u.transactionRef)) return undefined;
     this.log.info({ station: u.stationId }, 'transaction event for an unknown transaction: recovering it from the event');
+    // kept, but a 2.0.1 station never started it here: worth recording (the IDS counts these, T2)
+    await this.security.record({ stationId: u.stationId, type: 'UnknownTransaction', severity: 'warning', details: { transactionRef: u.transactionRef.slice(0, 40), operation: 'recover' } });
     const first = u.readings[0];
     await this.started({
       stationId: u.stationId, protocol: 'ocpp2.0.1', transactionRef: u.transactionRef, evseId: u.evseId ?? 0, connectorId: 1,

@@ -25,6 +25,7 @@ import type { PerimeterGate } from '../../security/perimeter/gate.js';
 import { callErrorsTotal, connectionsTotal, countConnectedStations, framesTotal } from '../../metrics/registry.js';
 import { rpcErrorKinds } from '../rpc/errors.js';
 import type { IdsTap } from '../../security/ids/tap.js';
+import { watchStalls } from './stall-watch.js';
 
 export interface OcppServerOptions {
   path: string;
@@ -205,6 +206,9 @@ export class OcppServer {
         refuseUpgrade(socket, 500, 'internal error');
       });
     });
+    const ids = this.o.ids;
+    // the IDS hears of sockets that never get as far as an upgrade (slowloris, TLS handshakes left hanging)
+    if (ids) watchStalls(server, this.o.handshakeTimeoutMs, (this.o.transportSecurity ?? noTransportSecurity).proxy.proxies, (ip, stage) => ids.handshakeStalled(ip, stage));
     if (this.o.pingIntervalS > 0 && !this.pingTimer) {
       this.pingTimer = setInterval(() => this.checkLiveness(), (this.o.pingIntervalS * 1000) / LIVENESS_SLICES);
       this.pingTimer.unref();
@@ -256,7 +260,7 @@ export class OcppServer {
     const refuse = (type: keyof typeof securityEventOfRefusal, details: Record<string, unknown>): void => {
       const r = securityEventOfRefusal[type];
       connectionsTotal.inc({ result: 'refused', reason: type });
-      this.o.ids?.handshakeRefused(remote, stationId, type);
+      this.o.ids?.handshakeRefused(remote, stationId, type, details);
       void this.o.services.security.record({ stationId, type, severity: r.severity, sourceIp: remote, details: { protocol: version, ...details } });
       refuseUpgrade(socket, r.status, r.message, r.status === 401 ? { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } : {});
     };

@@ -9,6 +9,8 @@ import { energyRegisterWh } from '../../domain/transactions/meter.js';
 import { KeyedWindows } from './windows.js';
 import { distanceKm, type Coordinates, type Locator } from './geo.js';
 import { ID_RING, SEQ_RING, StationWatch } from './station-watch.js';
+import { networkChanged, powerW } from './signals.js';
+import type { Rating, Ratings } from './ratings.js';
 
 /** Cap on addresses, identities and tokens tracked at once. */
 const MAX_KEYS = 20_000;
@@ -31,6 +33,10 @@ export { distanceKm, type Coordinates, type Locator };
 /** Refusals that say someone tried a wrong secret or a borrowed identity (T4). */
 const authFailures = new Set(['InvalidCredentials', 'IdentityMismatch', 'ClientCertificateRejected', 'SecurityProfileDowngrade']);
 
+
+/** Stamped messages whose timestamp says when the station thinks it is now (T3 clock skew). */
+const stampedActions = new Set(['StatusNotification', 'SecurityEventNotification', 'TransactionEvent']);
+
 /**
  * The OCPP-aware intrusion detection engine: fed in line by the transport (IdsTap) and by the
  * domain events, it runs the rule table's detectors over bounded per-station and per-source
@@ -52,6 +58,13 @@ export class IdsEngine implements IdsTap {
   private readonly places = new Map<string, { at: number; where: Coordinates | null }>();
   /** token pseudonym → where and when it was last authorized (T5) */
   private readonly tokenSeen = new Map<string, { stationId: string; at: number }>();
+  /** station|transaction → the message id and time of its first stop (T2 repeated stop) */
+  private readonly stops = new Map<string, { messageId: string; at: number }>();
+  /** station → its EVSE ratings (W), read at most every LOCATION_TTL_MS (T2 over-power) */
+  private readonly ratingsOf = new Map<string, { at: number; evses: Map<number, Rating> }>();
+  /** connected stations that have not sent a frame yet (T1 half-open): usually none, a station boots at once */
+  private readonly silent = new Set<string>();
+  private readonly silentTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly unsubscribe: () => void;
   private readonly sweepTimer: NodeJS.Timeout;
@@ -64,6 +77,7 @@ export class IdsEngine implements IdsTap {
     events: DomainEvents,
     private readonly log: Logger,
     private readonly locate: Locator = async () => undefined,
+    private readonly ratings: Ratings = async () => new Map(),
   ) {
     const enabled = rules.filter((r) => r.enabled);
     this.stationRules = enabled;
@@ -71,6 +85,7 @@ export class IdsEngine implements IdsTap {
       impossibleTravel: [], oversizedFrame: [], connectionRatePerIdentity: [], tokenVelocity: [], repeatedSeqNo: [], repeatedReading: [],
       connectionRatePerIp: [], frameRate: [], badFrames: [], unsolicitedResult: [], repeatedMessageId: [], failedAuth: [], tokenTwoStations: [], stationSecurityEvent: [],
       energyDecrease: [], futureTimestamp: [], addressFlapping: [], bootIdentityChange: [],
+      slowHandshake: [], bootBurst: [], unknownTransaction: [], repeatedStop: [], overPower: [], clockSkew: [], certificateMismatch: [], networkChange: [],
     };
     enabled.forEach((rule, i) => this.byDetector[rule.detector].push({ rule, i }));
     this.longestWindowMs = Math.max(60_000, ...enabled.map((r) => r.windowS * 1000));
@@ -78,6 +93,12 @@ export class IdsEngine implements IdsTap {
     // idle entries of departed sources go once their window is over
     this.sweepTimer = setInterval(() => this.sweep(), 60_000);
     this.sweepTimer.unref();
+    const halfOpen = this.byDetector.slowHandshake.map(({ rule }) => (rule.timeoutS ?? 600) * 1000);
+    if (halfOpen.length > 0) {
+      // a quarter of the shortest timeout, so a silent connection is counted at most 25 % late
+      this.silentTimer = setInterval(() => this.checkSilent(), Math.min(5000, Math.max(250, Math.min(...halfOpen) / 4)));
+      this.silentTimer.unref();
+    }
   }
 
   // ---- transport tap -------------------------------------------------------------------
@@ -95,24 +116,72 @@ export class IdsEngine implements IdsTap {
     }
   }
 
-  handshakeRefused(ip: string, identity: string, reason: string): void {
+  handshakeRefused(ip: string, identity: string, reason: string, details?: Record<string, unknown>): void {
     if (!authFailures.has(reason)) return;
     const now = Date.now();
+    // a verified certificate naming another station: its own rule, not one more failed password
+    if (reason === 'ClientCertificateRejected' && details?.reason === 'IdentityMismatch') {
+      const evidence = { subject: typeof details.subject === 'string' ? details.subject.slice(0, 200) : undefined, serial: typeof details.serial === 'string' ? details.serial.slice(0, 64) : undefined };
+      for (const { rule } of this.byDetector.certificateMismatch) {
+        const { fired, count } = this.perIdentity.hit(`${rule.id}|${identity}`, now, rule.windowS * 1000, rule.threshold);
+        if (fired) this.fire(rule, { stationId: identity, sourceIp: ip, evidence: { ...evidence, refusals: count } });
+      }
+      return;
+    }
     for (const { rule } of this.byDetector.failedAuth) {
       const { fired, count } = this.perIdentity.hit(`${rule.id}|${identity}`, now, rule.windowS * 1000, rule.threshold);
       if (fired) this.fire(rule, { stationId: identity, sourceIp: ip, evidence: { refusals: count, windowS: rule.windowS, lastReason: reason } });
     }
   }
 
+  /** T1: a connection that never got as far as the upgrade; counted per address. */
+  handshakeStalled(ip: string, stage: 'request' | 'tls'): void {
+    this.slowHandshake(ip, { stage });
+  }
+
+  private slowHandshake(ip: string, evidence: Record<string, unknown>, only?: Rule): void {
+    const now = Date.now();
+    for (const { rule } of this.byDetector.slowHandshake) {
+      if (only && rule !== only) continue;
+      const { fired, count } = this.perIp.hit(`${rule.id}|${ip}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { sourceIp: ip, evidence: { ...evidence, stalls: count, windowS: rule.windowS } });
+    }
+  }
+
+  /** T1 half-open: upgraded stations still silent past a rule's timeoutS count against their address once. */
+  private checkSilent(): void {
+    const now = Date.now();
+    for (const stationId of this.silent) {
+      const w = this.stations.get(stationId);
+      if (!w || w.heard) {
+        this.silent.delete(stationId);
+        continue;
+      }
+      for (const { rule, i } of this.byDetector.slowHandshake) {
+        if (w.halfOpen?.has(i) || now - w.since < (rule.timeoutS ?? 600) * 1000) continue;
+        (w.halfOpen ??= new Set()).add(i);
+        this.slowHandshake(w.ip, { stage: 'silentAfterUpgrade', lastIdentity: stationId.slice(0, 64), silentS: Math.round((now - w.since) / 1000) }, rule);
+      }
+      if (w.halfOpen?.size === this.byDetector.slowHandshake.length) this.silent.delete(stationId);
+    }
+  }
+
   connected(stationId: string, ip: string): void {
     const stillOpen = this.stations.has(stationId);
     this.stations.set(stationId, new StationWatch(ip, this.stationRules.length));
+    if (this.byDetector.slowHandshake.length > 0) this.silent.add(stationId);
     const before = this.lastAddress.get(stationId);
     this.lastAddress.delete(stationId);
     if (this.lastAddress.size >= MAX_KEYS) this.lastAddress.delete(this.lastAddress.keys().next().value!);
     this.lastAddress.set(stationId, ip);
     if (before === undefined || before === ip) return;
     const now = Date.now();
+    if (this.byDetector.networkChange.length > 0 && networkChanged(before, ip)) {
+      for (const { rule } of this.byDetector.networkChange) {
+        const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+        if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { before, after: ip, changes: count, prefix: ip.includes(':') && !ip.startsWith('::ffff:') ? '/48' : '/16' } });
+      }
+    }
     for (const { rule } of this.byDetector.addressFlapping) {
       const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
       if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { changes: count, windowS: rule.windowS, addresses: [before, ip], previousStillOpen: stillOpen } });
@@ -121,12 +190,17 @@ export class IdsEngine implements IdsTap {
 
   disconnected(stationId: string): void {
     this.stations.delete(stationId);
+    this.silent.delete(stationId);
   }
 
   frameIn(stationId: string, bytes: number): void {
     const w = this.stations.get(stationId);
     if (!w) return;
     w.lastBytes = bytes;
+    if (!w.heard) {
+      w.heard = true;
+      this.silent.delete(stationId);
+    }
     const now = Date.now();
     for (const { rule, i } of this.byDetector.frameRate) {
       if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
@@ -143,7 +217,14 @@ export class IdsEngine implements IdsTap {
     const w = this.stations.get(stationId);
     if (!w) return;
     w.note(action, messageId, w.lastBytes);
+    // queued: sent while an earlier CALL still waits for the endpoint (an offline replay waits for each answer)
+    const queued = w.callsIn - w.callsStarted > 0;
+    w.callsIn++;
+    if (action === 'BootNotification') w.bootAt = Date.now();
+    else if (queued && w.bootAt > 0 && this.byDetector.bootBurst.length > 0) this.bootBurst(stationId, w);
     if (action === 'TransactionEvent' && this.byDetector.repeatedSeqNo.length > 0) this.transactionEvent(stationId, w, payload);
+    if ((action === 'StopTransaction' || action === 'TransactionEvent') && this.byDetector.repeatedStop.length > 0) this.stopped(stationId, w, messageId, action, payload);
+    if (stampedActions.has(action) && this.byDetector.clockSkew.length > 0) this.clockSkew(stationId, w, action, payload);
     if (this.byDetector.repeatedMessageId.length === 0) return;
     const repeated = w.ids.includes(messageId);
     w.ids[w.idCursor] = messageId;
@@ -154,6 +235,70 @@ export class IdsEngine implements IdsTap {
       if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
         this.fire(rule, { stationId, sourceIp: w.ip, evidence: { repeats: w.windows[i]!.count, windowS: rule.windowS, lastRepeated: { messageId: messageId.slice(0, 64), action }, recent: w.recentFrames() } });
       }
+    }
+  }
+
+  /** T1: CALLs queued behind unanswered ones within the first windowS after a BootNotification. */
+  private bootBurst(stationId: string, w: StationWatch): void {
+    const now = Date.now();
+    for (const { rule, i } of this.byDetector.bootBurst) {
+      if (now - w.bootAt > rule.windowS * 1000) continue;
+      const win = w.windows[i]!;
+      // the window opens at the boot, not at the first queued CALL
+      if (win.start !== w.bootAt) {
+        win.start = w.bootAt;
+        win.count = 0;
+        win.fired = false;
+      }
+      win.count++;
+      if (win.fired || win.count < rule.threshold) continue;
+      win.fired = true;
+      this.fire(rule, { stationId, sourceIp: w.ip, evidence: { queuedCalls: win.count, secondsAfterBoot: Math.round((now - w.bootAt) / 100) / 10, windowS: rule.windowS, recent: w.recentFrames() } });
+    }
+  }
+
+  /** T2: a second stop of one transaction under a new message id; the same id again is a re-send after a lost answer. */
+  private stopped(stationId: string, w: StationWatch, messageId: string, action: string, payload: Record<string, unknown>): void {
+    let tx: string;
+    if (action === 'StopTransaction') {
+      if (typeof payload.transactionId !== 'number') return;
+      tx = String(payload.transactionId);
+    } else {
+      const id = (payload.transactionInfo as { transactionId?: unknown } | undefined)?.transactionId;
+      if (payload.eventType !== 'Ended' || typeof id !== 'string') return;
+      tx = id.slice(0, 36);
+    }
+    const key = `${stationId}|${tx}`;
+    const now = Date.now();
+    const first = this.stops.get(key);
+    if (!first || now - first.at > this.longestWindowMs) {
+      this.stops.delete(key);
+      if (this.stops.size >= MAX_KEYS) this.stops.delete(this.stops.keys().next().value!);
+      this.stops.set(key, { messageId: messageId.slice(0, 64), at: now });
+      return;
+    }
+    if (first.messageId === messageId.slice(0, 64)) return;
+    for (const { rule } of this.byDetector.repeatedStop) {
+      if (now - first.at > rule.windowS * 1000) continue;
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${key}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: w.ip, evidence: { action, transactionId: tx, stops: count + 1, first: { messageId: first.messageId, at: new Date(first.at).toISOString() }, again: { messageId: messageId.slice(0, 64) } } });
+    }
+  }
+
+  /** T3: a live message stamped off our clock; offline events and what a station sends right after connecting are not judged. */
+  private clockSkew(stationId: string, w: StationWatch, action: string, payload: Record<string, unknown>): void {
+    // an offline TransactionEvent says itself that it is old news
+    if (typeof payload.timestamp !== 'string' || (action === 'TransactionEvent' && payload.offline === true)) return;
+    const at = Date.parse(payload.timestamp);
+    if (Number.isNaN(at)) return;
+    const now = Date.now();
+    const skewMs = at - now;
+    for (const { rule } of this.byDetector.clockSkew) {
+      if (Math.abs(skewMs) <= (rule.skewS ?? 300) * 1000) continue;
+      // right after a connect come the queue (1.6 has no offline flag) and what was in flight when the link dropped
+      if (now - w.since < (rule.graceS ?? 120) * 1000) continue;
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: w.ip, evidence: { skewS: Math.round(skewMs / 1000), messages: count, windowS: rule.windowS, action, timestamp: payload.timestamp.slice(0, 40) } });
     }
   }
 
@@ -180,6 +325,8 @@ export class IdsEngine implements IdsTap {
     if (!w) return;
     const now = Date.now();
     w.note(`!${kind}`, '', w.lastBytes);
+    // refused at the door: it never reaches the endpoint's queue
+    if (kind === 'InboundQueueFull') w.callsStarted++;
     if (kind === 'UnexpectedResult') {
       for (const { rule, i } of this.byDetector.unsolicitedResult) {
         if (w.windows[i]!.hit(now, rule.windowS * 1000, rule.threshold)) {
@@ -212,7 +359,9 @@ export class IdsEngine implements IdsTap {
 
   delayMs(stationId: string): number {
     const w = this.stations.get(stationId);
-    if (!w || w.throttleMs === 0) return 0;
+    if (!w) return 0;
+    w.callsStarted++;
+    if (w.throttleMs === 0) return 0;
     if (Date.now() >= w.throttleUntil) {
       w.throttleMs = 0;
       return 0;
@@ -225,8 +374,45 @@ export class IdsEngine implements IdsTap {
   private onEvent(e: DomainEvent): void {
     if (e.type === 'token.authorized') this.tokenAuthorized(e.stationId, e.token, e.authorization.status);
     else if (e.type === 'meter.values') this.meterValues(e.stationId, e.evseId, e.transactionId, e.readings);
-    else if (e.type === 'station.booted') this.booted(e.stationId, e.boot);
+    else if (e.type === 'station.booted') this.booted(e.stationId, e.boot, e.previous);
+    else if (e.type === 'security.event' && e.stationId !== undefined && e.eventType === 'UnknownTransaction' && !('standard' in e.details)) this.unknownTransaction(e.stationId, e.details);
     else if (e.type === 'security.event' && e.stationId !== undefined && e.eventType !== 'IdsAlert') this.stationEvent(e.stationId, e.eventType, e.details);
+  }
+
+  /** T2: the domain met a transaction it never started (1.6 meter values or stop, 2.0.1 events it had to recover from). */
+  private unknownTransaction(stationId: string, details: Record<string, unknown>): void {
+    const now = Date.now();
+    for (const { rule } of this.byDetector.unknownTransaction) {
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) this.fire(rule, { stationId, sourceIp: this.stations.get(stationId)?.ip, evidence: { unknown: count, windowS: rule.windowS, lastTransactionRef: details.transactionRef, lastOperation: details.operation } });
+    }
+  }
+
+  /** T2: active power above what the EVSE is rated for; the rating is read from the store off the OCPP exchange. */
+  private overPower(stationId: string, sourceIp: string, evseId: number, transactionId: number | undefined, r: MeterReading, w: number): void {
+    const known = this.ratingsOf.get(stationId);
+    if (known && Date.now() - known.at < LOCATION_TTL_MS) return this.judgePower(stationId, sourceIp, evseId, transactionId, r, w, known.evses);
+    const work = this.ratings(stationId).then((evses) => {
+      this.ratingsOf.delete(stationId);
+      if (this.ratingsOf.size >= MAX_KEYS) this.ratingsOf.delete(this.ratingsOf.keys().next().value!);
+      this.ratingsOf.set(stationId, { at: Date.now(), evses });
+      this.judgePower(stationId, sourceIp, evseId, transactionId, r, w, evses);
+    }).catch((err: unknown) => this.log.error({ err }, 'ids rating check failed'));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private judgePower(stationId: string, sourceIp: string, evseId: number, transactionId: number | undefined, r: MeterReading, w: number, evses: Map<number, Rating>): void {
+    const rated = evses.get(evseId);
+    const now = Date.now();
+    for (const { rule } of this.byDetector.overPower) {
+      const ratingW = rated?.w ?? (rule.maxKw ?? 400) * 1000;
+      if (w <= ratingW * (1 + (rule.ratio ?? 0.1))) continue;
+      const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}|${evseId}`, now, rule.windowS * 1000, rule.threshold);
+      if (fired) {
+        this.fire(rule, { stationId, sourceIp, evidence: { evseId, transactionId, powerW: Math.round(w), ratingW, ratingFrom: rated?.from ?? 'rule', readings: count, timestamp: r.timestamp.toISOString() } });
+      }
+    }
   }
 
   /** T2: an energy register going backwards in the readings' own time order; readings from the future. */
@@ -237,6 +423,10 @@ export class IdsEngine implements IdsTap {
     for (const r of readings) {
       const at = r.timestamp.getTime();
       if (this.byDetector.repeatedReading.length > 0) this.repeatedReading(stationId, w, evseId, r, now);
+      if (this.byDetector.overPower.length > 0) {
+        const power = powerW(r);
+        if (power !== undefined) this.overPower(stationId, w.ip, evseId, transactionId, r, power);
+      }
       for (const { rule } of this.byDetector.futureTimestamp) {
         if (at - now <= (rule.skewS ?? 300) * 1000) continue;
         const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
@@ -280,9 +470,10 @@ export class IdsEngine implements IdsTap {
   }
 
   /** T4: the identifying boot information changed; a firmware update changes only the firmware version. */
-  private booted(stationId: string, boot: BootInfo): void {
+  private booted(stationId: string, boot: BootInfo, stored?: { vendor: string; model: string; serialNumber: string }): void {
     const now = { vendor: boot.vendor, model: boot.model, serialNumber: boot.serialNumber ?? '' };
-    const before = this.boots.get(stationId);
+    // the store's copy of the previous boot survives a restart of the platform; memory is what this process saw
+    const before = this.boots.get(stationId) ?? stored;
     this.boots.delete(stationId);
     if (this.boots.size >= MAX_KEYS) this.boots.delete(this.boots.keys().next().value!);
     this.boots.set(stationId, now);
@@ -386,8 +577,8 @@ export class IdsEngine implements IdsTap {
   }
 
   /** Connected stations watched and sources tracked: what the memory bound is about. */
-  get tracked(): { stations: number; sources: number; tokens: number } {
-    return { stations: this.stations.size, sources: this.perIp.size + this.perIdentity.size + this.perStationEvent.size, tokens: this.tokenSeen.size };
+  get tracked(): { stations: number; sources: number; tokens: number; stops: number } {
+    return { stations: this.stations.size, sources: this.perIp.size + this.perIdentity.size + this.perStationEvent.size, tokens: this.tokenSeen.size, stops: this.stops.size };
   }
 
   private sweep(): void {
@@ -396,10 +587,12 @@ export class IdsEngine implements IdsTap {
     this.perIdentity.sweep(now, this.longestWindowMs);
     this.perStationEvent.sweep(now, this.longestWindowMs);
     for (const [k, v] of this.tokenSeen) if (now - v.at > this.longestWindowMs) this.tokenSeen.delete(k);
+    for (const [k, v] of this.stops) if (now - v.at > this.longestWindowMs) this.stops.delete(k);
   }
 
   close(): void {
     clearInterval(this.sweepTimer);
+    clearInterval(this.silentTimer);
     this.unsubscribe();
   }
 }

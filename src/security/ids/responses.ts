@@ -1,6 +1,6 @@
 import type { ResponseKind, Rule } from './rules.js';
 
-/** The perimeter block list (`domain.perimeter`, built in parallel): the IDS only asks it to block. */
+/** The perimeter block list (`domain.perimeter`): the IDS only asks it to block. */
 export interface BlockResponder {
   block(target: { kind: 'ip' | 'identity'; value: string }, opts: { ttlS: number | null; reason: string; by: string }): Promise<void>;
 }
@@ -29,19 +29,12 @@ export interface ResponseTarget {
 const DEFAULT_BLOCK_TTL_S = 3600;
 const DEFAULT_THROTTLE_MS = 250;
 
-/**
- * Executes a rule's response. Block responses need the perimeter service; without it they are
- * recorded as not executed, so the alert still says what the rule wanted.
- */
+/** Executes a rule's response; one that cannot be carried out is recorded as not executed, with why. */
 export class Responder {
   constructor(
     private readonly stations: StationControl | undefined,
-    private blocker: BlockResponder | undefined,
+    private readonly blocker: BlockResponder,
   ) {}
-
-  useBlocker(b: BlockResponder): void {
-    this.blocker = b;
-  }
 
   async respond(rule: Rule, target: ResponseTarget): Promise<ResponseOutcome> {
     const kind = rule.response;
@@ -60,7 +53,6 @@ export class Responder {
       case 'block-ip':
       case 'block-identity': {
         const value = kind === 'block-ip' ? target.sourceIp : target.stationId;
-        if (!this.blocker) return { kind, executed: false, detail: 'no perimeter block list in this build' };
         if (value === undefined) return { kind, executed: false, detail: 'no target' };
         const ttlS = rule.responseParam === undefined ? DEFAULT_BLOCK_TTL_S : rule.responseParam;
         try {

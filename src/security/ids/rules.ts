@@ -20,6 +20,14 @@ export const detectors = [
   'repeatedSeqNo', // T3: a 2.0.1 TransactionEvent repeating a (transaction, seqNo) of this session
   'repeatedReading', // T3: a meter reading (EVSE, timestamp, register) re-sent in this session
   'impossibleTravel', // T5: one token accepted at two located stations faster than `speedKmh` allows
+  'slowHandshake', // T1: connections of one address that never finish the upgrade, or upgrade and then stay silent past `timeoutS`
+  'bootBurst', // T1: CALLs queued behind others (sent without waiting for answers) within `windowS` after a BootNotification
+  'unknownTransaction', // T2: meter values or transaction events for a transaction the CSMS never started
+  'repeatedStop', // T2: a second StopTransaction / TransactionEvent Ended for one transaction, under a new message id
+  'overPower', // T2: Power.Active.Import above the EVSE's rating (or `maxKw`) by more than `ratio`
+  'clockSkew', // T3: live (not offline-replayed) message timestamps off our clock by more than `skewS`
+  'certificateMismatch', // T4: a verified client certificate naming another identity than the one it connects as
+  'networkChange', // T4: the identity connects from another /16 (IPv4) or /48 (IPv6) than last time
 ] as const;
 export type Detector = typeof detectors[number];
 
@@ -39,7 +47,7 @@ export interface Rule {
   response: ResponseKind;
   /** throttle: delay (ms) before each inbound CALL; block: TTL (s), null = until lifted */
   responseParam?: number | null;
-  /** detector-specific: badFrames `ratio` (0–1); stationSecurityEvent `types`; futureTimestamp/energyDecrease tolerance `skewS`/`toleranceWh` */
+  /** detector-specific: badFrames `ratio` (0–1), overPower tolerance `ratio` above the rating (0–1); stationSecurityEvent `types`; futureTimestamp/energyDecrease tolerance `skewS`/`toleranceWh` */
   ratio?: number;
   types?: string[];
   skewS?: number;
@@ -47,6 +55,12 @@ export interface Rule {
   /** impossibleTravel: the speed no driver reaches between two stations; tokenTwoStations: stations closer than `minKm` are one site */
   speedKmh?: number;
   minKm?: number;
+  /** slowHandshake: seconds an upgraded station may stay silent before its connection counts as half-open */
+  timeoutS?: number;
+  /** clockSkew: seconds after a connect during which timestamps are not judged (a 1.6 queue replays old ones) */
+  graceS?: number;
+  /** overPower: the rating (kW) of an EVSE the locations model gives none for */
+  maxKw?: number;
   /** sightings of the same rule and station/source within this many seconds add to one alert */
   dedupS: number;
   enabled: boolean;
@@ -86,6 +100,37 @@ export const defaultRules: readonly Rule[] = [
   { id: 'T4-address-flapping', class: 'T4', detector: 'addressFlapping', threshold: 3, windowS: 600, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   // a firmware update changes the firmware version and nothing else of the boot information
   { id: 'T4-boot-identity-change', class: 'T4', detector: 'bootIdentityChange', threshold: 1, windowS: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // Node's own header timeout (OV2X_HANDSHAKE_TIMEOUT_MS) drops a stalled socket anyway; a station on a bad link
+  // loses a handshake now and then, and a health checker connects and closes at once (not a stall). Holding
+  // sockets half-open is what slowloris does, many at a time. timeoutS: an upgraded station that is reconnecting
+  // and has nothing queued speaks at its next heartbeat at the latest (OV2X_HEARTBEAT_INTERVAL, 300 s by default)
+  { id: 'T1-slow-handshake', class: 'T1', detector: 'slowHandshake', threshold: 5, windowS: 600, timeoutS: 600, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
+  // After a boot a station sends its StatusNotifications (one per connector and the station; some firmware all at
+  // once, without waiting), a Heartbeat, maybe firmware/security notifications: a few dozen CALLs at most on a large
+  // cabinet. Only CALLs queued behind an unanswered one count: an offline queue replayed after the boot is sent one
+  // CALL per answer, so it never counts however long it is (a flood of answered calls is the frame-rate rule's).
+  { id: 'T1-boot-burst', class: 'T1', detector: 'bootBurst', threshold: 60, windowS: 30, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
+  // 1.6 transaction ids are ours: a station cannot know one we never handed out. A station the CSMS knows replays
+  // its known transactions after a reconnect (not counted: the transaction is known), a 2.0.1 Started answered
+  // late is still seen before its Updated (not counted). A single miss may be a restored database: three are not.
+  { id: 'T2-unknown-transaction', class: 'T2', detector: 'unknownTransaction', threshold: 3, windowS: 3600, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
+  // a station that lost the answer to its stop re-sends the same message (same id); a different id is a second stop
+  { id: 'T2-repeated-stop', class: 'T2', detector: 'repeatedStop', threshold: 1, windowS: 86_400, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // A meter cannot measure more than its EVSE can deliver; meters read a few percent high at most, and a reading
+  // sampled during a ramp-up overshoots briefly, hence the 10 % tolerance. Without a rating in the locations model
+  // the largest DC chargers on the market (≈ 400 kW) are the bound.
+  { id: 'T2-over-power', class: 'T2', detector: 'overPower', threshold: 1, windowS: 3600, ratio: 0.1, maxKw: 400, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
+  // NTP-less stations drift by seconds a day: 5 min is a clock set wrong, not drift. Offline events (offline=true)
+  // and what a station sends in its first two minutes after a reconnect (a 1.6 queue, queued security events) carry
+  // old timestamps legitimately and are not judged, nor is what was in flight when the link dropped (re-sent with
+  // its first timestamp and offline=false). One stray timestamp is not a clock, five are.
+  { id: 'T3-clock-skew', class: 'T3', detector: 'clockSkew', threshold: 5, windowS: 3600, skewS: 300, graceS: 120, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
+  // a certificate we verified (chain, revocation) that names another station is a stolen or shared key: the first one counts
+  { id: 'T4-certificate-mismatch', class: 'T4', detector: 'certificateMismatch', threshold: 1, windowS: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
+  // The issue asks for the ASN of the source; no ASN database is available offline, so the /16 (IPv4) or /48 (IPv6)
+  // prefix stands in for it: a DHCP lease or a mobile reconnect usually stays inside the operator's prefix, the first
+  // connection ever has nothing to compare with. A change is worth a look, not an alarm.
+  { id: 'T4-network-change', class: 'T4', detector: 'networkChange', threshold: 1, windowS: 1, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   { id: 'PH3-tamper', class: 'PH3', detector: 'stationSecurityEvent', threshold: 1, windowS: 1, types: ['TamperDetectionActivated'], severity: 'critical', response: 'report', dedupS: 3600, enabled: true },
   { id: 'PH3-security-log-cleared', class: 'PH3', detector: 'stationSecurityEvent', threshold: 1, windowS: 1, types: ['SecurityLogWasCleared'], severity: 'high', response: 'report', dedupS: 3600, enabled: true },
   {
@@ -112,7 +157,7 @@ function validRule(raw: unknown, base: Rule | undefined): Rule {
   const id = r.id;
   if (typeof id !== 'string' || !/^[A-Za-z0-9_.:-]{1,80}$/.test(id)) throw new RulesError('rule id must be 1–80 letters, digits or _.:-');
   const at = `rule ${id}:`;
-  const known = new Set(['id', 'class', 'detector', 'threshold', 'windowS', 'severity', 'response', 'responseParam', 'ratio', 'types', 'skewS', 'toleranceWh', 'speedKmh', 'minKm', 'dedupS', 'enabled']);
+  const known = new Set(['id', 'class', 'detector', 'threshold', 'windowS', 'severity', 'response', 'responseParam', 'ratio', 'types', 'skewS', 'toleranceWh', 'speedKmh', 'minKm', 'timeoutS', 'graceS', 'maxKw', 'dedupS', 'enabled']);
   for (const k of Object.keys(r)) if (!known.has(k)) throw new RulesError(`${at} unknown field ${k}`);
   const rule: Rule = {
     id,
@@ -141,6 +186,9 @@ function validRule(raw: unknown, base: Rule | undefined): Rule {
   if (r.toleranceWh !== undefined) rule.toleranceWh = positive(r.toleranceWh, `${at} toleranceWh`, 0);
   if (r.speedKmh !== undefined) rule.speedKmh = positive(r.speedKmh, `${at} speedKmh`);
   if (r.minKm !== undefined) rule.minKm = positive(r.minKm, `${at} minKm`, 0);
+  if (r.timeoutS !== undefined) rule.timeoutS = positive(r.timeoutS, `${at} timeoutS`);
+  if (r.graceS !== undefined) rule.graceS = positive(r.graceS, `${at} graceS`, 0);
+  if (r.maxKw !== undefined) rule.maxKw = positive(r.maxKw, `${at} maxKw`);
   if (rule.detector === 'stationSecurityEvent' && !rule.types?.length) throw new RulesError(`${at} stationSecurityEvent needs types`);
   return rule;
 }

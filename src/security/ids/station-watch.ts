@@ -32,6 +32,17 @@ export class StationWatch {
   /** per EVSE: the latest-stamped energy register reading (T2); a station has a handful of EVSEs */
   readonly registers = new Map<number, { at: number; wh: number }>();
 
+  /** when the socket opened, and whether a frame came since (T1 half-open upgrade) */
+  readonly since = Date.now();
+  heard = false;
+  /** slowHandshake rules (by index) that already counted this connection as half-open */
+  halfOpen: Set<number> | undefined;
+  /** CALLs received, and CALLs the endpoint started on: the difference is the station's queue (T1 boot burst) */
+  callsIn = 0;
+  callsStarted = 0;
+  /** when the station last sent a BootNotification in this session (0: not yet) */
+  bootAt = 0;
+
   constructor(readonly ip: string, ruleCount: number) {
     this.windows = Array.from({ length: ruleCount }, () => new WindowCount());
     this.framesInWindow = new Array<number>(ruleCount).fill(0);

@@ -17,6 +17,8 @@ export interface IdsAlertQuery {
   stationId?: string;
   class?: string;
   severity?: Severity;
+  /** station groups in scope; null/absent = all. Scoped: only alerts about a station of these groups */
+  groups?: readonly string[] | null;
   limit: number;
   offset: number;
 }
@@ -55,6 +57,11 @@ export class IdsAlertRepo {
     if (q.stationId) query = query.where('stationId', '=', q.stationId);
     if (q.class) query = query.where('class', '=', q.class);
     if (q.severity) query = query.where('severity', '=', q.severity);
+    // in the query, not after it: a page holds `limit` visible alerts whenever that many exist
+    if (q.groups) {
+      const groups = q.groups.length > 0 ? [...q.groups] : [''];
+      query = query.where('stationId', 'in', (eb) => eb.selectFrom('stations').select('stations.id').where('stations.groupId', 'in', groups));
+    }
     return query.orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute();
   }
 

@@ -177,6 +177,20 @@ export class LocationRepo {
     return { stationIds, evses, connectors, live, decommissioned };
   }
 
+  /**
+   * What each EVSE of a station can deliver (W): the largest of its connectors' max_electric_power,
+   * else voltage × amperage (× 3 phases for AC_3_PHASE, OCPI's voltage being line to neutral).
+   */
+  async evseRatings(stationId: string): Promise<Map<number, number>> {
+    const rows = await this.db.selectFrom('evseConnectors').select(['evseId', 'powerType', 'maxVoltage', 'maxAmperage', 'maxElectricPower']).where('stationId', '=', stationId).execute();
+    const ratings = new Map<number, number>();
+    for (const c of rows) {
+      const w = c.maxElectricPower ?? c.maxVoltage * c.maxAmperage * (c.powerType === 'AC_3_PHASE' ? 3 : 1);
+      if (w > 0) ratings.set(c.evseId, Math.max(ratings.get(c.evseId) ?? 0, w));
+    }
+    return ratings;
+  }
+
   getEvse(stationId: string, evseId: number): Promise<EvseRow | undefined> {
     return this.db.selectFrom('evses').selectAll().where('stationId', '=', stationId).where('evseId', '=', evseId).executeTakeFirst();
   }
