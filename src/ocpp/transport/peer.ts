@@ -1,8 +1,9 @@
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { BlockList, isIPv4 } from 'node:net';
+import { BlockList } from 'node:net';
 import type { DetailedPeerCertificate, TLSSocket } from 'node:tls';
 import { parseChain } from './client-cert.js';
+import { familyOf, listed, unmapped } from '../../net/address.js';
 
 /** What the transport knows about the peer of an upgrade request. */
 export interface Peer {
@@ -27,14 +28,13 @@ export function trustedProxies(list: string | undefined): BlockList {
   const b = new BlockList();
   for (const item of (list ?? '').split(',').map((i) => i.trim()).filter(Boolean)) {
     const [addr, bits] = item.split('/') as [string, string | undefined];
-    const family = isIPv4(addr) ? 'ipv4' : 'ipv6';
+    const family = familyOf(addr);
     if (bits === undefined) b.addAddress(addr, family);
     else b.addSubnet(addr, Number(bits), family);
   }
   return b;
 }
 
-const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip);
 
 /** The DER chain the TLS socket received, leaf first (node links each certificate to its issuer; a root to itself). */
 function socketChain(socket: TLSSocket): Buffer[] {
@@ -50,7 +50,7 @@ function socketChain(socket: TLSSocket): Buffer[] {
 export function peerOf(req: IncomingMessage, trust: ProxyTrust): Peer {
   const socket = req.socket as Partial<TLSSocket>;
   const address = unmapped(req.socket.remoteAddress ?? 'unknown');
-  const viaProxy = trust.proxies.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+  const viaProxy = listed(trust.proxies, address);
   const header = trust.certificateHeader ? req.headers[trust.certificateHeader] : undefined;
   const forwarded = typeof header === 'string' && header !== '' ? header : undefined;
   const direct = socket.encrypted === true ? socketChain(socket as TLSSocket) : [];

@@ -1,8 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server as HttpsServer } from 'node:https';
 import { isIP, type BlockList, type Socket } from 'node:net';
+import { listed, unmapped } from '../../net/address.js';
 
-const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
 
 /**
  * Reports connections that hold a socket without ever sending a complete request head (slowloris)
@@ -24,7 +24,7 @@ export function watchStalls(server: HttpServer | HttpsServer, timeoutMs: number,
   // on TLS, the clock for the request head starts once the handshake is done (the TLS handshake has its own timeout)
   server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     const ip = unmapped(socket.remoteAddress ?? '');
-    if (!isIP(ip) || proxies.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) return;
+    if (!isIP(ip) || listed(proxies, ip)) return;
     const timer = setTimeout(() => {
       timers.delete(socket);
       if (socket.destroyed) return;
@@ -42,7 +42,7 @@ export function watchStalls(server: HttpServer | HttpsServer, timeoutMs: number,
       if (err.code !== 'ERR_TLS_HANDSHAKE_TIMEOUT') return;
       // the TLS socket has let go of its address by now; the TCP socket under it (node's `_parent`) still knows it
       const ip = unmapped(socket.remoteAddress ?? (socket as Socket & { _parent?: Socket })._parent?.remoteAddress ?? '');
-      if (isIP(ip) && !proxies.check(ip, isIP(ip) === 4 ? 'ipv4' : 'ipv6')) stalled(ip, 'tls');
+      if (isIP(ip) && !listed(proxies, ip)) stalled(ip, 'tls');
     });
   }
 }

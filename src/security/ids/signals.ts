@@ -1,7 +1,7 @@
 import { BlockList, isIP } from 'node:net';
 import type { MeterReading } from '../../domain/model.js';
+import { familyOf, unmapped } from '../../net/address.js';
 
-const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
 
 /**
  * Whether the second address lies outside the /16 (IPv4) or /48 (IPv6) of the first: the network a
@@ -15,8 +15,8 @@ export function networkChanged(before: string, after: string): boolean {
   if (family === 0 || family !== isIP(y)) return false;
   // BlockList does the prefix arithmetic of both families; a connect is rare enough for one small list
   const net = new BlockList();
-  net.addSubnet(x, family === 4 ? 16 : 48, family === 4 ? 'ipv4' : 'ipv6');
-  return !net.check(y, family === 4 ? 'ipv4' : 'ipv6');
+  net.addSubnet(x, family === 4 ? 16 : 48, familyOf(x));
+  return !net.check(y, familyOf(y));
 }
 
 const powerScale: Record<string, number> = { W: 1, kW: 1000 };

@@ -3,6 +3,7 @@ import { isStationIdentity } from '../../domain/stations/identity.js';
 import type { Logger } from '../../log/logger.js';
 import type { BlockListRepo } from '../../store/repos/block-lists.js';
 import type { BlockListEntry } from '../../store/schema.js';
+import { familyOf, listed, unmapped } from '../../net/address.js';
 
 /** A block-list entry the caller got wrong (bad address, range or identity). */
 export class BlockListInputError extends Error {
@@ -29,8 +30,6 @@ interface Matcher {
   nextExpiry: number;
 }
 
-const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
-const familyOf = (ip: string): 'ipv4' | 'ipv6' => (isIP(ip) === 4 ? 'ipv4' : 'ipv6');
 
 /** Checks and normalises the target of an entry; throws BlockListInputError. */
 export function normaliseTarget(kind: BlockListEntryInput['kind'], raw: string): { kind: BlockListEntryInput['kind']; value: string } {
@@ -151,7 +150,7 @@ export class PerimeterBlockList {
   /** Whether an address is on the allow list. */
   isAllowed(ip: string): boolean {
     const a = unmapped(ip);
-    return isIP(a) !== 0 && this.current().allowed.check(a, familyOf(a));
+    return listed(this.current().allowed, a);
   }
 
   private current(): Matcher {

@@ -5,14 +5,13 @@ import type { SecurityLog } from '../../domain/security/security-log.js';
 import { blockedConnectionsTotal, connectionsTotal } from '../../metrics/registry.js';
 import type { PerimeterBlockList } from './block-list.js';
 import type { ConnectionLimits } from './limits.js';
+import { listed, unmapped } from '../../net/address.js';
 
 /** refusal events recorded per source address and minute; the rest are counted into the next one */
 const REFUSAL_EVENTS_PER_MINUTE = 10;
 
 export type Admission = { ok: true; clientIp: string; release(): void } | { ok: false; clientIp: string; status: 403 | 429; message: string };
 
-const unmapped = (ip: string): string => (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
-const familyOf = (ip: string): 'ipv4' | 'ipv6' => (isIP(ip) === 4 ? 'ipv4' : 'ipv6');
 
 /**
  * The client's address: the TCP peer, or, when the peer is a trusted proxy, the nearest
@@ -21,13 +20,13 @@ const familyOf = (ip: string): 'ipv4' | 'ipv6' => (isIP(ip) === 4 ? 'ipv4' : 'ip
  */
 export function clientAddress(req: IncomingMessage, proxies: BlockList): string {
   const peer = unmapped(req.socket.remoteAddress ?? 'unknown');
-  if (!isIP(peer) || !proxies.check(peer, familyOf(peer))) return peer;
+  if (!listed(proxies, peer)) return peer;
   const header = req.headers['x-forwarded-for'];
   const hops = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((h) => unmapped(h.trim())).filter(Boolean);
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (!isIP(hop)) return peer;
-    if (!proxies.check(hop, familyOf(hop))) return hop;
+    if (!listed(proxies, hop)) return hop;
   }
   return peer;
 }
@@ -55,7 +54,7 @@ export class PerimeterGate {
   guard(server: Server): void {
     server.prependListener('connection', (socket: Socket) => {
       const ip = unmapped(socket.remoteAddress ?? '');
-      if (!isIP(ip) || this.proxies.check(ip, familyOf(ip))) return;
+      if (!isIP(ip) || listed(this.proxies, ip)) return;
       if (!this.blocks.isBlocked('ip', ip)) return;
       socket.destroy();
       blockedConnectionsTotal.inc({ stage: 'tcp', kind: 'ip' });
