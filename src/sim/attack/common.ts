@@ -73,6 +73,11 @@ export async function tryUpgrade(ctx: AttackContext, id: string, o: { password?:
   }
 }
 
+/** Fails the instance when the target never answered an upgrade (nothing listening, network down). */
+export function answered(statuses: readonly number[]): void {
+  if (statuses.length > 0 && statuses.every((s) => s === 0)) throw new Error('the target answered none of the upgrade attempts');
+}
+
 /** A CALL counted and bounded by the call timeout. */
 export async function call(ctx: AttackContext, c: RawClient, action: string, payload: unknown, id = nonce()): Promise<unknown[]> {
   checkBounds(ctx);

@@ -1,6 +1,6 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { pause } from '../pause.js';
-import { bootedAs, checkBounds, connectAs, drain, flushed, nonce, remainingMs, tryUpgrade } from './common.js';
+import { answered, bootedAs, checkBounds, connectAs, drain, flushed, nonce, remainingMs, tryUpgrade } from './common.js';
 import type { AttackContext, Technique } from './types.js';
 
 /**
@@ -37,10 +37,12 @@ export const dosTechniques: Technique[] = [
     // identities nobody registered: each attempt costs the CSMS a lookup and is refused
     async run(ctx) {
       const tag = nonce(3);
+      const statuses: number[] = [];
       for (let i = 0; i < 70; i += 10) {
         checkBounds(ctx);
-        await Promise.all(Array.from({ length: 10 }, (_, k) => tryUpgrade(ctx, `FLOOD-${tag}-${i + k}`)));
+        statuses.push(...await Promise.all(Array.from({ length: 10 }, (_, k) => tryUpgrade(ctx, `FLOOD-${tag}-${i + k}`))));
       }
+      answered(statuses);
     },
   },
   {
@@ -48,10 +50,12 @@ export const dosTechniques: Technique[] = [
     // the right credentials, reconnecting as fast as the CSMS lets it: no password is guessed (that is T4)
     async run(ctx) {
       const st = ctx.stations[0]!;
+      const statuses: number[] = [];
       for (let i = 0; i < 25; i++) {
         checkBounds(ctx);
-        await tryUpgrade(ctx, st.id, { password: st.password });
+        statuses.push(await tryUpgrade(ctx, st.id, { password: st.password }));
       }
+      answered(statuses);
     },
   },
   {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { pause } from '../pause.js';
 import type { RawClient } from '../raw-client.js';
-import { boot, bootedAs, checkBounds, connectAs, nonce, tryUpgrade } from './common.js';
+import { answered, boot, bootedAs, checkBounds, connectAs, nonce, tryUpgrade } from './common.js';
 import type { Technique } from './types.js';
 
 /** Impersonation (T4): someone else's identity, by guessing its secret or by holding a copy of it. */
@@ -12,10 +12,12 @@ export const impersonationTechniques: Technique[] = [
     // guesses need only the identity; the real password is never used
     async run(ctx) {
       const id = ctx.stations[0]!.id;
+      const statuses: number[] = [];
       for (let i = 0; i < 6; i++) {
         checkBounds(ctx);
-        await tryUpgrade(ctx, id, { password: randomBytes(12).toString('base64url') });
+        statuses.push(await tryUpgrade(ctx, id, { password: randomBytes(12).toString('base64url') }));
       }
+      answered(statuses);
     },
   },
   {
