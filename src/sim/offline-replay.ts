@@ -13,6 +13,8 @@ export interface OfflineReplayOptions {
   localAddress?: string;
   /** how long the connection stays lost during the live session (ms, default 1500) */
   outageMs?: number;
+  /** the energy register before the replay (Wh, default 10 000): a later run continues above the last */
+  startWh?: number;
 }
 
 const MIN = 60_000;
@@ -41,7 +43,7 @@ export async function offlineReplay(o: OfflineReplayOptions): Promise<number> {
   const iso = (t: number) => new Date(t).toISOString();
   const reading16 = (t: number, wh: number) => ({ timestamp: iso(t), sampledValue: [{ value: String(Math.round(wh)), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] });
   const reading201 = (t: number, wh: number) => ({ timestamp: iso(t), sampledValue: [{ value: Math.round(wh), measurand: 'Energy.Active.Import.Register' }] });
-  let wh = 10_000;
+  let wh = o.startWh ?? 10_000;
   let seq = 0;
   const txId = (suffix: string) => `${o.identity}-${suffix}`.slice(0, 36);
 
