@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startPlatform, type Platform } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config/config.js';
 import { createLogger } from '../src/log/logger.js';
-import { sendReady, serveControl } from './common.js';
+import { profileStart, profileStop, sendReady, serveControl } from './common.js';
 
 /** What the orchestrator asks to be set up. */
 export interface IdsSetup {
@@ -84,6 +84,8 @@ async function main(): Promise<void> {
     reset: async (args) => (await p.bus.send(String(args.stationId), { kind: 'reset', mode: 'soft' }).catch((err: unknown) => ({ error: (err as Error).message }))) ?? null,
     disconnect: (args) => p.ocpp.disconnect(String(args.stationId), 'bench: connection lost'),
     rules: () => p.ids?.rules.filter((r) => r.enabled).map((r) => ({ id: r.id, class: r.class, detector: r.detector })) ?? [],
+    'profile-start': profileStart,
+    'profile-stop': profileStop,
     stop: () => stop(),
   }, () => void stop());
   sendReady({ ocppUrl: p.ocppUrl, pid: process.pid, maxFrameBytes: config.maxFrameBytes });

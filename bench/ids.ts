@@ -14,7 +14,8 @@
 //
 // Flags: --quick (about a minute), --strict, --stations N (benign), --flood S (seconds),
 // --all-techniques (also run techniques whose detector this build lacks); for diagnosis:
-// --flood-kind connections|frames (one kind of flood only), --only-flood (phase c alone).
+// --flood-kind connections|frames (one kind of flood only), --only-flood (phase c alone),
+// --cpu-prof (the platform's CPU profile during the flood, summarised on stderr).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -28,6 +29,7 @@ import { runFleet, type FleetStats } from '../src/sim/fleet.js';
 import { offlineReplay } from '../src/sim/offline-replay.js';
 import { pause } from '../src/sim/pause.js';
 import { RawClient } from '../src/sim/raw-client.js';
+import { formatSummary, summariseProfile } from './cpu-top.js';
 import type { ControlResponse, ReadyMessage } from './common.js';
 import type { IdsSetup, WireAlert } from './ids-server.js';
 
@@ -36,7 +38,7 @@ const root = resolve(here, '../..');
 const outDir = join(root, 'artifacts', 'bench');
 
 // ---------------------------------------------------------------------------------- options
-interface Options { quick: boolean; strict: boolean; stations: number; floodS: number; allTechniques: boolean; floodKind: 'both' | 'connections' | 'frames'; onlyFlood: boolean }
+interface Options { quick: boolean; strict: boolean; stations: number; floodS: number; allTechniques: boolean; floodKind: 'both' | 'connections' | 'frames'; onlyFlood: boolean; cpuProf: boolean }
 
 function usage(msg: string): never {
   console.error(`bench:ids: ${msg}\nusage: node dist/bench/ids.js [--quick] [--strict] [--stations N] [--flood S] [--all-techniques]`);
@@ -44,7 +46,7 @@ function usage(msg: string): never {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: argv.includes('--quick'), strict: false, stations: 0, floodS: 0, allTechniques: false, floodKind: 'both', onlyFlood: false };
+  const o: Options = { quick: argv.includes('--quick'), strict: false, stations: 0, floodS: 0, allTechniques: false, floodKind: 'both', onlyFlood: false, cpuProf: false };
   o.stations = o.quick ? 100 : 300;
   o.floodS = o.quick ? 8 : 20;
   for (let i = 0; i < argv.length; i++) {
@@ -64,6 +66,7 @@ function parseArgs(argv: string[]): Options {
       if (k !== 'both' && k !== 'connections' && k !== 'frames') usage('--flood-kind must be both, connections or frames');
       o.floodKind = k;
     } else if (a === '--only-flood') o.onlyFlood = true;
+    else if (a === '--cpu-prof') o.cpuProf = true;
     else usage(`unknown flag ${a}`);
   }
   return o;
@@ -292,6 +295,20 @@ async function flood(w: World, seconds: number, kind: Options['floodKind']): Pro
   };
 }
 
+/** With --cpu-prof: the platform's CPU profile over `run`, written to artifacts/bench and summarised on stderr. */
+async function profiled<T>(p: Platform, o: Options, run: () => Promise<T>): Promise<T> {
+  if (!o.cpuProf) return run();
+  const file = join(outDir, 'ids-flood.cpuprofile');
+  mkdirSync(outDir, { recursive: true });
+  await p.request('profile-start');
+  try {
+    return await run();
+  } finally {
+    await p.request('profile-stop', { file });
+    console.error(formatSummary(summariseProfile(file, 15), `CPU profile of the platform during the flood (${file.slice(root.length + 1)})`));
+  }
+}
+
 // ---------------------------------------------------------------------------------- report
 const pct = (x: number) => x.toFixed(3);
 const ms = (x: number | null) => (x === null ? '–' : `${x} ms`);
@@ -314,7 +331,7 @@ async function main(): Promise<void> {
     console.error(`bench:ids: ${sets.stations.size} benign stations, ${attackClasses.map((c) => `${c} ${w.attackers[c].count}`).join(', ')} attack instances; pinned: ${pinnable}`);
 
     if (o.onlyFlood) {
-      const fl = await flood(w, o.floodS, o.floodKind);
+      const fl = await profiled(p, o, () => flood(w, o.floodS, o.floodKind));
       console.log(JSON.stringify(fl, null, 2));
       return;
     }
