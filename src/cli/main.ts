@@ -12,6 +12,7 @@ import { apikeyCommand } from './commands/apikey.js';
 import { userCommand } from './commands/user.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { auditCommand } from './commands/audit.js';
+import { attackCommand } from './commands/attack.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -24,6 +25,7 @@ program.addCommand(apikeyCommand());
 program.addCommand(userCommand());
 program.addCommand(invoiceCommand());
 program.addCommand(auditCommand());
+program.addCommand(attackCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

@@ -16,6 +16,8 @@ export interface FleetOptions {
   passwordFor?: (identity: string) => string | undefined;
   /** wss:// trust and client certificate, for every station */
   tls?: StationTls;
+  /** source address of each station (default: the system's choice) */
+  localAddressFor?: (identity: string, index: number) => string | undefined;
   /** ids are prefix + a 5-digit number (SIM00001, …); default SIM */
   prefix?: string;
   /** explicit ids instead of prefix-generated ones (the first `stations` are used) */
@@ -30,6 +32,8 @@ export interface FleetOptions {
    * stations at once, which an IDS should flag (T5).
    */
   idTags?: readonly string[];
+  /** the token of each session (wins over idTags): e.g. every station its own driver's card */
+  idTagFor?: (identity: string, session: number) => string;
   sessionDurationMs?: number;
   meterIntervalMs?: number;
   powerW?: number;
@@ -177,7 +181,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetStats> {
             connector: ((index + k) % st.connectorCount) + 1,
             durationMs: o.sessionDurationMs ?? 30_000,
             signal: stop.signal,
-            ...(tags ? { idTag: tags[(index + k) % tags.length] } : {}),
+            ...(o.idTagFor ? { idTag: o.idTagFor(st.identity, k) } : tags ? { idTag: tags[(index + k) % tags.length] } : {}),
           });
           counts.sessionsCompleted++;
         } catch (err) {
@@ -204,7 +208,7 @@ export async function runFleet(o: FleetOptions): Promise<FleetStats> {
       const identity = o.identities ? o.identities[i] : fleetIdentity(o.prefix ?? 'SIM', i);
       if (identity === undefined) break;
       const st = new SimulatedStation({
-        url: o.url, identity, protocol: o.protocol, password: o.passwordFor?.(identity) ?? o.password, tls: o.tls,
+        url: o.url, identity, protocol: o.protocol, password: o.passwordFor?.(identity) ?? o.password, tls: o.tls, localAddress: o.localAddressFor?.(identity, i),
         connectors: o.connectors, meterIntervalMs: o.meterIntervalMs ?? 10_000, powerW: o.powerW,
         callTimeoutMs: o.callTimeoutMs, log, behaviour: { reconnect: true },
         onCall: (_action, ms, ok) => ok && latency.add(ms),

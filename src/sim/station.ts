@@ -494,6 +494,7 @@ export class SimulatedStation {
       // No compression: it costs tens of KiB per socket, too much for thousands of stations.
       const ws = new WebSocket(target, this.dialect.subprotocol, {
         headers, perMessageDeflate: false, handshakeTimeout: this.o.callTimeoutMs ?? 30_000, maxPayload: 4 << 20,
+        ...(this.o.localAddress !== undefined && { localAddress: this.o.localAddress }),
         ...this.o.tls,
       });
       let refused: ConnectError | undefined;

@@ -56,6 +56,8 @@ export interface StationOptions {
   password?: string;
   /** wss:// (security profiles 2/3): trust and client certificate */
   tls?: StationTls;
+  /** source address to connect from (loopback aliases 127.x.y.z let a fleet look like many sites) */
+  localAddress?: string;
   protocol: SimProtocol;
   /** connectors (1.6) or EVSEs with one connector each (2.0.1); default 2 */
   connectors?: number;

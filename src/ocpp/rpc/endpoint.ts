@@ -7,6 +7,13 @@ import { CallFailed } from './call-failed.js';
 import { kindOfSchemaKeyword, RpcError, wireErrorCode, type RpcErrorKind } from './errors.js';
 import { CALL, CALLERROR, CALLRESULT, decodeFrame, encodeCall, encodeError, encodeResult, FrameError, UNREADABLE_ID, type Frame } from './frame.js';
 
+/**
+ * The refusal of a CALL beyond the inbound queue, made once: a flooding peer gets it tens of
+ * thousands of times a second, and building an Error (its stack trace) for each was most of the
+ * cost of the flood (bench:ids --cpu-prof).
+ */
+const QUEUE_FULL = new RpcError('GenericError', 'too many outstanding CALLs from this station');
+
 /** Handles one incoming CALL; returns the response payload or throws an RpcError. */
 export type CallHandler<C> = (payload: never, ctx: C, action: string) => unknown;
 
@@ -154,11 +161,14 @@ export class RpcEndpoint<C> {
       this.o.observer?.message?.('in', 'CALL', this.known(frame.action), undefined, this.o.context);
       this.o.observer?.callIn?.(frame.id, frame.action, frame.payload, this.o.context);
       if (this.inbox.length >= this.maxInbound) {
-        this.refuse(frame.id, new RpcError('GenericError', 'too many outstanding CALLs from this station'));
+        this.refuse(frame.id, QUEUE_FULL);
         this.o.observer?.violation?.('InboundQueueFull', frame.action, this.o.context);
         return;
       }
       this.inbox.push(frame);
+      // a full queue stops reading the socket: what the peer sends meanwhile waits in TCP buffers
+      // (flow control) instead of costing a decode and a refusal each; reading resumes as the queue drains
+      if (this.inbox.length >= this.maxInbound) this.ws.pause();
       if (!this.processing) void this.drain();
     } else {
       this.answer(frame);
@@ -169,6 +179,7 @@ export class RpcEndpoint<C> {
     this.processing = true;
     let next: InboundCall | undefined;
     while ((next = this.inbox.shift()) !== undefined) {
+      if (this.ws.isPaused && !this.closed) this.ws.resume();
       // a throttled peer waits before each of its CALLs; as we answer one at a time, it slows the whole station
       const delay = this.o.observer?.delayMs?.(this.o.context) ?? 0;
       if (delay > 0) {
