@@ -295,8 +295,9 @@ export class IdsEngine implements IdsTap {
     const skewMs = at - now;
     for (const { rule } of this.byDetector.clockSkew) {
       if (Math.abs(skewMs) <= (rule.skewS ?? 300) * 1000) continue;
-      // right after a connect come the queue (1.6 has no offline flag) and what was in flight when the link dropped
-      if (now - w.since < (rule.graceS ?? 120) * 1000) continue;
+      // right after a connect come the queue (1.6 has no offline flag) and what was in flight when the link dropped:
+      // old news, stamped in the past; nothing queued can be stamped in the future, so those count at once
+      if (skewMs < 0 && now - w.since < (rule.graceS ?? 120) * 1000) continue;
       const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
       if (fired) this.fire(rule, { stationId, sourceIp: w.ip, evidence: { skewS: Math.round(skewMs / 1000), messages: count, windowS: rule.windowS, action, timestamp: payload.timestamp.slice(0, 40) } });
     }

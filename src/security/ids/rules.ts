@@ -123,7 +123,8 @@ export const defaultRules: readonly Rule[] = [
   // NTP-less stations drift by seconds a day: 5 min is a clock set wrong, not drift. Offline events (offline=true)
   // and what a station sends in its first two minutes after a reconnect (a 1.6 queue, queued security events) carry
   // old timestamps legitimately and are not judged, nor is what was in flight when the link dropped (re-sent with
-  // its first timestamp and offline=false). One stray timestamp is not a clock, five are.
+  // its first timestamp and offline=false); a timestamp in the future is never queued, so it counts at once.
+  // One stray timestamp is not a clock, five are.
   { id: 'T3-clock-skew', class: 'T3', detector: 'clockSkew', threshold: 5, windowS: 3600, skewS: 300, graceS: 120, severity: 'warning', response: 'report', dedupS: 3600, enabled: true },
   // a certificate we verified (chain, revocation) that names another station is a stolen or shared key: the first one counts
   { id: 'T4-certificate-mismatch', class: 'T4', detector: 'certificateMismatch', threshold: 1, windowS: 1, severity: 'high', response: 'report', dedupS: 3600, enabled: true },
