@@ -19,8 +19,14 @@ export interface PageDef {
  * table, so a new page is a file under pages/ and a row here. Pages load on first visit.
  */
 export const pages: readonly PageDef[] = [
+  { path: 'dashboard', title: 'Dashboard', section: 'Operations', component: lazy(() => import('./dashboard/DashboardPage')) },
   { path: 'stations', title: 'Stations', section: 'Operations', permission: 'stations:read', component: lazy(() => import('./stations/StationsPage')) },
   { path: 'stations/:stationId', title: 'Station', permission: 'stations:read', component: lazy(() => import('./stations/StationPage')) },
+  { path: 'sessions', title: 'Sessions', section: 'Operations', permission: 'transactions:read', component: lazy(() => import('./sessions/SessionsPage')) },
+  { path: 'sessions/:transactionId', title: 'Session', permission: 'transactions:read', component: lazy(() => import('./sessions/SessionPage')) },
+  { path: 'cdrs', title: 'CDRs', section: 'Customers & billing', permission: 'cdrs:read', component: lazy(() => import('./cdrs/CdrsPage')) },
+  { path: 'cdrs/:id', title: 'CDR', permission: 'cdrs:read', component: lazy(() => import('./cdrs/CdrPage')) },
+  // pages of tokens, customers, tariffs, invoices, security, administration and PKI: rows below
   { path: 'account', title: 'My account', section: 'Account', component: lazy(() => import('./account/AccountPage')) },
 ];
 

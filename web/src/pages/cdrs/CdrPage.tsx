@@ -1,0 +1,4 @@
+/** CDR: being built (portal helper 1). */
+export default function Page() {
+  return <section><h1>CDR</h1><p className="muted">Coming soon.</p></section>;
+}

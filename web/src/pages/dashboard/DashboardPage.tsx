@@ -1,0 +1,4 @@
+/** Dashboard: being built (portal helper 1). */
+export default function Page() {
+  return <section><h1>Dashboard</h1><p className="muted">Coming soon.</p></section>;
+}
