@@ -43,6 +43,7 @@ describe('portal: sign-in with TOTP and the stations page', () => {
     await b.screenshot('01-totp-enrolment');
     await page.getByLabel('Code').fill(await totpCode(secret));
     await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByTestId('recovery-codes').waitFor();
     const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
     assert.equal(codes.length, 10, 'ten recovery codes, shown once');
     await page.getByRole('button', { name: 'I have saved them' }).click();
