@@ -2,6 +2,8 @@ import { useParams } from 'react-router-dom';
 import { useLiveEvents } from '../../api/events';
 import { useApi } from '../../api/use-api';
 import { Badge, ErrorBox, fmtTime, Loading } from '../../components/ui';
+import { StationCommands } from './StationCommands';
+import { StationDiagnostics, StationHistory } from './StationHistory';
 import type { StationDetail } from './types';
 
 /** One station: facts and its EVSEs/connectors, kept live from the event stream. */
@@ -51,6 +53,9 @@ export default function StationPage() {
           </tbody>
         </table>
       </div>
+      <StationCommands stationId={s.id} protocol={s.protocol} />
+      <StationHistory stationId={s.id} />
+      <StationDiagnostics stationId={s.id} />
     </section>
   );
 }
