@@ -32,7 +32,7 @@ export function TimeChart({ title, x, series, values, height = 220 }: { title: s
       scales: { x: { time: true } },
       axes: [{}, ...scales.map((s, i) => ({
         scale: s, side: i === 0 ? 3 : 1, grid: { show: i === 0 },
-        values: (_u: uPlot, ticks: number[]) => ticks.map((t) => `${+t.toFixed(2)} ${series.find((x) => (x.scale ?? 'y') === s)?.unit ?? ''}`.trim()),
+        values: (_u: uPlot, ticks: number[]) => ticks.map((t) => `${+t.toPrecision(3)} ${series.find((x) => (x.scale ?? 'y') === s)?.unit ?? ''}`.trim()),
         size: 70,
       }))],
       series: [{}, ...series.map((s) => ({

@@ -42,5 +42,6 @@ export function Badge({ value }: { value: string }) {
 }
 
 export const fmtTime = (iso: string | null | undefined): string => (iso ? new Date(iso).toLocaleString() : '—');
-export const fmtKwh = (wh: number | null | undefined): string => (wh === null || wh === undefined ? '—' : `${(wh / 1000).toFixed(2)} kWh`);
+export const fmtKwh = (wh: number | null | undefined): string =>
+  (wh === null || wh === undefined ? '—' : Math.abs(wh) < 1000 ? `${Math.round(wh)} Wh` : `${(wh / 1000).toFixed(2)} kWh`);
 export const fmtKw = (w: number | null | undefined): string => (w === null || w === undefined ? '—' : `${(w / 1000).toFixed(1)} kW`);

@@ -21,10 +21,8 @@ export default function DashboardPage() {
   // the figures are aggregates: a relevant event reloads them (the reload is cheap, the stream is not polled)
   useLiveEvents(['station.connected', 'station.disconnected', 'connector.status', 'transaction.started', 'transaction.ended', 'security.event'], () => d.reload());
   const hourly = d.data?.hourly;
-  const chart = useMemo(() => hourly && {
-    x: hourly.map((h) => Date.parse(h.hour) / 1000),
-    values: [hourly.map((h) => h.energyWh / 1000), hourly.map((h) => h.started)],
-  }, [hourly]);
+  const at = d.data?.at;
+  const chart = useMemo(() => hourly && at && last24Hours(at, hourly), [hourly, at]);
   if (d.error) return <section><h1>Dashboard</h1><ErrorBox error={d.error} /></section>;
   if (!d.data) return <Loading />;
   const { stations, sessions, openAlerts } = d.data;
@@ -58,14 +56,22 @@ export default function DashboardPage() {
         </>
       )}
       <div className="charts">
-        {chart && chart.x.length > 0 && (
+        {chart && (
           <TimeChart title="Last 24 hours: energy of ended sessions and sessions started, per hour" x={chart.x} values={chart.values}
             series={[{ label: 'Energy', unit: 'kWh', stroke: '#0b5cad', bars: true }, { label: 'Sessions started', stroke: '#a15c00', scale: 'n' }]} />
         )}
-        {chart && chart.x.length === 0 && <p className="muted">No sessions in the last 24 hours.</p>}
       </div>
     </section>
   );
+}
+
+/** 24 hourly buckets ending with the current hour, zero where nothing happened. */
+function last24Hours(at: string, hourly: NonNullable<Dashboard['hourly']>): { x: number[]; values: number[][] } {
+  const hour = 3600;
+  const now = Math.floor(Date.parse(at) / 1000 / hour) * hour;
+  const x = Array.from({ length: 24 }, (_, i) => now - (23 - i) * hour);
+  const byHour = new Map(hourly.map((h) => [Date.parse(h.hour) / 1000, h]));
+  return { x, values: [x.map((t) => (byHour.get(t)?.energyWh ?? 0) / 1000), x.map((t) => byHour.get(t)?.started ?? 0)] };
 }
 
 function Card({ label, value, to, tone }: { label: string; value: number | string; to?: string; tone?: 'ok' | 'warn' | 'bad' }) {

@@ -53,7 +53,7 @@ interface Diagnostics {
   issuedCertificate: { serialNumber?: string; subject?: string; notBefore: string; notAfter: string } | null;
   recentFaults: Array<{ id: number; evseId: number; connectorId: number; status: string; errorCode: string | null; statusAt: string }>;
   securityEvents: Array<{ id: number; occurredAt: string; type: string; severity: string; origin: string; sourceIp: string | null }> | null;
-  logUploads: Array<{ name?: string; size?: number; receivedAt: string }>;
+  logUploads: Array<{ id: number; fileKind: string; originalName: string | null; size: number; receivedAt: string }>;
 }
 
 /** Connection, the certificate the platform issued, recent faults, security events and uploaded logs. */
@@ -89,7 +89,7 @@ export function StationDiagnostics({ stationId }: { stationId: string }) {
       <h2>Recent faults and uploaded logs</h2>
       <ul>
         {x.recentFaults.map((f) => <li key={`f${f.id}`}>{fmtTime(f.statusAt)}: EVSE {f.evseId}/{f.connectorId} {f.status} {f.errorCode ?? ''}</li>)}
-        {x.logUploads.map((l, i) => <li key={`l${i}`}>{fmtTime(l.receivedAt)}: log {l.name ?? ''} {l.size !== undefined ? `(${l.size} bytes)` : ''}</li>)}
+        {x.logUploads.map((l, i) => <li key={`l${i}`}>{fmtTime(l.receivedAt)}: log {l.originalName ?? l.fileKind} ({l.size} bytes)</li>)}
         {!x.recentFaults.length && !x.logUploads.length && <li className="muted">None.</li>}
       </ul>
     </>
