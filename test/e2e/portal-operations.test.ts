@@ -100,6 +100,17 @@ describe('portal: live sessions, remote start/stop, CDR export, dashboard', () =
     b.errors.length = 0;
   });
 
+  it('reads the station\'s device model and shows its variables, and the command in the journal', async () => {
+    const { page } = b;
+    const vars = page.getByTestId('variables');
+    await vars.getByText('Nothing reported yet', { exact: false }).waitFor();
+    await page.getByRole('form', { name: 'Read device model' }).getByRole('button', { name: 'Read device model' }).click();
+    await vars.getByRole('cell', { name: 'HeartbeatInterval', exact: true }).first().waitFor();
+    await page.getByTestId('journal').locator('tr[data-command]').filter({ hasText: 'getBaseReport' }).first().waitFor();
+    await b.screenshot('12b-station-variables');
+    assert.deepEqual(b.errors, []);
+  });
+
   it('shows a session with its meter curve', async () => {
     const { page } = b;
     await nav('Sessions');

@@ -23,6 +23,7 @@ import { securityBlockRoutes } from './security-blocks.js';
 import { securityLogRoutes } from './security-log.js';
 import { securityAlertRoutes } from './security-alerts.js';
 import { operationsRoutes } from './operations.js';
+import { stationModelRoutes } from './station-model.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -49,4 +50,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   securityLogRoutes,
   securityAlertRoutes,
   operationsRoutes,
+  stationModelRoutes,
 ];

@@ -4,6 +4,7 @@ import { useApi } from '../../api/use-api';
 import { Badge, ErrorBox, fmtTime, Loading } from '../../components/ui';
 import { StationCommands } from './StationCommands';
 import { StationDiagnostics, StationHistory } from './StationHistory';
+import { StationVariables } from './StationVariables';
 import type { StationDetail } from './types';
 
 /** One station: facts and its EVSEs/connectors, kept live from the event stream. */
@@ -54,6 +55,7 @@ export default function StationPage() {
         </table>
       </div>
       <StationCommands stationId={s.id} protocol={s.protocol} />
+      <StationVariables stationId={s.id} />
       <StationHistory stationId={s.id} />
       <StationDiagnostics stationId={s.id} />
     </section>
