@@ -12,7 +12,7 @@ describe('portal: sign-in with TOTP and the stations page', () => {
   let p: TestPlatform;
   let b: PortalBrowser;
   let station: SimulatedStation | undefined;
-  let admin: { username: string; password: string };
+  let admin: { id: number; username: string; password: string };
   let secret = '';
 
   before(async () => {
@@ -92,5 +92,15 @@ describe('portal: sign-in with TOTP and the stations page', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Station PORTAL-SIM-1' }).waitFor();
     assert.deepEqual(b.errors, []);
+  });
+
+  it('a session ended by the platform (expired, revoked) sends the portal back to the login, saying why', async () => {
+    const { page } = b;
+    await p.services.identity.sessions.revokeUser(admin.id);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stations' }).click();
+    await page.getByText('Your session has ended. Please sign in again.').waitFor();
+    await b.screenshot('05-session-ended');
+    // the refused request itself is logged by the browser as a failed load; nothing else may be
+    assert.deepEqual(b.errors.filter((e) => !/status of 401/.test(e)), []);
   });
 });
