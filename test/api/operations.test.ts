@@ -110,4 +110,20 @@ describe('operations API: dashboard and sessions', () => {
     assert.equal((await call(p, 'GET', '/transactions/abc', { token: admin.token })).status, 400);
     assert.equal((await call(p, 'GET', '/transactions/999999', { token: admin.token })).status, 404);
   });
+
+  it('GET /connectors gives the connector states of the stations named, within scope', async () => {
+    let states: Array<{ stationId: string; evseId: number; connectorId: number; status: string }> = [];
+    await until('connector states of both connected stations', async () => {
+      const r = await call<{ items: typeof states }>(p, 'GET', '/connectors?stationIds=OPS-A,OPS-B,OPS-C,NOPE', { token: admin.token });
+      states = r.body.items;
+      return new Set(states.map((s) => s.stationId)).size === 2;
+    });
+    assert.deepEqual([...new Set(states.map((s) => s.stationId))], ['OPS-A', 'OPS-B'], 'never-connected and unknown stations have none');
+    assert.ok(states.some((s) => s.stationId === 'OPS-B' && s.evseId === 1 && s.status === 'Occupied'), 'the active session\'s connector is occupied');
+    const scoped = await call<{ items: typeof states }>(p, 'GET', '/connectors?stationIds=OPS-A,OPS-B', { token: siteA.token });
+    assert.deepEqual([...new Set(scoped.body.items.map((s) => s.stationId))], ['OPS-A']);
+    assert.equal((await call(p, 'GET', '/connectors', { token: admin.token })).status, 400);
+    const many = Array.from({ length: 101 }, (_, i) => `S${i}`).join(',');
+    assert.equal((await call(p, 'GET', `/connectors?stationIds=${many}`, { token: admin.token })).status, 400);
+  });
 });

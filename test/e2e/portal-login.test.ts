@@ -80,6 +80,14 @@ describe('portal: sign-in with TOTP and the stations page', () => {
     await station.connect();
     await station.boot();
     await row.getByText('online').waitFor();
+    await row.getByText('OV2X SimCharger').waitFor();
+    // its connectors' states arrive live too
+    await station.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Faulted', evseId: 1, connectorId: 1 });
+    await row.getByTestId('connector-states').getByText('Faulted').waitFor();
+    await page.getByLabel('A connector is').selectOption('Available');
+    await row.waitFor({ state: 'detached' });
+    await page.getByLabel('A connector is').selectOption('Faulted');
+    await row.waitFor();
     await b.screenshot('03-stations');
     await row.getByRole('link', { name: id }).click();
     await page.getByRole('heading', { name: `Station ${id}` }).waitFor();

@@ -21,6 +21,11 @@ const DashboardView = Type.Object({
   openAlerts: Type.Union([Type.Object({ info: Count, warning: Count, high: Count, critical: Count }), Type.Null()], { description: 'open IDS alerts by severity; null without security:read' }),
 });
 
+const ConnectorState = Type.Object({
+  stationId: Type.String(), evseId: Type.Integer(), connectorId: Type.Integer(), status: Type.String(),
+  errorCode: Type.Union([Type.String(), Type.Null()]), statusAt: DateTime,
+});
+
 const TransactionView = Type.Object({
   id: Type.Integer(),
   stationId: Type.String(),
@@ -74,6 +79,21 @@ export async function operationsRoutes(app: FastifyInstance, ctx: ApiContext): P
     const p = req.principal!;
     const d = await operations.dashboard(p.groups, { transactions: can(p, 'transactions:read'), alerts: can(p, 'security:read') });
     return { ...d, at: d.at.toISOString(), hourly: d.hourly && d.hourly.map((h) => ({ ...h, hour: h.hour.toISOString() })) };
+  });
+
+  api.get('/connectors', {
+    config: { permission: 'stations:read' },
+    schema: {
+      tags: ['stations'], summary: 'Connector states of up to 100 stations at once (a page of the stations list)',
+      description: 'Stations outside the caller\'s scope, or unknown, contribute nothing.',
+      querystring: Type.Object({
+        stationIds: Type.String({ minLength: 1, maxLength: 100 * 49, pattern: '^[^,]+(,[^,]+){0,99}$', description: 'comma-separated station ids, at most 100' }),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(ConnectorState) }) },
+    },
+  }, async (req) => {
+    const rows = await operations.connectors([...new Set(req.query.stationIds.split(','))], req.principal!.groups);
+    return { items: rows.map((c) => ({ stationId: c.stationId, evseId: c.evseId, connectorId: c.connectorId, status: c.status, errorCode: c.errorCode, statusAt: c.statusAt.toISOString() })) };
   });
 
   api.get('/transactions', {

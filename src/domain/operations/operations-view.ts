@@ -1,4 +1,4 @@
-import type { MeterValue, Severity, Transaction } from '../../store/schema.js';
+import type { Connector, MeterValue, Severity, Transaction } from '../../store/schema.js';
 import type { OperationsRepo, Scope, ScopedTransactionQuery } from '../../store/repos/operations.js';
 import type { Sample } from '../model.js';
 import { samplesOf } from '../cdrs/periods.js';
@@ -56,6 +56,11 @@ export function energySoFarWh(tx: Transaction, latest: MeterValue | undefined): 
  */
 export class OperationsView {
   constructor(private readonly o: { repo: OperationsRepo; isConnected(stationId: string): boolean; now?: () => Date }) {}
+
+  /** Connector states of the stations named that are in scope (the stations list shows them). */
+  connectors(stationIds: readonly string[], groups: Scope): Promise<Connector[]> {
+    return this.o.repo.connectors(stationIds, groups);
+  }
 
   transactions(q: ScopedTransactionQuery): Promise<{ items: Transaction[]; total: number }> {
     return this.o.repo.transactions(q);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, MeterValue, Severity, Transaction, TransactionState } from '../schema.js';
+import type { Connector, Database, MeterValue, Severity, Transaction, TransactionState } from '../schema.js';
 
 /** Station groups a caller sees: null = every station. */
 export type Scope = readonly string[] | null;
@@ -43,6 +43,14 @@ export class OperationsRepo {
       .where('stationId', 'in', this.inScope(groups))
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  /** The connector states of these stations, those in scope only, by station, EVSE, connector. */
+  async connectors(stationIds: readonly string[], groups: Scope): Promise<Connector[]> {
+    if (!stationIds.length) return [];
+    return this.db.selectFrom('connectors').selectAll()
+      .where('stationId', 'in', stationIds).where('stationId', 'in', this.inScope(groups))
+      .orderBy('stationId').orderBy('evseId').orderBy('connectorId').execute();
   }
 
   /** Newest first, with the total count. */
