@@ -123,6 +123,10 @@ describe('operations API: dashboard and sessions', () => {
     const scoped = await call<{ items: typeof states }>(p, 'GET', '/connectors?stationIds=OPS-A,OPS-B', { token: siteA.token });
     assert.deepEqual([...new Set(scoped.body.items.map((s) => s.stationId))], ['OPS-A']);
     assert.equal((await call(p, 'GET', '/connectors', { token: admin.token })).status, 400);
+    // a faulted connector makes its station count as faulted on the dashboard
+    await sims[0]!.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Faulted', evseId: 1, connectorId: 1 });
+    await until('the faulted station', async () => (await call<Dashboard>(p, 'GET', '/dashboard', { token: admin.token })).body.stations.faulted === 1);
+    assert.equal((await call<Dashboard>(p, 'GET', '/dashboard', { token: siteA.token })).body.stations.faulted, 1);
     const many = Array.from({ length: 101 }, (_, i) => `S${i}`).join(',');
     assert.equal((await call(p, 'GET', `/connectors?stationIds=${many}`, { token: admin.token })).status, 400);
   });
