@@ -66,6 +66,11 @@ describe('portal: sign-in with TOTP and the stations page', () => {
     await page.getByLabel('Code from your authenticator app').fill(await totpCode(secret, 1));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.getByTestId('who').waitFor();
+    // keyboard: the first Tab reaches the skip link, which moves the focus to the page content
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement && document.activeElement.textContent'), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate('document.activeElement && document.activeElement.id'), 'main');
     assert.deepEqual(b.errors, []);
   });
 

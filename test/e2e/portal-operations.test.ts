@@ -70,8 +70,14 @@ describe('portal: live sessions, remote start/stop, CDR export, dashboard', () =
     await start.getByLabel('Token (idTag)').fill(TAG);
     await start.getByLabel('EVSE').fill('2');
     await start.getByRole('button', { name: 'Start charging' }).click();
-    // a switching command asks first
+    // a switching command asks first; Escape (or Cancel) sends nothing
     const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.getByTestId('sent-commands').count(), 0, 'nothing sent');
+    assert.equal((await p.repos.transactions.listActive(STATION)).length, 0);
+    await start.getByRole('button', { name: 'Start charging' }).click();
     await dialog.getByRole('button', { name: 'Start charging' }).click();
     await page.getByTestId('sent-commands').getByText('Accepted').waitFor();
     const active = page.getByTestId('active-sessions').locator('tr[data-session]');
