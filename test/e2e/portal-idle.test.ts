@@ -22,7 +22,7 @@ describe('portal: idle sign-out', () => {
     await p?.stop();
   });
 
-  it('input keeps the session; 120 s without input signs out on the platform too', async () => {
+  it('a support account sees only its pages; input keeps the session; 120 s without input signs out on the platform too', async () => {
     const { page } = b;
     // a support account: no mandatory TOTP, so the password alone signs in
     const u = await localUser(p, ['support_l1']);
@@ -35,6 +35,16 @@ describe('portal: idle sign-out', () => {
     const token = (await b.context.cookies()).find((c) => c.name === 'ov2x_session')?.value;
     assert.ok(token);
     assert.equal((await call(p, 'GET', '/auth/me', { token })).status, 200);
+    // first-line support sees stations and sessions but no CDRs, and may send no command
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Dashboard', 'Stations', 'Sessions', 'My account']);
+    await p.addStation('IDLE-ROLE-1');
+    await page.goto('/stations/IDLE-ROLE-1');
+    await page.getByRole('heading', { name: 'Station IDLE-ROLE-1' }).waitFor();
+    await page.getByTestId('journal').waitFor();
+    assert.equal(await page.getByRole('heading', { name: 'Remote commands' }).count(), 0);
+    await page.goto('/cdrs');
+    await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
     await page.clock.fastForward(100_000);
     await page.keyboard.press('Shift');
     await page.clock.fastForward(100_000);
