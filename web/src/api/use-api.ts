@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, get } from './client';
 
 export interface Loaded<T> {
@@ -6,9 +6,13 @@ export interface Loaded<T> {
   error: ApiError | Error | undefined;
   loading: boolean;
   reload(): void;
+  /** reload once within LIVE_RELOAD_MS, however many live events ask: a busy fleet must not flood the API */
+  reloadSoon(): void;
   /** replace the data locally (live updates) without a request */
   set(update: (old: T | undefined) => T | undefined): void;
 }
+
+export const LIVE_RELOAD_MS = 1000;
 
 /** GET `path` (null: nothing yet) and keep the answer; a new path loads again. */
 export function useApi<T>(path: string | null): Loaded<T> {
@@ -27,5 +31,11 @@ export function useApi<T>(path: string | null): Loaded<T> {
     return () => { live = false; };
   }, [path, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload, set: setData };
+  const timer = useRef(0);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  const reloadSoon = useCallback(() => {
+    if (timer.current) return;
+    timer.current = window.setTimeout(() => { timer.current = 0; reload(); }, LIVE_RELOAD_MS);
+  }, [reload]);
+  return { data, error, loading, reload, reloadSoon, set: setData };
 }

@@ -21,7 +21,7 @@ export default function CdrsPage() {
   const filter = { from: dayStart(from), to: to ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : undefined, stationId: stationId.trim() };
   const list = useApi<Page<Cdr>>(`/cdrs${qs({ ...filter, limit: PAGE, offset, sort: 'startDateTime', order: 'desc' })}`);
   // a CDR is issued as its transaction ends
-  useLiveEvents(['transaction.ended'], () => window.setTimeout(() => list.reload(), 500));
+  useLiveEvents(['transaction.ended'], () => list.reloadSoon());
   const exportCsv = () => { setExportError(undefined); download(`/cdrs/export${qs({ format: 'csv', ...filter })}`, 'cdrs.csv').catch(setExportError); };
   return (
     <section>

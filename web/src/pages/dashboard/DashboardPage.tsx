@@ -19,7 +19,7 @@ const severities = ['critical', 'high', 'warning', 'info'] as const;
 export default function DashboardPage() {
   const d = useApi<Dashboard>('/dashboard');
   // the figures are aggregates: a relevant event reloads them (the reload is cheap, the stream is not polled)
-  useLiveEvents(['station.connected', 'station.disconnected', 'connector.status', 'transaction.started', 'transaction.ended', 'security.event'], () => d.reload());
+  useLiveEvents(['station.connected', 'station.disconnected', 'connector.status', 'transaction.started', 'transaction.ended', 'security.event'], () => d.reloadSoon());
   const hourly = d.data?.hourly;
   const at = d.data?.at;
   const chart = useMemo(() => hourly && at && last24Hours(at, hourly), [hourly, at]);

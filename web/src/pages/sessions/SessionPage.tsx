@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useLiveEvents } from '../../api/events';
 import { useApi } from '../../api/use-api';
@@ -11,12 +11,8 @@ import type { SessionDetail } from './types';
 export default function SessionPage() {
   const { transactionId = '' } = useParams();
   const s = useApi<SessionDetail>(`/transactions/${encodeURIComponent(transactionId)}`);
-  // readings arrive every few seconds per session: reload at most every 2 s
-  const pending = useRef(0);
-  useEffect(() => () => window.clearTimeout(pending.current), []);
   useLiveEvents(['meter.values', 'transaction.ended'], (e) => {
-    if (Number((e.data as { transactionId?: number }).transactionId) !== Number(transactionId) || pending.current) return;
-    pending.current = window.setTimeout(() => { pending.current = 0; s.reload(); }, 2000);
+    if (Number((e.data as { transactionId?: number }).transactionId) === Number(transactionId)) s.reloadSoon();
   });
   const curve = s.data?.meterValues;
   const chart = useMemo(() => curve && {

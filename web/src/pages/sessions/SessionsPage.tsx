@@ -16,7 +16,7 @@ export default function SessionsPage() {
   const [stationId, setStationId] = useState('');
   const [offset, setOffset] = useState(0);
   const list = useApi<Page<Session>>(`/transactions${qs({ state, stationId: stationId.trim(), limit: PAGE, offset })}`);
-  useLiveEvents(['transaction.started', 'transaction.ended'], () => list.reload());
+  useLiveEvents(['transaction.started', 'transaction.ended'], () => list.reloadSoon());
   const exportCsv = () => saveCsv('sessions.csv',
     ['id', 'stationId', 'evseId', 'connectorId', 'transactionRef', 'state', 'startedAt', 'endedAt', 'energyWh', 'stopReason'],
     (list.data?.items ?? []).map((s) => [s.id, s.stationId, s.evseId, s.connectorId, s.transactionRef, s.state, s.startedAt, s.endedAt, s.energyWh, s.stopReason]));

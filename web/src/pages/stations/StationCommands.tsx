@@ -29,7 +29,7 @@ export function StationCommands({ stationId, protocol }: { stationId: string; pr
   const [error, setError] = useState<unknown>();
   const [confirm, setConfirm] = useState<Pending>();
   const active = useApi<Page<Session>>(can('transactions:read') ? `/transactions${qs({ stationId, state: 'active', limit: 20 })}` : null);
-  useLiveEvents(['transaction.started', 'transaction.ended'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) active.reload(); });
+  useLiveEvents(['transaction.started', 'transaction.ended'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) active.reloadSoon(); });
   useLiveEvents(['command.answered', 'command.progress'], (e) => {
     const d = e.data as { commandId: number; status: string };
     setSent((list) => list.map((s) => (s.commandId === d.commandId ? { ...s, status: d.status } : s)));

@@ -17,7 +17,7 @@ interface JournalEntry {
 export function StationHistory({ stationId }: { stationId: string }) {
   const [kind, setKind] = useState('');
   const list = useApi<Page<JournalEntry>>(`/stations/${encodeURIComponent(stationId)}/commands${qs({ kind, limit: 25 })}`);
-  useLiveEvents(['command.answered', 'command.progress'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) list.reload(); });
+  useLiveEvents(['command.answered', 'command.progress'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) list.reloadSoon(); });
   return (
     <section aria-labelledby="hist-h">
       <h2 id="hist-h">Commands, configuration, certificates, firmware and logs</h2>
@@ -59,7 +59,7 @@ interface Diagnostics {
 /** Connection, the certificate the platform issued, recent faults, security events and uploaded logs. */
 export function StationDiagnostics({ stationId }: { stationId: string }) {
   const d = useApi<Diagnostics>(`/stations/${encodeURIComponent(stationId)}/diagnostics`);
-  useLiveEvents(['security.event', 'station.connected', 'station.disconnected'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) d.reload(); });
+  useLiveEvents(['security.event', 'station.connected', 'station.disconnected'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) d.reloadSoon(); });
   if (d.error) return <ErrorBox error={d.error} />;
   const x = d.data;
   if (!x) return null;

@@ -21,7 +21,7 @@ export default function StationPage() {
         const next = { evseId: d.evseId ?? 0, connectorId: d.connectorId ?? 0, status: d.status ?? 'Unknown', errorCode: d.errorCode ?? null, statusAt: e.time };
         return { ...s, connectors: [...others, next].sort((a, b) => a.evseId - b.evseId || a.connectorId - b.connectorId) };
       });
-    } else station.reload();
+    } else station.reloadSoon();
   });
   if (station.error) return <section><h1>Station {stationId}</h1><ErrorBox error={station.error} /></section>;
   const s = station.data;

@@ -17,7 +17,7 @@ export function StationVariables({ stationId }: { stationId: string }) {
   const list = useApi<{ items: Variable[] }>(`/stations/${encodeURIComponent(stationId)}/variables`);
   useLiveEvents(['command.answered', 'command.progress'], (e) => {
     const d = e.data as { stationId?: string; kind?: string };
-    if (d.stationId === stationId && ['getConfiguration', 'getBaseReport', 'getVariables', 'setVariables', 'changeConfiguration'].includes(d.kind ?? '')) list.reload();
+    if (d.stationId === stationId && ['getConfiguration', 'getBaseReport', 'getVariables', 'setVariables', 'changeConfiguration'].includes(d.kind ?? '')) list.reloadSoon();
   });
   const f = filter.trim().toLowerCase();
   const shown = (list.data?.items ?? []).filter((v) => !f || `${v.component} ${v.variable}`.toLowerCase().includes(f));
