@@ -59,6 +59,13 @@ describe('portal: live sessions, remote start/stop, CDR export, dashboard', () =
     await b.screenshot('10-sessions-live');
     await station.stopSession(txn);
     await rows.first().getByText('ended').waitFor();
+    // the page as CSV, built in the browser
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV (this page)' }).click()]);
+    assert.equal(download.suggestedFilename(), 'sessions.csv');
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    assert.equal(csv[0], 'id,stationId,evseId,connectorId,transactionRef,state,startedAt,endedAt,energyWh,stopReason');
+    assert.equal(csv.length, 2);
+    assert.match(csv[1]!, new RegExp(`^\\d+,${STATION},1,1,.*,ended,`));
     assert.deepEqual(b.errors, []);
   });
 
