@@ -1,10 +1,12 @@
 // The operator portal in a real Chromium against the platform on loopback: sign-in with TOTP
-// enrolment and entry, the stations page live from the event stream, sign-out; no console error.
+// enrolment and entry, the stations page live from the event stream, sign-out, password change,
+// a session the platform ended; no console error.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../src/log/logger.js';
 import { SimulatedStation } from '../../src/sim/station.js';
-import { localUser, totpCode } from '../helpers/accounts.js';
+import { localUser, login, totpCode } from '../helpers/accounts.js';
 import { openBrowser, type PortalBrowser } from '../helpers/browser.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
@@ -107,12 +109,28 @@ describe('portal: sign-in with TOTP and the stations page', () => {
     assert.deepEqual(b.errors, []);
   });
 
+  it('changes the password on "My account": the new one works, the old one no longer', async () => {
+    const { page } = b;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My account' }).click();
+    const next = `Pw-${randomBytes(12).toString('base64url')}`;
+    await page.getByLabel('Current password').fill(admin.password);
+    await page.getByLabel('New password (12–128 characters)').fill(next);
+    await page.getByLabel('New password again').fill(next);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Your other sessions have ended.').waitFor();
+    assert.equal((await login(p, admin.username, admin.password)).status, 401);
+    assert.equal((await login(p, admin.username, next)).status, 200);
+    admin.password = next;
+    await b.screenshot('05-account');
+    assert.deepEqual(b.errors, []);
+  });
+
   it('a session ended by the platform (expired, revoked) sends the portal back to the login, saying why', async () => {
     const { page } = b;
     await p.services.identity.sessions.revokeUser(admin.id);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stations' }).click();
     await page.getByText('Your session has ended. Please sign in again.').waitFor();
-    await b.screenshot('05-session-ended');
+    await b.screenshot('07-session-ended');
     // the refused request itself is logged by the browser as a failed load; nothing else may be
     assert.deepEqual(b.errors.filter((e) => !/status of 401/.test(e)), []);
   });
