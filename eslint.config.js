@@ -12,5 +12,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  // the portal runs in the browser
+  { files: ['web/src/**'], languageOptions: { globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', fetch: 'readonly', EventSource: 'readonly', MessageEvent: 'readonly', URLSearchParams: 'readonly', Blob: 'readonly', HTMLElement: 'readonly', HTMLDialogElement: 'readonly', ResizeObserver: 'readonly' } } },
   { files: ['src/cli/**', 'bench/**', 'scripts/**', 'test/**', 'tools/**'], rules: { 'no-console': 'off' } },
 );

@@ -8,10 +8,12 @@ npx eslint .
 echo "== typecheck + build"
 rm -rf dist
 npx tsc -p tsconfig.json
+npm run build:web
 echo "== services"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-slapd.sh
 bash scripts/ensure-rsyslog.sh
+bash scripts/ensure-chromium.sh
 echo "== tests"
 # every test platform logs at debug level here, and notes the personal data it encrypts (test/helpers/run-log.ts)
 OV2X_TEST_LOG_DIR="$(mktemp -d -t ov2x-test-logs.XXXXXX)"

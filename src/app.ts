@@ -80,6 +80,7 @@ import { PerimeterGate } from './security/perimeter/gate.js';
 import { ConnectionLimits } from './security/perimeter/limits.js';
 import { metricsRoutes } from './http/metrics.js';
 import { AlertService } from './security/ids/alerts.js';
+import { OperationsView } from './domain/operations/operations-view.js';
 import { IdsEngine } from './security/ids/engine.js';
 import { Responder } from './security/ids/responses.js';
 import { ruleTable } from './security/ids/rules.js';
@@ -296,6 +297,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     // invoices from CDRs; the billing snapshot is sealed with the customers' field encryption
     invoices: new InvoiceService(repos.invoices, (id) => domain.customers.billingDetails(id), privacy.fields, undefined, config.invoiceSeller?.split('|').map((l) => l.trim()).filter(Boolean)),
     idsAlerts: new AlertService(repos.idsAlerts, security, log),
+    operations: new OperationsView({ repo: repos.operations, isConnected: (id) => stations.isConnected(id) }),
     stationOps: new StationOpsService({
       repo: repos.stationOps, stations, securityEvents: repos.securityEvents, events, serverSecret,
       revokeCertificate: (serial, reason) => domain.pki.revoke(serial, reason),

@@ -39,6 +39,7 @@ import type { PrivacyService } from './privacy/privacy-service.js';
 import type { InvoiceService } from './invoices/invoice-service.js';
 import type { PerimeterBlockList } from '../security/perimeter/block-list.js';
 import type { AlertService } from '../security/ids/alerts.js';
+import type { OperationsView } from './operations/operations-view.js';
 
 /** The domain as the protocol edges see it. */
 export interface DomainServices {
@@ -113,4 +114,6 @@ export interface DomainServices {
   stationOps: StationOpsService;
   /** intrusion detection alerts: stored, deduplicated, triaged (issue 7) */
   idsAlerts: AlertService;
+  /** the operator portal's dashboard figures within a caller's scope */
+  operations: OperationsView;
 }

@@ -7,6 +7,7 @@ import { healthRoutes, type HealthOptions } from './health.js';
 import { HSTS } from './tls.js';
 import { transferRoutes } from './transfers.js';
 import { pkiRoutes } from './pki.js';
+import { registerPortal } from './portal.js';
 import type { PkiService } from '../domain/pki/pki-service.js';
 
 export interface HttpServerOptions {
@@ -47,7 +48,11 @@ export async function createHttpServer(o: HttpServerOptions): Promise<FastifyIns
     if ((req.raw.socket as Partial<TLSSocket>).encrypted || req.protocol === 'https') void reply.header('strict-transport-security', HSTS);
     done();
   });
-  app.setNotFoundHandler((_req, reply) => void reply.code(404).type('text/plain').send('not found'));
+  // the portal's client-side routes (bookmarks, reloads) get its page; anything else a plain 404
+  const portal = await registerPortal(app, { ocppPath: config.ocppPath, warn: (msg) => log.warn(msg) });
+  app.setNotFoundHandler((req, reply) => {
+    if (!portal.fallback(req, reply)) void reply.code(404).type('text/plain').send('not found');
+  });
   await app.register(healthRoutes, { facts: o.health });
   await app.register(transferRoutes, { transfers: o.transfers });
   await app.register(pkiRoutes, { pki: o.pki });

@@ -35,6 +35,7 @@ import { CdrRepo } from './repos/cdrs.js';
 import { CustomerRepo } from './repos/customers.js';
 import { LocationRepo } from './repos/locations.js';
 import { StationOpsRepo } from './repos/station-ops.js';
+import { OperationsRepo } from './repos/operations.js';
 import { DataKeyRepo } from './repos/data-keys.js';
 import { InvoiceRepo } from './repos/invoices.js';
 
@@ -86,6 +87,8 @@ export interface Repositories {
   invoices: InvoiceRepo;
   /** decommissioning and the operations API's read models (issue 6) */
   stationOps: StationOpsRepo;
+  /** the portal's read models: dashboard counts, scoped session lists */
+  operations: OperationsRepo;
   /** IP / identity block and allow lists (issue 7) */
   blockLists: BlockListRepo;
   /** Drains the batching writers (status writers are closed by their owners). */
@@ -134,6 +137,7 @@ export function openRepositories(db: Kysely<Database>, batch: BatchOptions = {})
     dataKeys: new DataKeyRepo(db),
     invoices: new InvoiceRepo(db),
     stationOps: new StationOpsRepo(db),
+    operations: new OperationsRepo(db),
     blockLists: new BlockListRepo(db),
     async close() {
       await Promise.all([transactionProgress.close(), meterValues.close()]);

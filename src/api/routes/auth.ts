@@ -45,6 +45,11 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
   void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'strict', path: '/', expires: expiresAt });
 }
 
+const MeAnswer = Type.Composite([Me, Type.Object({
+  csrfToken: Type.Optional(Type.String({ description: 'of the calling session: send as x-csrf-token with unsafe requests made with the cookie' })),
+  sessionIdleS: Type.Integer({ description: 'a session unused this long (s) ends; the portal signs out on its own after as long without user input' }),
+})]);
+
 const Code = Type.String({ minLength: 6, maxLength: 16, description: 'the 6 digits the authenticator app shows' });
 const NoStore = { 'cache-control': 'no-store' };
 
@@ -189,9 +194,12 @@ export async function authRoutes(app: FastifyInstance, ctx: ApiContext): Promise
 
   api.get('/auth/me', {
     config: { permission: 'authenticated', onboarding: true },
-    schema: { tags: ['auth'], summary: 'The caller: roles, scope, permissions and pending sign-in steps', response: { 200: Me } },
-  }, async (req) => {
+    schema: { tags: ['auth'], summary: 'The caller: roles, scope, permissions and pending sign-in steps', response: { 200: MeAnswer } },
+  }, async (req, reply) => {
     if (!req.principal) throw unauthenticated();
-    return meOf(req.principal);
+    // a reloaded portal page has its cookie but lost the CSRF token; another site cannot read this answer
+    const s = req.principal.session;
+    if (s) void reply.headers(NoStore);
+    return { ...meOf(req.principal), ...(s && { csrfToken: s.csrfToken }), sessionIdleS: ctx.config.sessionIdle };
   });
 }

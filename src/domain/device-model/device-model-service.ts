@@ -1,4 +1,5 @@
 import type { DeviceModelRepo, DeviceVariableAnswer, DeviceVariableFilter, DeviceVariableInput } from '../../store/index.js';
+import type { DeviceVariable } from '../../store/schema.js';
 import type { ComponentType, GetVariableResultType, ReportDataType, SetVariableResultType, VariableType } from '../../ocpp/types/generated/v201.js';
 import { isSecretVariable, REDACTED_VALUE, type VariableRef } from '../commands.js';
 import type { CommandRecord, CommandService } from '../journal/command-service.js';
@@ -38,6 +39,11 @@ export class DeviceModelService {
     private readonly repo: DeviceModelRepo,
     private readonly commands: CommandService,
   ) {}
+
+  /** What the platform knows of a station's device model (1.6: its configuration keys), sorted. */
+  variables(stationId: string, filter: Pick<DeviceVariableFilter, 'component' | 'variable'> = {}): Promise<DeviceVariable[]> {
+    return this.repo.list(stationId, filter);
+  }
 
   async storeReport(stationId: string, reportData: ReportDataType[]): Promise<void> {
     // keyed so a variable repeated within one report is written once (last wins)
