@@ -22,6 +22,8 @@ import { privacyRoutes } from './privacy.js';
 import { securityBlockRoutes } from './security-blocks.js';
 import { securityLogRoutes } from './security-log.js';
 import { securityAlertRoutes } from './security-alerts.js';
+import { pkiRoutes } from './pki.js';
+import { adminSettingsRoutes } from './admin-settings.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -47,4 +49,6 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   securityBlockRoutes,
   securityLogRoutes,
   securityAlertRoutes,
+  pkiRoutes,
+  adminSettingsRoutes,
 ];
