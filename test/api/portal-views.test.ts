@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { apiUser, call, type ApiUser } from '../helpers/api.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { RawClient } from '../helpers/raw-client.js';
 import { csrFor } from '../helpers/test-signer.js';
 
 interface Cost { total_cost: { excl_vat: number; incl_vat: number }; dimensions: Array<{ type: string; billed_volume: number }> }
@@ -109,6 +110,31 @@ describe('portal views of the API', () => {
     assert.ok(revoked.body.revokedAt);
     assert.equal(revoked.body.revocationReason, 'keyCompromise');
     assert.equal(await p.services.pki.isRevoked({ serialNumber: serial, issuer: '' }), true, 'refused at the next handshake');
+  });
+
+  it('GET /tokens/unknown-attempts lists sessions of unknown cards by pseudonym, in the caller\'s scope', async () => {
+    const unknown = 'NEVER-SEEN-CARD';
+    const known = 'KNOWN-CARD-1';
+    await p.repos.tokens.upsert({ idToken: known, status: 'Accepted' });
+    const password = await p.addStation('VIEW-G2-TX');
+    await p.services.identity.stationGroups.assign('VIEW-G2-TX', 'g2');
+    const c = await RawClient.connect(`${p.ocppUrl}/VIEW-G2-TX`, { protocols: ['ocpp1.6'], user: 'VIEW-G2-TX', password });
+    try {
+      await c.call('b1', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+      const [, , refused] = await c.call('s1', 'StartTransaction', { connectorId: 1, idTag: unknown, meterStart: 0, timestamp: new Date().toISOString() });
+      assert.equal((refused as { idTagInfo: { status: string } }).idTagInfo.status, 'Invalid');
+      await c.call('s2', 'StartTransaction', { connectorId: 2, idTag: known, meterStart: 0, timestamp: new Date().toISOString() });
+    } finally {
+      c.close();
+    }
+    const list = await call<{ items: Array<{ stationId: string; token: string }> }>(p, 'GET', '/tokens/unknown-attempts', { token: support1.token });
+    assert.equal(list.status, 200, JSON.stringify(list.body));
+    assert.deepEqual(list.body.items.map((a) => [a.stationId, a.token]), [['VIEW-G2-TX', await p.services.privacy.pseudonym(unknown)]], 'the unknown card only, never the known one');
+    assert.ok(!JSON.stringify(list.body).includes(unknown), 'no UID');
+    const g1only = await apiUser(p, ['support_l1'], { groups: ['g1'] });
+    assert.deepEqual((await call<{ items: unknown[] }>(p, 'GET', '/tokens/unknown-attempts', { token: g1only.token })).body.items, [], 'out of scope');
+    assert.equal((await call(p, 'GET', '/tokens/unknown-attempts', { token: admin.token.slice(0, -2) + 'xx' })).status, 401);
+    assert.equal((await call(p, 'GET', '/tokens/unknown-attempts?limit=9999', { token: support1.token })).status, 400);
   });
 
   it('GET /roles is the permission matrix; GET /settings/identity shows the directory settings but never a secret', async () => {

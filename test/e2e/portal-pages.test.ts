@@ -77,9 +77,21 @@ describe('portal: tokens, billing, security and administration pages', () => {
     await row.getByText('Accepted').waitFor();
     await signOut();
 
+    // a card nobody registered, tried at a station: listed by pseudonym as an unknown-token attempt
+    const stranger = 'E2E-STRANGER-CARD';
+    const password = await p.addStation('E2E-TOK-1');
+    const c = await RawClient.connect(`${p.ocppUrl}/E2E-TOK-1`, { protocols: ['ocpp1.6'], user: 'E2E-TOK-1', password });
+    try {
+      await c.call('b1', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+      await c.call('s1', 'StartTransaction', { connectorId: 1, idTag: stranger, meterStart: 0, timestamp: new Date().toISOString() });
+    } finally {
+      c.close();
+    }
     await signIn(['support_l1']);
     await open('Tokens');
     await row.waitFor();
+    await page.getByTestId('unknown-attempts').getByText(await p.services.privacy.pseudonym(stranger)).waitFor();
+    assert.ok(!(await page.content()).includes(stranger), 'the unknown card by pseudonym only');
     assert.equal(await row.getByRole('button').count(), 0, 'no reveal (nor block) button for 1st-line support');
     // the API refuses the reveal to this session whatever the page shows
     const { csrfToken } = await page.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken: string });

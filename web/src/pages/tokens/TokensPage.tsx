@@ -89,6 +89,7 @@ export default function TokensPage() {
         </Confirm>
       )}
       {editing && <ExpiryForm token={editing} onDone={(t) => { if (t) replace(t); setEditing(null); }} />}
+      <UnknownAttempts />
       {manage && <NewToken onAdded={list.reload} />}
     </section>
   );
@@ -123,6 +124,29 @@ function NewToken({ onAdded }: { onAdded(): void }) {
         <Field label="Type"><select value={type} onChange={(e) => setType(e.target.value)}>{TYPES.map((t) => <option key={t}>{t}</option>)}</select></Field>
         <Field label="Expires at"><input type="datetime-local" value={expires} onChange={(e) => setExpires(e.target.value)} /></Field>
       </ActionForm>
+    </>
+  );
+}
+
+interface Attempt { transactionId: number; stationId: string; token: string; startedAt: string }
+
+/** Sessions started with cards the platform does not know (pseudonyms only): misconfigured or foreign cards. */
+function UnknownAttempts() {
+  const [offset, setOffset] = useState(0);
+  const list = useApi<{ items: Attempt[] }>(`/tokens/unknown-attempts${qs({ limit: 20, offset })}`);
+  return (
+    <>
+      <h2>Unknown-token attempts</h2>
+      <ErrorBox error={list.error} />
+      {list.data && (list.data.items.length ? (
+        <div className="table-wrap">
+          <table data-testid="unknown-attempts">
+            <thead><tr><th scope="col">When</th><th scope="col">Station</th><th scope="col">Token (pseudonym)</th></tr></thead>
+            <tbody>{list.data.items.map((a) => <tr key={a.transactionId}><td>{fmtTime(a.startedAt)}</td><td>{a.stationId}</td><td className="mono">{a.token}</td></tr>)}</tbody>
+          </table>
+        </div>
+      ) : <p className="muted">None recorded.</p>)}
+      <Pager offset={offset} limit={20} count={list.data?.items.length ?? 0} onChange={setOffset} />
     </>
   );
 }
