@@ -67,6 +67,17 @@ describe('portal: tokens, billing, security and administration pages', () => {
     await b.screenshot('10-tokens-revealed');
     const audit = await p.services.identity.audit.list({ action: 'token.reveal', limit: 10, offset: 0, order: 'desc' });
     assert.ok(audit.some((r) => r.target === pseudonym && r.actor === `user:${manager.id}` && r.result === 'success'), JSON.stringify(audit));
+    // customers: masked in the list, in clear after a reveal
+    const customer = await p.services.customers.create({ name: 'Rita Reveal', email: 'rita@example.org' });
+    await open('Customers');
+    const crow = page.locator('tr').filter({ hasText: customer.reference });
+    await crow.waitFor();
+    assert.ok(!(await crow.textContent())?.includes('Rita Reveal'), 'masked by default');
+    await crow.getByRole('button', { name: 'Reveal' }).click();
+    await crow.getByText('Rita Reveal').waitFor();
+    await b.screenshot('12-customers');
+    await open('Tokens');
+    await row.waitFor();
     // block and unblock from the same row
     await row.getByRole('button', { name: 'Block' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Block' }).click();
