@@ -10,6 +10,7 @@ import { enrolTotp, localUser, login, totpCode } from '../helpers/accounts.js';
 import { openBrowser, type PortalBrowser } from '../helpers/browser.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { csrFor } from '../helpers/test-signer.js';
 import { until } from '../helpers/until.js';
 
 const UID = 'E2E-CARD-0001';
@@ -251,6 +252,20 @@ describe('portal: tokens, billing, security and administration pages', () => {
       await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
       await b.screenshot(shot);
     }
+    // PKI: the CA's status and a station certificate revoked from the page
+    await p.services.pki.init({ algorithm: 'ec-p256', organization: 'OV2X' });
+    await p.services.pki.sign({ stationId: 'E2E-PKI-1', certificateType: 'ChargingStationCertificate', csrPem: await csrFor('CN=E2E-PKI-1, O=OV2X') });
+    await page.reload();
+    await page.getByTestId('ca-table').getByText('issuing').waitFor();
+    const cert = page.getByTestId('certs-table').locator('tr').filter({ hasText: 'E2E-PKI-1' });
+    await cert.getByRole('button', { name: 'Revoke' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Reason').selectOption('keyCompromise');
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await cert.getByText('revoked', { exact: true }).waitFor();
+    const [issued] = await p.services.pki.list({ stationId: 'E2E-PKI-1', limit: 1 });
+    assert.equal(issued?.revocationReason, 'keyCompromise');
+    await b.screenshot('44-pki');
     await page.setViewportSize({ width: 390, height: 800 });
     // narrow screens fold the navigation behind the menu button
     const menu = page.getByRole('button', { name: 'Menu' });
