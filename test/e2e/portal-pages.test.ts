@@ -156,8 +156,18 @@ describe('portal: tokens, billing, security and administration pages', () => {
     const entries = await p.services.perimeter.entries();
     assert.ok(entries.some((e) => e.list === 'block' && e.kind === 'ip' && e.value === '192.0.2.77'), JSON.stringify(entries));
     await b.screenshot('21-security-blocks');
-    await row.getByRole('button', { name: 'Remove' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
+    // the confirmation by keyboard alone: Escape cancels; Cancel has the focus, Tab then Enter confirms
+    await row.getByRole('button', { name: 'Remove' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.ok((await p.services.perimeter.entries()).some((e) => e.value === '192.0.2.77'), 'Escape removed nothing');
+    await row.getByRole('button', { name: 'Remove' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await row.waitFor({ state: 'detached' });
     assert.ok(!(await p.services.perimeter.entries()).some((e) => e.value === '192.0.2.77'));
     await open('Security log');
