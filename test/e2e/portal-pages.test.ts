@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { rolesOf } from '../../src/domain/identity/account-service.js';
 import type { Role } from '../../src/domain/identity/roles.js';
 import { enrolTotp, localUser, login, totpCode } from '../helpers/accounts.js';
 import { openBrowser, type PortalBrowser } from '../helpers/browser.js';
@@ -256,6 +257,17 @@ describe('portal: tokens, billing, security and administration pages', () => {
     await page.reload();
     await page.locator('tr[data-key="e2e-dso"]').waitFor();
     assert.ok(!(await page.content()).includes(secret), 'not shown again');
+    // roles and scope of an account changed from the users page
+    const colleague = await localUser(p, ['support_l1']);
+    await open('Users & roles');
+    await page.getByRole('button', { name: `Edit roles and scope of ${colleague.username}` }).click();
+    const edit = page.getByTestId('edit-access');
+    await edit.getByLabel('support_l2').check();
+    await edit.getByLabel('Station groups (comma-separated; empty: all)').fill('');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    const changed = await p.repos.users.byUsername(colleague.username);
+    assert.deepEqual(rolesOf(changed!), ['support_l1', 'support_l2']);
     for (const [title, shot, heading] of [['Users & roles', '41-users', 'Users'], ['Sign-in directories', '42-directories', 'Sign-in directories'], ['Audit log', '43-audit', 'Audit log'], ['PKI', '44-pki', 'PKI']] as const) {
       await open(title);
       await page.getByRole('heading', { name: heading, exact: true, level: 1 }).waitFor();

@@ -18,6 +18,7 @@ export default function UsersPage() {
   const roles = useApi<{ items: RoleRow[] }>('/roles');
   const [asking, setAsking] = useState<{ user: User; what: 'disable' | 'enable' | 'unlock' | 'reset-2fa' } | null>(null);
   const [created, setCreated] = useState<{ username: string; password: string } | null>(null);
+  const [editing, setEditing] = useState<User | null>(null);
   const [error, setError] = useState<unknown>();
   const manage = can('users:manage');
   const run = (u: User, what: 'disable' | 'enable' | 'unlock' | 'reset-2fa') => {
@@ -53,6 +54,7 @@ export default function UsersPage() {
                   <td>{fmtTime(u.createdAt)}</td>
                   {manage && (
                     <td className="row-actions">
+                      <button type="button" onClick={() => setEditing(u)} aria-label={`Edit roles and scope of ${u.username}`}>Roles & scope</button>
                       <button type="button" onClick={() => setAsking({ user: u, what: u.disabled ? 'enable' : 'disable' })}>{u.disabled ? 'Enable' : 'Disable'}</button>
                       {u.lockedUntil && <button type="button" onClick={() => run(u, 'unlock')}>Unlock</button>}
                       {u.totpEnabled && <button type="button" onClick={() => setAsking({ user: u, what: 'reset-2fa' })}>Reset 2FA</button>}
@@ -71,6 +73,7 @@ export default function UsersPage() {
           <p>{asking.what === 'enable' ? 'The account can sign in again.' : 'The account\'s open sessions end.'}</p>
         </Confirm>
       )}
+      {editing && <EditAccess key={editing.id} user={editing} roles={staffRoles} onDone={(changed) => { setEditing(null); if (changed) list.reload(); }} />}
       {manage && staffRoles.length > 0 && <NewUser roles={staffRoles} onCreated={(c) => { setCreated(c); list.reload(); }} />}
       <h2>Roles and permissions</h2>
       <ErrorBox error={roles.error} />
@@ -112,5 +115,30 @@ function NewUser({ roles, onCreated }: { roles: string[]; onCreated(c: { usernam
         <Field label="Station groups (comma-separated; empty: all)"><input value={groups} onChange={(e) => setGroups(e.target.value)} /></Field>
       </ActionForm>
     </>
+  );
+}
+
+/** Roles and station-group scope of one account; the platform ends its sessions when its rights change. */
+function EditAccess({ user, roles, onDone }: { user: User; roles: string[]; onDone(changed: boolean): void }) {
+  const [held, setHeld] = useState<string[]>(user.roles);
+  const [groups, setGroups] = useState(user.stationGroups?.join(', ') ?? '');
+  return (
+    <div className="panel" data-testid="edit-access">
+      <h2>Roles and scope of {user.username}</h2>
+      <ActionForm submit="Save" action={async () => {
+        const g = groups.split(',').map((x) => x.trim()).filter(Boolean);
+        await api('PATCH', `/users/${user.id}`, { roles: held, stationGroups: g.length ? g : null });
+        onDone(true);
+      }}>
+        <fieldset className="days"><legend className="small muted">Roles</legend>
+          {roles.map((r) => (
+            <label key={r} className="check"><input type="checkbox" checked={held.includes(r)} onChange={(e) => setHeld(e.target.checked ? [...held, r] : held.filter((x) => x !== r))} />{r}</label>
+          ))}
+        </fieldset>
+        <Field label="Station groups (comma-separated; empty: all)"><input value={groups} onChange={(e) => setGroups(e.target.value)} /></Field>
+        <p className="small muted">Changing rights ends the account's open sessions.</p>
+      </ActionForm>
+      <button type="button" className="link" onClick={() => onDone(false)}>Cancel</button>
+    </div>
   );
 }
