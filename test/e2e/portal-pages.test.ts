@@ -236,6 +236,11 @@ describe('portal: tokens, billing, security and administration pages', () => {
     assert.equal(download.suggestedFilename(), `${issued!.number}.pdf`);
     const pdf = readFileSync((await download.path())!);
     assert.equal(pdf.subarray(0, 5).toString('latin1'), '%PDF-');
+    await row.getByRole('button', { name: 'Void' }).click();
+    await page.getByRole('dialog').getByLabel('Reason (at least 3 characters)').fill('e2e: billed twice');
+    await page.getByRole('dialog').getByRole('button', { name: 'Void' }).click();
+    await row.getByText('void', { exact: true }).waitFor();
+    assert.equal((await p.services.invoices.get(Number(draft.id)))?.voidReason, 'e2e: billed twice');
     await signOut();
     assert.deepEqual(b.errors, []);
   });

@@ -3,6 +3,7 @@ import { download, post, qs, type Page } from '../../api/client';
 import { useApi } from '../../api/use-api';
 import { useSession } from '../../auth/session';
 import { ActionForm, Badge, ErrorBox, Field, fmtTime, Loading } from '../../components/ui';
+import { Confirm } from '../../components/Confirm';
 import { Pager } from '../../components/Pager';
 
 interface Invoice { id: string; number: string | null; status: string; customerId: string; customerReference: string; period: string; currency: string; totalExclVat: number; totalInclVat: number; issuedAt: string | null; paidAt: string | null }
@@ -22,8 +23,11 @@ export default function InvoicesPage() {
   const [period, setPeriod] = useState('');
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState<unknown>();
+  const [voiding, setVoiding] = useState<Invoice | null>(null);
+  const [reason, setReason] = useState('');
   const list = useApi<Page<Invoice>>(`/invoices${qs({ status, period: /^\d{4}-\d{2}$/.test(period) ? period : undefined, limit: PAGE, offset })}`);
   const act = (i: Invoice, verb: string) => { setError(undefined); post(`/invoices/${i.id}/${verb}`).then(list.reload, setError); };
+  const voidIt = (i: Invoice) => { setVoiding(null); setError(undefined); post(`/invoices/${i.id}/void`, { reason }).then(list.reload, setError); };
   const pdf = (i: Invoice) => { setError(undefined); download(`/invoices/${i.id}/pdf`, `${i.number ?? `draft-${i.id}`}.pdf`).catch(setError); };
   return (
     <section>
@@ -50,6 +54,7 @@ export default function InvoicesPage() {
                   <td className="row-actions">
                     <button type="button" onClick={() => pdf(i)} aria-label={`PDF of ${i.number ?? `draft ${i.id}`}`}>PDF</button>
                     {can('invoices:manage') && (actions[i.status] ?? []).map((a) => <button key={a.verb} type="button" onClick={() => act(i, a.verb)}>{a.label}</button>)}
+                    {can('invoices:manage') && (i.status === 'issued' || i.status === 'paid') && <button type="button" className="danger" onClick={() => { setReason(''); setVoiding(i); }}>Void</button>}
                   </td>
                 </tr>
               ))}
@@ -59,6 +64,12 @@ export default function InvoicesPage() {
         </div>
       )}
       <Pager offset={offset} limit={PAGE} total={list.data?.total} count={list.data?.items.length ?? 0} onChange={setOffset} />
+      {voiding && (
+        <Confirm title={`Void invoice ${voiding.number ?? ''}`} confirm="Void" danger onConfirm={() => voidIt(voiding)} onCancel={() => setVoiding(null)}>
+          <p>The invoice keeps its number and lines; a voided invoice cannot be issued again.</p>
+          <Field label="Reason (at least 3 characters)"><input value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} /></Field>
+        </Confirm>
+      )}
       {can('invoices:manage') && <Run onDone={list.reload} />}
     </section>
   );
