@@ -60,7 +60,7 @@ export interface DomainServices {
   transactions: TransactionService;
   security: SecurityLog;
   /** the security log's hash chain: `ov2x audit verify`, GET /security/log/verify (OP6) */
-  securityChain: Pick<SecurityEventRepo, 'verify'>;
+  securityChain: Pick<SecurityEventRepo, 'verify' | 'list'>;
   /** ships the security log to the configured SIEM sinks (M5) */
   siem: SiemExporter;
   events: DomainEvents;

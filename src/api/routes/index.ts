@@ -24,6 +24,8 @@ import { securityLogRoutes } from './security-log.js';
 import { securityAlertRoutes } from './security-alerts.js';
 import { operationsRoutes } from './operations.js';
 import { stationModelRoutes } from './station-model.js';
+import { pkiRoutes } from './pki.js';
+import { adminSettingsRoutes } from './admin-settings.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -51,4 +53,6 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   securityAlertRoutes,
   operationsRoutes,
   stationModelRoutes,
+  pkiRoutes,
+  adminSettingsRoutes,
 ];

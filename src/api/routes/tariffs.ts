@@ -211,6 +211,19 @@ export async function tariffRoutes(app: FastifyInstance, ctx: ApiContext): Promi
     return costView(req.params.id, quote.version.version, quote.breakdown);
   });
 
+  api.post('/tariffs/preview', {
+    config: { permission: 'tariffs:read' },
+    schema: {
+      tags: ['tariffs'], summary: 'What a session would cost under a tariff definition not saved yet (the editor\'s preview); nothing is stored',
+      body: Type.Object({ tariff: Type.Object(definitionFields, { additionalProperties: false }), session: QuoteBody }, { additionalProperties: false }),
+      response: { 200: CostView },
+    },
+  }, async (req) => {
+    const b = req.body.session;
+    const breakdown = await answer(Promise.resolve().then(() => tariffs.quoteDraft(req.body.tariff as TariffDefinition, { start: new Date(b.start), end: new Date(b.end), energyKwh: b.energy_kwh, exportedKwh: b.exported_kwh, parkingMinutes: b.parking_minutes })));
+    return costView(0, null, breakdown);
+  });
+
   api.get('/transactions/:transactionId/cost', {
     config: { permission: 'transactions:read' },
     schema: { tags: ['tariffs'], summary: 'A transaction\'s cost (so far, while running) under the tariff it started with', params: TransactionParam, response: { 200: CostView } },

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inScope } from '../../domain/identity/principal.js';
 import type { IdTokenRecord } from '../../store/schema.js';
 import type { ApiContext } from '../context.js';
 import { conflict, notFound } from '../errors.js';
@@ -73,6 +74,28 @@ export async function tokenRoutes(app: FastifyInstance, ctx: ApiContext): Promis
     const q = req.query;
     const { rows, total } = await tokens.listPseudonymized({ limit: q.limit, offset: q.offset, sort: q.sort === 'id' ? 'pseudonym' : q.sort, order: q.order }, { status: q.status });
     return { items: await Promise.all(rows.map(view)), total, limit: q.limit, offset: q.offset };
+  });
+
+  api.get('/tokens/unknown-attempts', {
+    config: { permission: 'tokens:read' },
+    schema: {
+      tags: ['tokens'], summary: 'Sessions started with a token the platform does not know, newest first (pseudonyms only)',
+      description: 'Of stations in the caller\'s scope. Kept as long as OV2X_RETENTION_UNKNOWN_TOKEN_DAYS allows.',
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({
+        items: Type.Array(Type.Object({ transactionId: Type.Integer(), stationId: Type.String(), token: Pseudonym, startedAt: DateTime })),
+        limit: Type.Integer(), offset: Type.Integer(),
+      }) },
+    },
+  }, async (req) => {
+    const p = req.principal!;
+    const rows = await tokens.unknownAttempts(req.query);
+    const shown = [];
+    for (const r of rows) if (p.groups === null || inScope(p, (await ctx.services.identity.stationGroups.groupOf(r.stationId)) ?? null)) shown.push({ ...r, startedAt: r.startedAt.toISOString() });
+    return { items: shown, limit: req.query.limit, offset: req.query.offset };
   });
 
   api.get('/tokens/:id', {

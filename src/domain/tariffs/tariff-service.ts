@@ -154,16 +154,17 @@ export class TariffService {
 
   /** A session's cost under the tariff's version valid at its start: charging first, parking after. */
   async quote(tariffId: number, q: QuoteInput): Promise<{ version: TariffVersionRow; breakdown: PriceBreakdown } | undefined> {
-    if (!ISO(q.start) || !ISO(q.end) || q.end < q.start) throw new TariffError('end must not precede start');
-    const parkingMs = Math.round((q.parkingMinutes ?? 0) * 60_000);
-    const total = q.end.getTime() - q.start.getTime();
-    if (parkingMs > total) throw new TariffError('parking_minutes exceed the session');
+    const timeline = quoteTimeline(q);
     const version = versionAt(await this.repo.versions(tariffId), q.start);
     if (!version) return undefined;
-    const split = new Date(q.end.getTime() - parkingMs);
-    const periods: TimelinePeriod[] = [{ start: q.start, end: split, parking: false, importWh: q.energyKwh * 1000, exportWh: (q.exportedKwh ?? 0) * 1000 }];
-    if (parkingMs > 0) periods.push({ start: split, end: q.end, parking: true, importWh: 0, exportWh: 0 });
-    return { version, breakdown: priceTimeline(version.definition, { start: q.start, end: q.end, periods }) };
+    return { version, breakdown: priceTimeline(version.definition, timeline) };
+  }
+
+  /** A quote under a definition not stored yet: the tariff editor's preview (checked as saving it would be). */
+  quoteDraft(definition: TariffDefinition, q: QuoteInput): PriceBreakdown {
+    const timeline = quoteTimeline(q);
+    validateDefinition(definition);
+    return priceTimeline(definition, timeline);
   }
 
   /**
@@ -266,4 +267,16 @@ function costFrom(b: PriceBreakdown): Cost {
     currency: b.currency, netMinor: exclVatMinor, vatMinor, totalMinor: inclVatMinor,
     net: formatMinor(exclVatMinor, b.currency), vat: formatMinor(vatMinor, b.currency), total: formatMinor(inclVatMinor, b.currency),
   };
+}
+
+/** A quoted session as a timeline: charging first, then `parkingMinutes` parked at its end. */
+function quoteTimeline(q: QuoteInput): { start: Date; end: Date; periods: TimelinePeriod[] } {
+  if (!ISO(q.start) || !ISO(q.end) || q.end < q.start) throw new TariffError('end must not precede start');
+  const parkingMs = Math.round((q.parkingMinutes ?? 0) * 60_000);
+  const total = q.end.getTime() - q.start.getTime();
+  if (parkingMs > total) throw new TariffError('parking_minutes exceed the session');
+  const split = new Date(q.end.getTime() - parkingMs);
+  const periods: TimelinePeriod[] = [{ start: q.start, end: split, parking: false, importWh: q.energyKwh * 1000, exportWh: (q.exportedKwh ?? 0) * 1000 }];
+  if (parkingMs > 0) periods.push({ start: split, end: q.end, parking: true, importWh: 0, exportWh: 0 });
+  return { start: q.start, end: q.end, periods };
 }

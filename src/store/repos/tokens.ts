@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, IdTokenRecord, IdTokenStatus } from '../schema.js';
 import { isUniqueViolation } from '../errors.js';
 import type { Page } from './page.js';
@@ -202,5 +202,17 @@ export class TokenRepo {
   /** The tokens of a customer (export and erasure). */
   async ofCustomer(customerId: number): Promise<TokenRow[]> {
     return this.revealAll(await this.db.selectFrom('idTokens').selectAll().where('customerId', '=', customerId).orderBy('id').execute());
+  }
+
+  /**
+   * Sessions started with a token the platform does not know (no id_tokens row), newest first:
+   * the pseudonym only, as the transactions store it. Retention removes them (unknownTokenAttempts).
+   */
+  async unknownAttempts(page: { limit: number; offset: number }): Promise<Array<{ transactionId: number; stationId: string; token: string; startedAt: Date }>> {
+    const r = await sql<{ id: number; stationId: string; idToken: string; startedAt: Date }>`
+      select t.id, t.station_id, t.id_token, t.started_at from transactions t
+      where t.id_token is not null and not exists (select 1 from id_tokens k where k.pseudonym = t.id_token or k.id_token = t.id_token)
+      order by t.started_at desc, t.id desc limit ${page.limit} offset ${page.offset}`.execute(this.db);
+    return r.rows.map((x) => ({ transactionId: Number(x.id), stationId: x.stationId, token: x.idToken, startedAt: new Date(x.startedAt) }));
   }
 }

@@ -27,6 +27,18 @@ export const pages: readonly PageDef[] = [
   { path: 'cdrs', title: 'CDRs', section: 'Customers & billing', permission: 'cdrs:read', component: lazy(() => import('./cdrs/CdrsPage')) },
   { path: 'cdrs/:id', title: 'CDR', permission: 'cdrs:read', component: lazy(() => import('./cdrs/CdrPage')) },
   // pages of tokens, customers, tariffs, invoices, security, administration and PKI: rows below
+  { path: 'tokens', title: 'Tokens', section: 'Customers & billing', permission: 'tokens:read', component: lazy(() => import('./tokens/TokensPage')) },
+  { path: 'customers', title: 'Customers', section: 'Customers & billing', permission: 'customers:read', component: lazy(() => import('./billing/CustomersPage')) },
+  { path: 'tariffs', title: 'Tariffs', section: 'Customers & billing', permission: 'tariffs:read', component: lazy(() => import('./billing/TariffsPage')) },
+  { path: 'invoices', title: 'Invoices', section: 'Customers & billing', permission: 'invoices:read', component: lazy(() => import('./billing/InvoicesPage')) },
+  { path: 'security/alerts', title: 'Alerts', section: 'Security', permission: 'security:read', component: lazy(() => import('./security/AlertsPage')) },
+  { path: 'security/blocks', title: 'Block list', section: 'Security', permission: 'security:read', component: lazy(() => import('./security/BlocksPage')) },
+  { path: 'security/log', title: 'Security log', section: 'Security', permission: 'security:read', component: lazy(() => import('./security/SecurityLogPage')) },
+  { path: 'admin/users', title: 'Users & roles', section: 'Administration', permission: 'users:read', component: lazy(() => import('./admin/UsersPage')) },
+  { path: 'admin/api-keys', title: 'API keys', section: 'Administration', permission: 'apikeys:manage', component: lazy(() => import('./admin/ApiKeysPage')) },
+  { path: 'admin/directories', title: 'Sign-in directories', section: 'Administration', permission: 'users:read', component: lazy(() => import('./admin/IdentitySettingsPage')) },
+  { path: 'admin/audit', title: 'Audit log', section: 'Administration', permission: 'audit:read', component: lazy(() => import('./admin/AuditPage')) },
+  { path: 'admin/pki', title: 'PKI', section: 'Administration', permission: 'pki:read', component: lazy(() => import('./admin/PkiPage')) },
   { path: 'account', title: 'My account', section: 'Account', component: lazy(() => import('./account/AccountPage')) },
 ];
 
