@@ -37,7 +37,7 @@ describe('portal: idle sign-out', () => {
     assert.equal((await call(p, 'GET', '/auth/me', { token })).status, 200);
     // first-line support sees stations and sessions but no CDRs, and may send no command
     const nav = page.getByRole('navigation', { name: 'Main' });
-    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Dashboard', 'Stations', 'Sessions', 'My account']);
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Dashboard', 'Stations', 'Sessions', 'Tokens', 'Customers', 'My account']);
     await p.addStation('IDLE-ROLE-1');
     await page.goto('/stations/IDLE-ROLE-1');
     await page.getByRole('heading', { name: 'Station IDLE-ROLE-1' }).waitFor();
