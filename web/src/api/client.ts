@@ -1,4 +1,5 @@
 /** The portal's one way to the platform: the public REST API under /api/v1, with the session cookie. */
+import { saveBlob } from '../components/csv';
 
 export const API = '/api/v1';
 
@@ -54,14 +55,7 @@ export async function download(path: string, fallbackName: string): Promise<void
   const res = await request('GET', path, undefined, '*/*');
   const disposition = res.headers.get('content-disposition') ?? '';
   const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(await res.blob(), name);
 }
 
 /** Query string of the defined, non-empty values. */
