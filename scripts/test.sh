@@ -12,6 +12,7 @@ npm run build:web
 echo "== services"
 bash scripts/ensure-postgres.sh
 bash scripts/ensure-slapd.sh
+bash scripts/ensure-redis.sh
 bash scripts/ensure-rsyslog.sh
 bash scripts/ensure-chromium.sh
 echo "== tests"

@@ -33,6 +33,14 @@ const parsers: Record<SettingType, (raw: string, s: Setting) => { ok: unknown } 
       return { error: 'must be a postgres:// URL' };
     }
   },
+  redisUrl: (raw) => {
+    try {
+      const u = new URL(raw);
+      return u.protocol === 'redis:' || u.protocol === 'rediss:' ? { ok: raw } : { error: 'must be a redis:// or rediss:// URL' };
+    } catch {
+      return { error: 'must be a redis:// or rediss:// URL' };
+    }
+  },
   httpUrl: (raw) => {
     try {
       const u = new URL(raw);

@@ -2,7 +2,7 @@
  * Every setting of the platform, as data: its environment variable, CLI flag, default and
  * meaning. The loader, `--help` and the README's configuration table are all derived from it.
  */
-export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl' | 'choice' | 'text' | 'cidrList' | 'headerName';
+export type SettingType = 'host' | 'port' | 'path' | 'dir' | 'file' | 'postgresUrl' | 'redisUrl' | 'bool' | 'int' | 'logLevel' | 'httpUrl' | 'choice' | 'text' | 'cidrList' | 'headerName';
 
 export interface Setting {
   env: string;
@@ -24,6 +24,8 @@ export const settings = {
   ocppPath: { env: 'OV2X_OCPP_PATH', flag: '--ocpp-path', type: 'path', default: '/ocpp', doc: 'Path prefix; stations connect to `<prefix>/<stationId>`.' },
   dataDir: { env: 'OV2X_DATA_DIR', flag: '--data-dir', type: 'dir', default: './data', doc: 'Folder of the embedded database and the server secret.' },
   databaseUrl: { env: 'DATABASE_URL', flag: '--database-url', type: 'postgresUrl', default: undefined, secret: true, doc: 'PostgreSQL server (`postgres://…`); unset = embedded PGlite in the data folder.' },
+  redisUrl: { env: 'REDIS_URL', flag: '--redis-url', type: 'redisUrl', default: undefined, secret: true, doc: 'Redis server (`redis://…` or `rediss://…`) shared by the nodes of a cluster (issue 9): station presence, command routing, cluster-wide limits and event fan-out. Unset = a single node.' },
+  redisPrefix: { env: 'OV2X_REDIS_PREFIX', flag: '--redis-prefix', type: 'text', default: 'ov2x:', doc: 'Prefix of every Redis key and channel of this cluster, so several clusters (or test runs) can share one Redis.' },
   secretFile: { env: 'OV2X_SECRET_FILE', flag: '--secret-file', type: 'file', default: undefined, doc: 'File holding the server secret that keys station password hashes; default `<data>/server-secret` (created 0600 at first start).' },
   autoRegister: { env: 'OV2X_AUTO_REGISTER', flag: '--auto-register', type: 'bool', default: false, doc: 'Admit unknown stations (without password) and register them as Pending instead of refusing them with 404.' },
   heartbeatInterval: { env: 'OV2X_HEARTBEAT_INTERVAL', flag: '--heartbeat-interval', type: 'int', min: 10, max: 86400, default: 300, doc: 'Heartbeat interval (s) given to stations in the BootNotification response.' },
