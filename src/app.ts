@@ -85,6 +85,11 @@ import { IdsEngine } from './security/ids/engine.js';
 import { Responder } from './security/ids/responses.js';
 import { ruleTable } from './security/ids/rules.js';
 import { storedRatings } from './security/ids/ratings.js';
+import { clusterRedis, type ClusterLink } from './cluster/connect.js';
+import { SharedConnectionLimits } from './cluster/connection-limits.js';
+import { RedisRateLimiter } from './cluster/rate-limiter.js';
+import { shareBlockList } from './cluster/block-list-sync.js';
+import { redisSightings } from './cluster/ids-sightings.js';
 
 export interface Platform {
   config: Config;
@@ -109,6 +114,8 @@ export interface Platform {
   firstAdmin?: { username: string; password: string };
   /** the intrusion detection engine (issue 7); undefined with OV2X_IDS=false */
   ids?: IdsEngine;
+  /** the cluster's Redis (issue 9) when REDIS_URL is set */
+  redis?: ClusterLink;
 }
 
 export interface PlatformExtras {
@@ -120,10 +127,13 @@ export interface PlatformExtras {
 export async function startPlatform(config: Config, log: Logger, extras: PlatformExtras = {}): Promise<Platform> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
   let tls: Platform['tls'];
+  let redis: ClusterLink | undefined;
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    const services = wireServices(store, config, log);
+    // cluster (issue 9): limits, block-list changes and IDS sightings shared through Redis
+    redis = await clusterRedis(config, log);
+    const services = wireServices(store, config, log, redis);
     const { repos, bus } = services;
     await services.domain.privacy.start();
     // the OCPP server's platform only: an offline CLI command wires services without the job
@@ -134,10 +144,15 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     await services.webhookDispatcher.start();
     // the block lists are in force before the first connection is accepted
     await services.domain.perimeter.start();
+    const stopSharingBlocks = redis && await shareBlockList(services.domain.perimeter, redis, log);
     const proxies = trustedProxies(config.trustedProxies);
-    const perimeter = new PerimeterGate(services.domain.perimeter, new ConnectionLimits({
+    const localLimits = new ConnectionLimits({
       maxPerIp: config.maxConnectionsPerIp, ratePerS: config.connectRatePerIp, burst: config.connectBurstPerIp,
-    }), services.domain.security, proxies);
+    });
+    const sharedLimits = redis && new SharedConnectionLimits(redis, localLimits, {
+      maxPerIp: config.maxConnectionsPerIp, ratePerS: config.connectRatePerIp, burst: config.connectBurstPerIp,
+    }, log);
+    const perimeter = new PerimeterGate(services.domain.perimeter, sharedLimits ?? localLimits, services.domain.security, proxies);
     // intrusion detection (issue 7): the rule table is validated here, so a bad OV2X_IDS_RULES stops the start;
     // block responses go to the perimeter block list
     const idsResponder = new Responder({ disconnect: (id: string, reason: string): boolean => ocpp.disconnect(id, reason) }, services.domain.perimeter);
@@ -148,6 +163,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     };
     const ratings = storedRatings(repos.locations, repos.deviceModel);
     const ids = config.ids ? new IdsEngine(ruleTable(config.idsRules), idsResponder, services.domain.idsAlerts, services.domain.events, log, locate, ratings) : undefined;
+    if (ids && redis) ids.useSightings(redisSightings(redis, log));
     const ocpp = new OcppServer({
       path: config.ocppPath, maxFrameBytes: config.maxFrameBytes, maxJsonDepth: config.maxJsonDepth,
       callTimeoutMs: config.callTimeout, handshakeTimeoutMs: config.handshakeTimeout, pingIntervalS: config.pingInterval,
@@ -196,7 +212,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app, tls, apiRoutes,
       firstAdmin,
-      ids,
+      ids, redis,
       // with the plain listener off, stations and clients have only the TLS addresses
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
@@ -207,19 +223,23 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
         await ids?.settled();
         await tls?.close();
         await app.close();
+        await stopSharingBlocks?.();
+        sharedLimits?.close();
         await services.close();
+        await redis?.close();
         await store.close();
       },
     };
   } catch (err) {
     await tls?.close();
+    await redis?.close();
     await store.close().catch(() => undefined);
     throw err;
   }
 }
 
 /** The domain services over a store; also used by the CLI's offline commands. */
-export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
+export function wireServices(store: Store, config: Config, log: Logger, redis?: ClusterLink): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
   // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
   const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
@@ -261,7 +281,8 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     stationGroups: repos.stationGroups,
     apiKeys: new ApiKeyService(repos.apiKeys, repos.stationGroups, { maxDays: config.apiKeyMaxDays }),
     oidc: oidcService(config),
-    switchingLimits: new SwitchingLimits(switchingLimitTable(config.switchingLimits), new MemoryRateLimiter()),
+    // one count per principal across the nodes of a cluster (issue 9)
+    switchingLimits: new SwitchingLimits(switchingLimitTable(config.switchingLimits), redis ? new RedisRateLimiter(redis, new MemoryRateLimiter(), log) : new MemoryRateLimiter()),
   };
   // TOTP secrets are sealed under their own label; both services build on the accounts and sessions above
   const twoFactor = new TwoFactorService(repos.users, identity.accounts, sealer(serverSecret, 'totp-secrets'));

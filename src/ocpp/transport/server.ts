@@ -249,9 +249,11 @@ export class OcppServer {
     if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
     const stationId = target.identity;
     // blocks and per-address limits first: a refused or flooding client costs no database work
-    const admission = this.o.perimeter?.admit(req, stationId);
+    const admission = await this.o.perimeter?.admit(req, stationId);
     if (admission && !admission.ok) return refuseUpgrade(socket, admission.status, admission.message);
     if (admission) socket.once('close', admission.release);
+    // the admission may have waited on Redis: a socket gone meanwhile emits no more 'close'
+    if (admission && socket.destroyed) return admission.release();
     const version = negotiate(offeredSubprotocols(req));
     if (!version) {
       this.o.log.info({ station: stationId, source: { ip: remote } }, 'refused: no supported OCPP subprotocol offered');

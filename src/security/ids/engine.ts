@@ -12,6 +12,14 @@ import { ID_RING, SEQ_RING, StationWatch } from './station-watch.js';
 import { networkChanged, powerW } from './signals.js';
 import type { Rating, Ratings } from './ratings.js';
 
+/** Where else an identity is connected, across the nodes of a cluster (src/cluster/ids-sightings.ts). */
+export interface Sightings {
+  /** records this node's connection of the identity; resolves to another node's still-open one, if any */
+  seen(stationId: string, ip: string): Promise<{ node: string; ip: string } | undefined>;
+  /** this node's connection from `ip` ended */
+  gone(stationId: string, ip: string): void;
+}
+
 /** Cap on addresses, identities and tokens tracked at once. */
 const MAX_KEYS = 20_000;
 
@@ -69,6 +77,7 @@ export class IdsEngine implements IdsTap {
   private readonly unsubscribe: () => void;
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly longestWindowMs: number;
+  private sightings: Sightings | undefined;
 
   constructor(
     readonly rules: readonly Rule[],
@@ -174,7 +183,30 @@ export class IdsEngine implements IdsTap {
     this.lastAddress.delete(stationId);
     if (this.lastAddress.size >= MAX_KEYS) this.lastAddress.delete(this.lastAddress.keys().next().value!);
     this.lastAddress.set(stationId, ip);
+    if (this.sightings) this.sightedElsewhere(stationId, ip, before);
     if (before === undefined || before === ip) return;
+    this.addressChanged(stationId, before, ip, { previousStillOpen: stillOpen });
+  }
+
+  /**
+   * Cluster (issue 9): a node sees only its own connections, so each one is also recorded in the
+   * shared sightings; the identity still open on another node from another address is one more
+   * address change (T4), as a second device taking the identity from the first would be.
+   */
+  useSightings(sightings: Sightings): void {
+    this.sightings = sightings;
+  }
+
+  private sightedElsewhere(stationId: string, ip: string, localBefore: string | undefined): void {
+    const work = this.sightings!.seen(stationId, ip).then((other) => {
+      if (!other || other.ip === ip || other.ip === localBefore) return;
+      this.addressChanged(stationId, other.ip, ip, { previousStillOpen: true, otherNode: other.node });
+    }).catch((err: unknown) => this.log.warn({ err: { message: (err as Error).message } }, 'ids: cross-node sighting failed; this connection is judged by this node alone'));
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private addressChanged(stationId: string, before: string, ip: string, extra: Record<string, unknown>): void {
     const now = Date.now();
     if (this.byDetector.networkChange.length > 0 && networkChanged(before, ip)) {
       for (const { rule } of this.byDetector.networkChange) {
@@ -184,11 +216,13 @@ export class IdsEngine implements IdsTap {
     }
     for (const { rule } of this.byDetector.addressFlapping) {
       const { fired, count } = this.perStationEvent.hit(`${rule.id}|${stationId}`, now, rule.windowS * 1000, rule.threshold);
-      if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { changes: count, windowS: rule.windowS, addresses: [before, ip], previousStillOpen: stillOpen } });
+      if (fired) this.fire(rule, { stationId, sourceIp: ip, evidence: { changes: count, windowS: rule.windowS, addresses: [before, ip], ...extra } });
     }
   }
 
   disconnected(stationId: string): void {
+    const w = this.stations.get(stationId);
+    if (w) this.sightings?.gone(stationId, w.ip);
     this.stations.delete(stationId);
     this.silent.delete(stationId);
   }

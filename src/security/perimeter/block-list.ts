@@ -61,6 +61,7 @@ export class PerimeterBlockList {
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
+  private readonly writeListeners = new Set<() => void>();
 
   constructor(
     private readonly repo: BlockListRepo,
@@ -122,6 +123,7 @@ export class PerimeterBlockList {
     });
     this.install([...this.rows.filter((r) => r.id !== row.id), row]);
     this.log.info({ list: e.list, kind: target.kind, value: target.value, ttlS: e.ttlS, by: e.by }, `${e.list} list entry added`);
+    this.wrote();
     return row;
   }
 
@@ -129,6 +131,7 @@ export class PerimeterBlockList {
   async remove(id: number): Promise<BlockListEntry | undefined> {
     const row = await this.repo.remove(id);
     this.install(this.rows.filter((r) => r.id !== id));
+    this.wrote();
     return row;
   }
 
@@ -163,6 +166,16 @@ export class PerimeterBlockList {
   onChange(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Calls `fn` after this node wrote an entry (a cluster tells the other nodes to re-read); returns an unsubscribe. */
+  onWrite(fn: () => void): () => void {
+    this.writeListeners.add(fn);
+    return () => this.writeListeners.delete(fn);
+  }
+
+  private wrote(): void {
+    for (const fn of this.writeListeners) fn();
   }
 
   /** `notify`: tell listeners if the rows differ (not when lapsed rows are only dropped: that blocks nobody new). */

@@ -4,7 +4,7 @@ import { EventThrottle } from '../../domain/security/event-throttle.js';
 import type { SecurityLog } from '../../domain/security/security-log.js';
 import { blockedConnectionsTotal, connectionsTotal } from '../../metrics/registry.js';
 import type { PerimeterBlockList } from './block-list.js';
-import type { ConnectionLimits } from './limits.js';
+import type { AdmissionLimits } from './limits.js';
 import { listed, unmapped } from '../../net/address.js';
 
 /** refusal events recorded per source address and minute; the rest are counted into the next one */
@@ -45,7 +45,7 @@ export class PerimeterGate {
 
   constructor(
     private readonly blocks: PerimeterBlockList,
-    private readonly limits: ConnectionLimits,
+    private readonly limits: AdmissionLimits,
     private readonly security: SecurityLog,
     private readonly proxies: BlockList,
   ) {}
@@ -63,7 +63,7 @@ export class PerimeterGate {
   }
 
   /** Admits an OCPP upgrade for `stationId` or says why not; call `release` when the socket closes. */
-  admit(req: IncomingMessage, stationId: string): Admission {
+  async admit(req: IncomingMessage, stationId: string): Promise<Admission> {
     const clientIp = clientAddress(req, this.proxies);
     const refuse = (status: 403 | 429, reason: string, type: string, details: Record<string, unknown>): Admission => {
       connectionsTotal.inc({ result: 'refused', reason });
@@ -78,10 +78,11 @@ export class PerimeterGate {
       blockedConnectionsTotal.inc({ stage: 'upgrade', kind: 'identity' });
       return refuse(403, 'BlockedIdentity', 'BlockedConnection', { stage: 'upgrade', kind: 'identity' });
     }
-    if (!this.limits.attempt(clientIp)) return refuse(429, 'RateLimited', 'ConnectionRateExceeded', {});
-    const release = this.limits.acquire(clientIp);
-    if (!release) return refuse(429, 'TooManyConnections', 'ConnectionLimitExceeded', { open: this.limits.openFrom(clientIp) });
-    return { ok: true, clientIp, release };
+    // with a cluster this is the one Redis round trip of the upgrade (rate and cap in one script)
+    const verdict = await this.limits.admit(clientIp);
+    if (verdict.ok) return { ok: true, clientIp, release: verdict.release };
+    if (verdict.reason === 'RateLimited') return refuse(429, 'RateLimited', 'ConnectionRateExceeded', {});
+    return refuse(429, 'TooManyConnections', 'ConnectionLimitExceeded', { open: verdict.open });
   }
 
   private record(ip: string, type: string, details: Record<string, unknown>, stationId?: string): void {

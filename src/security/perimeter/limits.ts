@@ -1,10 +1,18 @@
+/** The limits' answer to one connection attempt: admitted (release once it ends), or refused and why. */
+export type LimitVerdict = { ok: true; release(): void } | { ok: false; reason: 'RateLimited' | 'TooManyConnections'; open: number };
+
+/** Admission by address: this node's own limits, or (src/cluster/connection-limits.ts) those shared by a cluster. */
+export interface AdmissionLimits {
+  admit(ip: string): LimitVerdict | Promise<LimitVerdict>;
+}
+
 /**
  * Per-address admission limits of the OCPP endpoint (CM5): a token bucket on connection
  * attempts and a cap on concurrent connections. Memory is bounded: at most `maxSources`
  * addresses are tracked for the rate, the least recently seen forgotten first (a forgotten
  * address starts with a full bucket, which only ever errs towards admitting).
  */
-export class ConnectionLimits {
+export class ConnectionLimits implements AdmissionLimits {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly open = new Map<string, number>();
 
@@ -12,6 +20,13 @@ export class ConnectionLimits {
     private readonly o: { maxPerIp: number; ratePerS: number; burst: number; maxSources?: number },
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Rate first, then the cap: one attempt taken, one connection counted if both allow. */
+  admit(ip: string): LimitVerdict {
+    if (!this.attempt(ip)) return { ok: false, reason: 'RateLimited', open: this.openFrom(ip) };
+    const release = this.acquire(ip);
+    return release ? { ok: true, release } : { ok: false, reason: 'TooManyConnections', open: this.openFrom(ip) };
+  }
 
   /** Takes one attempt from the address's bucket; false = too fast. */
   attempt(ip: string): boolean {
