@@ -13,9 +13,13 @@ const SIGHTING_TTL_MS = 24 * 3_600_000;
 /** Deletes the sighting only if it is still this node's (another node may have taken the identity since). */
 const GONE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
-/** The IDS's cross-node view of who holds which identity (T4): one key per identity, value `node|ip`. */
+/** Fixed window: the first hit opens it (and its expiry), the key lapsing closes it. */
+const COUNT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
+
+/** The IDS's cross-node view: who holds which identity (T4; one key per identity, value `node|ip`) and shared window counts. */
 export function redisSightings(redis: ClusterLink, log: Logger): Sightings {
   const gone = luaScript(redis.client, GONE);
+  const count = luaScript(redis.client, COUNT);
   const key = (stationId: string) => redis.key('ids', 'seen', stationId);
   return {
     async seen(stationId, ip) {
@@ -28,6 +32,9 @@ export function redisSightings(redis: ClusterLink, log: Logger): Sightings {
     },
     gone(stationId, ip) {
       gone([key(stationId)], [`${redis.nodeId}|${ip}`]).catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'ids: cross-node sighting not cleared; it lapses by itself'));
+    },
+    async count(k, windowMs) {
+      return Number(await count([redis.key('ids', 'count', k)], [windowMs]));
     },
   };
 }

@@ -136,6 +136,17 @@ describe('cluster-wide limits, block list and IDS sightings (two nodes in one pr
     assert.equal(typeof t4.evidence.otherNode, 'string');
   });
 
+  it('wrong passwords for one identity count once across the nodes (T4 password burst)', async () => {
+    await a.addStation('PWD-1');
+    // the built-in rule: 5 refusals in 300 s; 3 on A and 2 on B stay under it on either node alone
+    for (const p of [a, b, a, b, a]) assert.equal(await connect(p, 'PWD-1', '127.0.0.11', 'not-the-password'), 401);
+    await a.ids!.settled();
+    await b.ids!.settled();
+    const alerts = (await a.repos.idsAlerts.list({ stationId: 'PWD-1', limit: 10, offset: 0 })).filter((x) => x.rule === 'T4-password-burst');
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0]!.evidence.refusals, 5);
+  });
+
   it('with Redis gone at runtime a node keeps admitting and limiting on its own, without crashing', async () => {
     a.redis!.client.disconnect();
     const pw = await a.addStation('NO-REDIS');

@@ -12,12 +12,14 @@ import { ID_RING, SEQ_RING, StationWatch } from './station-watch.js';
 import { networkChanged, powerW } from './signals.js';
 import type { Rating, Ratings } from './ratings.js';
 
-/** Where else an identity is connected, across the nodes of a cluster (src/cluster/ids-sightings.ts). */
+/** What the IDS shares with the other nodes of a cluster (src/cluster/ids-sightings.ts). */
 export interface Sightings {
   /** records this node's connection of the identity; resolves to another node's still-open one, if any */
   seen(stationId: string, ip: string): Promise<{ node: string; ip: string } | undefined>;
   /** this node's connection from `ip` ended */
   gone(stationId: string, ip: string): void;
+  /** one more sighting of `key` in a fixed window shared by every node; resolves to the window's count so far */
+  count(key: string, windowMs: number): Promise<number>;
 }
 
 /** Cap on addresses, identities and tokens tracked at once. */
@@ -138,9 +140,30 @@ export class IdsEngine implements IdsTap {
       return;
     }
     for (const { rule } of this.byDetector.failedAuth) {
+      const at = (count: number) => ({ stationId: identity, sourceIp: ip, evidence: { refusals: count, windowS: rule.windowS, lastReason: reason } });
+      // a cluster counts the refusals of the identity on every node: a guesser spreading over nodes is still one guesser
+      if (this.sightings) {
+        this.sharedHit(`${rule.id}|${identity}`, rule, (count) => this.fire(rule, at(count)), this.perIdentity);
+        continue;
+      }
       const { fired, count } = this.perIdentity.hit(`${rule.id}|${identity}`, now, rule.windowS * 1000, rule.threshold);
-      if (fired) this.fire(rule, { stationId: identity, sourceIp: ip, evidence: { refusals: count, windowS: rule.windowS, lastReason: reason } });
+      if (fired) this.fire(rule, at(count));
     }
+  }
+
+  /**
+   * A window count shared by the nodes: it fires on the one node whose hit reaches the threshold
+   * (the count is atomic). Without Redis the hit is counted by this node alone, as without a cluster.
+   */
+  private sharedHit(key: string, rule: Rule, fire: (count: number) => void, local: KeyedWindows): void {
+    const work = this.sightings!.count(key, rule.windowS * 1000).then((count) => {
+      if (count === rule.threshold) fire(count);
+    }, () => {
+      const { fired, count } = local.hit(key, Date.now(), rule.windowS * 1000, rule.threshold);
+      if (fired) fire(count);
+    });
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
   }
 
   /** T1: a connection that never got as far as the upgrade; counted per address. */
