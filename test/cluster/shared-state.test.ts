@@ -108,12 +108,17 @@ describe('cluster-wide limits, block list and IDS sightings (two nodes in one pr
     assert.equal((await send(b, 'SWC-3')).status, 429);
   });
 
-  it('an address blocked through node A\'s API is refused at node B at once, without a poll', async () => {
+  it('an address blocked through node A\'s API is refused and dropped at node B at once, without a poll', async () => {
     const admin = await apiUser(a, ['admin']);
     const pw = await a.addStation('BLK-1');
+    const pw2 = await a.addStation('BLK-2');
+    const held = await RawClient.connect(`${b.ocppUrl}/BLK-2`, { localAddress: '127.0.0.7', user: 'BLK-2', password: pw2 });
+    clients.push(held);
     const r = await call(a, 'POST', '/security/blocks', { token: admin.token, body: { kind: 'ip', value: '127.0.0.7', reason: 'cluster test' } });
     assert.equal(r.status, 201);
     await until('node B to know the block', () => b.services.perimeter.isBlocked('ip', '127.0.0.7'));
+    // node B also ends the connection the new block covers
+    assert.equal((await held.closed).code, 1008);
     // refused at the TCP accept or at the upgrade: either way no connection
     await assert.rejects(RawClient.connect(`${b.ocppUrl}/BLK-1`, { localAddress: '127.0.0.7', user: 'BLK-1', password: pw }));
     // and unblocking through B reaches A the same way
