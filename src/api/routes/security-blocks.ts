@@ -23,7 +23,7 @@ const view = (e: BlockListEntry) => ({ ...e, createdAt: e.createdAt.toISOString(
 /**
  * The IP / identity block and allow lists (issue 7, M3). The allow list (the operator's own
  * networks) wins over every block. Changes apply on this node at once and on the others
- * within OV2X_BLOCK_LIST_REFRESH_S; every change is audited.
+ * within OV2X_BLOCK_LIST_REFRESH_S (at once with REDIS_URL); every change is audited.
  */
 export async function securityBlockRoutes(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();

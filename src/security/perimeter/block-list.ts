@@ -53,7 +53,8 @@ export function normaliseTarget(kind: BlockListEntryInput['kind'], raw: string):
  * operator's own networks), persisted (migration 0028) and cached in memory: `isBlocked` is a
  * synchronous lookup, cheap enough for every TCP connection. Every node re-reads the table every
  * `refreshMs`, so a block made on one node (by an operator or the IDS) reaches the others within
- * that time; on the node that made it, at once.
+ * that time; on the node that made it, at once — and with a cluster's Redis, on every node at once
+ * (src/cluster/block-list-sync.ts announces each write).
  */
 export class PerimeterBlockList {
   private rows: BlockListEntry[] = [];
