@@ -23,6 +23,8 @@ export function redisSightings(redis: ClusterLink, log: Logger): Sightings {
   const key = (stationId: string) => redis.key('ids', 'seen', stationId);
   return {
     async seen(stationId, ip) {
+      // Redis away: judged by this node alone, quietly (the limits already log the outage, once per 30 s)
+      if (redis.client.status !== 'ready') return undefined;
       // SET … GET: the previous holder and the new one in one atomic step, so of two nodes racing, the second sees the first
       const before = await redis.client.set(key(stationId), `${redis.nodeId}|${ip}`, 'PX', SIGHTING_TTL_MS, 'GET');
       if (before === null) return undefined;
@@ -31,9 +33,12 @@ export function redisSightings(redis: ClusterLink, log: Logger): Sightings {
       return node === redis.nodeId ? undefined : { node, ip: before.slice(cut + 1) };
     },
     gone(stationId, ip) {
+      if (redis.client.status !== 'ready') return;
       gone([key(stationId)], [`${redis.nodeId}|${ip}`]).catch((err: unknown) => log.warn({ err: { message: (err as Error).message } }, 'ids: cross-node sighting not cleared; it lapses by itself'));
     },
     async count(k, windowMs) {
+      // the engine counts on this node instead
+      if (redis.client.status !== 'ready') throw new Error(`redis connection ${redis.client.status}`);
       return Number(await count([redis.key('ids', 'count', k)], [windowMs]));
     },
   };

@@ -152,7 +152,7 @@ describe('cluster-wide limits, block list and IDS sightings (two nodes in one pr
     assert.equal(alerts[0]!.evidence.refusals, 5);
   });
 
-  it('with Redis gone at runtime a node keeps admitting and limiting on its own, without crashing', async () => {
+  it('with Redis gone at runtime a node keeps admitting, limiting and detecting on its own, without crashing', async () => {
     a.redis!.client.disconnect();
     const pw = await a.addStation('NO-REDIS');
     assert.equal(await connect(a, 'NO-REDIS', '127.0.0.9', pw), 101);
@@ -160,6 +160,11 @@ describe('cluster-wide limits, block list and IDS sightings (two nodes in one pr
     await a.addStation('NO-REDIS-2');
     const send = () => call(a, 'POST', '/stations/NO-REDIS-2/commands', { token: l2.token, body: { kind: 'reset', mode: 'soft' } });
     assert.deepEqual([(await send()).status, (await send()).status, (await send()).status], [202, 202, 429], 'the local window still holds');
+    // the IDS counts on its own too
+    await a.addStation('PWD-2');
+    for (let i = 0; i < 5; i++) assert.equal(await connect(a, 'PWD-2', '127.0.0.12', 'not-the-password'), 401);
+    await a.ids!.settled();
+    assert.ok((await a.repos.idsAlerts.list({ stationId: 'PWD-2', limit: 10, offset: 0 })).some((x) => x.rule === 'T4-password-burst'));
     // node B, still connected, goes on as before
     assert.equal(await connect(b, 'NO-REDIS', '127.0.0.10', pw), 101);
   });
