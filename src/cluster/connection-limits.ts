@@ -57,18 +57,20 @@ export class SharedConnectionLimits implements AdmissionLimits {
   /** this node's connections counted in Redis: member → key */
   private readonly mine = new Map<string, string>();
   private readonly timer: NodeJS.Timeout;
+  private readonly lease: number;
   private seq = 0;
   private lastWarn = 0;
 
   constructor(
     private readonly redis: ClusterLink,
     private readonly local: ConnectionLimits,
-    private readonly o: { maxPerIp: number; ratePerS: number; burst: number; timeoutMs?: number },
+    private readonly o: { maxPerIp: number; ratePerS: number; burst: number; timeoutMs?: number; leaseMs?: number },
     private readonly log: Logger,
   ) {
     this.run = luaScript(redis.client, ADMIT);
     this.renew = luaScript(redis.client, RENEW);
-    this.timer = setInterval(() => void this.renewLeases(), CONNECTION_LEASE_MS / 3);
+    this.lease = o.leaseMs ?? CONNECTION_LEASE_MS;
+    this.timer = setInterval(() => void this.renewLeases(), this.lease / 3);
     this.timer.unref();
   }
 
@@ -79,7 +81,7 @@ export class SharedConnectionLimits implements AdmissionLimits {
     const connKey = this.redis.key('limits', 'conn', ip);
     let answer: unknown;
     try {
-      answer = await withTimeout(this.run([this.redis.key('limits', 'rate', ip), connKey], [this.o.ratePerS, this.o.burst, this.o.maxPerIp, member, CONNECTION_LEASE_MS]), this.o.timeoutMs ?? 1000);
+      answer = await withTimeout(this.run([this.redis.key('limits', 'rate', ip), connKey], [this.o.ratePerS, this.o.burst, this.o.maxPerIp, member, this.lease]), this.o.timeoutMs ?? 1000);
     } catch (err) {
       // after a timeout the script may still have counted the connection: its lease, never renewed, runs out
       return this.fallback(ip, err as Error);
@@ -121,7 +123,7 @@ export class SharedConnectionLimits implements AdmissionLimits {
       // in slices, so one script call never holds Redis for long
       for (let i = 0; i < held.length; i += 1000) {
         const slice = held.slice(i, i + 1000);
-        await this.renew(slice.map(([, key]) => key), [CONNECTION_LEASE_MS, ...slice.map(([member]) => member)]);
+        await this.renew(slice.map(([, key]) => key), [this.lease, ...slice.map(([member]) => member)]);
       }
     } catch (err) {
       this.log.warn({ err: { message: (err as Error).message } }, 'cluster: connection leases could not be renewed');

@@ -170,6 +170,36 @@ describe('cluster-wide limits, block list and IDS sightings (two nodes in one pr
   });
 });
 
+describe('connection leases', () => {
+  const { prefix, cleanup } = testRedisPrefix();
+  after(cleanup);
+
+  it('a node that stops renewing (crashed) stops holding places once its leases run out; a live one keeps them', async () => {
+    const o = { maxPerIp: 1, ratePerS: 1000, burst: 1000, leaseMs: 600 };
+    const open = async (nodeId: string) => Object.assign((await clusterRedis({ redisUrl: TEST_REDIS_URL, redisPrefix: prefix }, createLogger('silent')))!, { nodeId });
+    const [crashing, live, other] = [await open('crashing'), await open('live'), await open('other')];
+    const limits = (link: ClusterLink) => new SharedConnectionLimits(link, new ConnectionLimits(o), o, createLogger('silent'));
+    const [c, l, x] = [limits(crashing), limits(live), limits(other)];
+    try {
+      assert.equal((await c.admit('198.51.100.1')).ok, true);
+      assert.equal((await x.admit('198.51.100.1')).ok, false, 'the cap holds across nodes');
+      c.close();
+      await until('the crashed node\'s lease to run out', async () => {
+        const v = await x.admit('198.51.100.1');
+        if (v.ok) v.release();
+        return v.ok;
+      });
+      // a live node renews (every lease / 3): its place stays taken well past one lease
+      assert.equal((await l.admit('198.51.100.2')).ok, true);
+      await new Promise((r) => setTimeout(r, 3 * o.leaseMs));
+      assert.equal((await x.admit('198.51.100.2')).ok, false);
+    } finally {
+      for (const s of [c, l, x]) s.close();
+      for (const link of [crashing, live, other]) await link.close();
+    }
+  });
+});
+
 describe('shared limits fail open to the local ones, with a log line', () => {
   /** A cluster link whose Redis is a dead port: never connected. */
   const dead = (): ClusterLink => {
