@@ -85,6 +85,7 @@ import { IdsEngine } from './security/ids/engine.js';
 import { Responder } from './security/ids/responses.js';
 import { ruleTable } from './security/ids/rules.js';
 import { storedRatings } from './security/ids/ratings.js';
+import { openClusterNode, type ClusterNode } from './cluster/node.js';
 
 export interface Platform {
   config: Config;
@@ -120,10 +121,15 @@ export interface PlatformExtras {
 export async function startPlatform(config: Config, log: Logger, extras: PlatformExtras = {}): Promise<Platform> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
   let tls: Platform['tls'];
+  let cluster: ClusterNode | undefined;
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    const services = wireServices(store, config, log);
+    // cluster mode (issue 9): commands routed to whichever node holds the station, events fanned out
+    const redisUrl = config.redisUrl;
+    cluster = redisUrl ? await openClusterNode({ ...config, redisUrl }, log) : undefined;
+    const services = wireServices(store, config, log, cluster?.bus);
+    await cluster?.start(services.domain.events, services.domain.eventHub);
     const { repos, bus } = services;
     await services.domain.privacy.start();
     // the OCPP server's platform only: an offline CLI command wires services without the job
@@ -203,6 +209,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       async close() {
         stopDropping();
         await ocpp.close();
+        // after the sockets: their closes release their presence while Redis is still there
+        await cluster?.close();
         ids?.close();
         await ids?.settled();
         await tls?.close();
@@ -213,17 +221,18 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     };
   } catch (err) {
     await tls?.close();
+    await cluster?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;
   }
 }
 
 /** The domain services over a store; also used by the CLI's offline commands. */
-export function wireServices(store: Store, config: Config, log: Logger): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
+export function wireServices(store: Store, config: Config, log: Logger, clusterBus?: InProcessCommandBus): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
   // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
   const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
-  const bus = new InProcessCommandBus();
+  const bus = clusterBus ?? new InProcessCommandBus();
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);
   const serverSecret = loadServerSecret(config);

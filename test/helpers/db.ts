@@ -125,3 +125,27 @@ const postgres: Backend = {
 };
 
 export const backends: readonly Backend[] = [pglite, postgres];
+
+/** An empty PostgreSQL database of its own (for servers started as separate processes): its URL, and a drop. */
+export async function throwawayDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { client, url } = await adminClient();
+  const name = `ov2x_test_${randomBytes(6).toString('hex')}`;
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const dbUrl = new URL(url);
+  dbUrl.pathname = `/${name}`;
+  return {
+    url: dbUrl.toString(),
+    async drop() {
+      const admin = await adminClient();
+      try {
+        await admin.client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await admin.client.end();
+      }
+    },
+  };
+}
