@@ -1,30 +1,44 @@
 import type { Config } from '../config/config.js';
 import type { DomainEvents } from '../domain/events.js';
+import type { WebhookDispatcher } from '../domain/webhooks/dispatcher.js';
 import type { EventHub } from '../domain/webhooks/event-hub.js';
+import type { WebhookService } from '../domain/webhooks/webhook-service.js';
+import type { WebhookRepo } from '../store/repos/webhooks.js';
 import type { Logger } from '../log/logger.js';
 import { ClusterCommandBus } from './cluster-bus.js';
 import { startEventFanout } from './event-fanout.js';
 import { openRedis, type ClusterRedis } from './redis.js';
+import { startWebhookSync } from './webhook-sync.js';
+
+/** What of this node's domain the cluster ties to the other nodes. */
+export interface ClusterWiring {
+  events: DomainEvents;
+  hub: EventHub;
+  webhooks: WebhookService;
+  dispatcher: WebhookDispatcher;
+  webhookRepo: WebhookRepo;
+}
 
 /** This process as a cluster node (REDIS_URL set): the command bus over Redis and the event fan-out. */
 export interface ClusterNode {
   bus: ClusterCommandBus;
-  start(events: DomainEvents, hub: EventHub): Promise<void>;
+  start(w: ClusterWiring): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function openClusterNode(config: Config & { redisUrl: string }, log: Logger): Promise<ClusterNode> {
   const redis: ClusterRedis = await openRedis(config.redisUrl, config.redisPrefix, log);
   const bus = new ClusterCommandBus(redis, log, { callTimeoutMs: config.callTimeout });
-  let stopFanout = (): void => undefined;
+  const stops: Array<() => void> = [];
   return {
     bus,
-    async start(events, hub) {
+    async start(w) {
       await bus.start();
-      stopFanout = await startEventFanout(redis, bus.nodeId, events, hub, log);
+      stops.push(await startEventFanout(redis, bus.nodeId, w.events, w.hub, log));
+      stops.push(await startWebhookSync(redis, bus.nodeId, w.webhooks, w.dispatcher, w.webhookRepo, log));
     },
     async close() {
-      stopFanout();
+      for (const stop of stops) stop();
       await bus.close();
       await redis.close();
     },

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +43,7 @@ describe('cluster mode: nodes as processes on PostgreSQL and Redis', { timeout: 
   const env = (name: string): Record<string, string> => ({
     DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, OV2X_REDIS_PREFIX: redisPrefix.prefix,
     OV2X_SECRET_FILE: secretFile, OV2X_DATA_DIR: join(dir, name), OV2X_CALL_TIMEOUT_MS: '20000',
+    OV2X_WEBHOOK_ALLOW_PRIVATE: 'true',
   });
   const node = async (name: string): Promise<Node> => {
     const n = await startNode(name, env(name));
@@ -112,6 +115,33 @@ describe('cluster mode: nodes as processes on PostgreSQL and Redis', { timeout: 
       assert.match((await journal(b, offline)).failure ?? '', /^Offline/);
     } finally {
       sse.close();
+    }
+  });
+
+  it('a webhook subscribed on node B is served for a station on node A, by A alone (no double delivery)', async () => {
+    const got: Array<{ type: string; data: { stationId?: string } }> = [];
+    const rx = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => { got.push(JSON.parse(body) as (typeof got)[number]); res.writeHead(200).end(); });
+    });
+    await new Promise<void>((resolve) => rx.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(rx.address() as AddressInfo).port}/hook`;
+      const sub = await api(b, 'POST', '/webhooks', { url, types: ['station.connected', 'station.disconnected'] });
+      assert.equal(sub.status, 201, JSON.stringify(sub.body));
+      const password = await register(b, 'CL-HOOK');
+      const station = await RawClient.connect(`${a.ocppUrl}/CL-HOOK`, { user: 'CL-HOOK', password, protocols: ['ocpp1.6'] });
+      const of = (type: string) => got.filter((g) => g.type === type && g.data.stationId === 'CL-HOOK');
+      await until('the connected delivery (A learnt of the subscription made on B)', () => of('station.connected').length > 0, 20_000);
+      await station.end();
+      // the disconnect is delivered after the connect by the same node: by then a second copy of the
+      // connect, from a node that heard the event over Redis, would have been posted as well
+      await until('the disconnected delivery', () => of('station.disconnected').length > 0, 20_000);
+      assert.equal(of('station.connected').length, 1, 'one delivery per event, not one per node');
+      assert.equal(of('station.disconnected').length, 1);
+    } finally {
+      await new Promise<void>((resolve) => rx.close(() => resolve()));
     }
   });
 
