@@ -129,7 +129,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     const redisUrl = config.redisUrl;
     cluster = redisUrl ? await openClusterNode({ ...config, redisUrl }, log) : undefined;
     const services = wireServices(store, config, log, cluster?.bus);
-    await cluster?.start({ events: services.domain.events, hub: services.domain.eventHub, webhooks: services.domain.webhooks, dispatcher: services.webhookDispatcher, webhookRepo: services.repos.webhooks });
+    await cluster?.start({ events: services.domain.events, hub: services.domain.eventHub, webhooks: services.domain.webhooks, dispatcher: services.webhookDispatcher, webhookRepo: services.repos.webhooks, stations: services.domain.stations });
     const { repos, bus } = services;
     await services.domain.privacy.start();
     // the OCPP server's platform only: an offline CLI command wires services without the job

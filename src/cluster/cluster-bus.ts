@@ -118,6 +118,11 @@ export class ClusterCommandBus extends InProcessCommandBus {
     return super.connectionProfile(stationId) ?? this.remote.get(stationId)?.profile;
   }
 
+  /** connected to another node, as far as this node has heard */
+  isRemote(stationId: string): boolean {
+    return this.remote.has(stationId);
+  }
+
   /** stations connected to this node */
   get localStations(): string[] {
     return [...this.held.keys()];
@@ -213,9 +218,19 @@ export class ClusterCommandBus extends InProcessCommandBus {
       const lost = await this.presence.renew(held, { key: this.r.key('node', this.nodeId), value: String(Date.now()) });
       // a claim we missed the announcement of: the station is on another node
       for (const id of lost) { const h = this.held.get(id); if (h) this.drop(h, 'station moved to another node'); }
+      await this.forgetDeadNodes();
     } catch (err) {
       this.log.warn({ err: { message: (err as Error).message } }, 'cluster: presence renewal failed');
     }
+  }
+
+  /** Stations of a node whose heartbeat expired are no longer reported connected (they never released: the node died). */
+  private async forgetDeadNodes(): Promise<void> {
+    const nodes = [...new Set([...this.remote.values()].map((o) => o.node))];
+    if (nodes.length === 0) return;
+    const alive = await Promise.all(nodes.map((n) => this.r.client.exists(this.r.key('node', n))));
+    const dead = new Set(nodes.filter((_n, i) => alive[i] === 0));
+    for (const [id, o] of this.remote) if (dead.has(o.node)) this.remote.delete(id);
   }
 
   /** Pending calls to a node whose request channel has no subscriber any more fail now, not at their timeout. */

@@ -3,6 +3,7 @@ import type { DomainEvents } from '../domain/events.js';
 import type { WebhookDispatcher } from '../domain/webhooks/dispatcher.js';
 import type { EventHub } from '../domain/webhooks/event-hub.js';
 import type { WebhookService } from '../domain/webhooks/webhook-service.js';
+import type { StationService } from '../domain/stations/station-service.js';
 import type { WebhookRepo } from '../store/repos/webhooks.js';
 import type { Logger } from '../log/logger.js';
 import { ClusterCommandBus } from './cluster-bus.js';
@@ -17,6 +18,7 @@ export interface ClusterWiring {
   webhooks: WebhookService;
   dispatcher: WebhookDispatcher;
   webhookRepo: WebhookRepo;
+  stations: StationService;
 }
 
 /** This process as a cluster node (REDIS_URL set): the command bus over Redis and the event fan-out. */
@@ -34,6 +36,8 @@ export async function openClusterNode(config: Config & { redisUrl: string }, log
     bus,
     async start(w) {
       await bus.start();
+      // the API's "connected" of a station is cluster-wide
+      w.stations.connectedElsewhere((id) => bus.isRemote(id));
       stops.push(await startEventFanout(redis, bus.nodeId, w.events, w.hub, log));
       stops.push(await startWebhookSync(redis, bus.nodeId, w.webhooks, w.dispatcher, w.webhookRepo, log));
     },

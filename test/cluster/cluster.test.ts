@@ -103,12 +103,14 @@ describe('cluster mode: nodes as processes on PostgreSQL and Redis', { timeout: 
       const station = await RawClient.connect(`${a.ocppUrl}/CL-ROUTE`, { user: 'CL-ROUTE', password, protocols: ['ocpp1.6'] });
       await sse.waitFor('station.connected of CL-ROUTE on node B', (e) => e.event === 'station.connected' && e.data.data?.stationId === 'CL-ROUTE', 20_000);
       await until('presence of CL-ROUTE', async () => (await presence('CL-ROUTE')) !== null, 20_000);
+      await until('node B reports CL-ROUTE connected', async () => (await api<{ connected: boolean }>(b, 'GET', '/stations/CL-ROUTE')).body.connected, 20_000);
       const id = await command(b, 'CL-ROUTE', { kind: 'clearCache' });
       await answer(station, 'ClearCache', { status: 'Accepted' });
       await until('the answer in the journal', async () => (await journal(b, id)).status === 'Accepted', 20_000);
       await sse.waitFor('command.answered on node B', (e) => e.event === 'command.answered' && e.data.data?.commandId === id, 20_000);
       station.close();
       await until('presence released on disconnect', async () => (await presence('CL-ROUTE')) === null, 20_000);
+      await until('node B reports CL-ROUTE offline', async () => !(await api<{ connected: boolean }>(b, 'GET', '/stations/CL-ROUTE')).body.connected, 20_000);
       // with nobody holding the station the command fails at once, as on a single node
       const offline = await command(b, 'CL-ROUTE', { kind: 'clearCache' });
       await until('the offline failure', async () => (await journal(b, offline)).status === 'Failed', 20_000);
