@@ -123,6 +123,13 @@ export class ClusterCommandBus extends InProcessCommandBus {
     return this.remote.has(stationId);
   }
 
+  /** Closes the local socket of a station, if it is here (an operator's action on another node). */
+  closeLocal(stationId: string, code: number, reason: string): boolean {
+    const h = this.held.get(stationId);
+    h?.link.close?.(code, reason);
+    return h !== undefined;
+  }
+
   /** stations connected to this node */
   get localStations(): string[] {
     return [...this.held.keys()];

@@ -9,19 +9,24 @@ interface Envelope {
   e: DomainEvent;
 }
 
+/** What a node does with another node's event besides showing it on SSE: only socket actions, the one thing only the holder can do. */
+export type RemoteActions = Partial<{ [T in DomainEvent['type']]: (e: Extract<DomainEvent, { type: T }>) => void }>;
+
 /**
  * Domain events of this node go to every other node over one pub/sub channel, where they enter
  * the event hub only (SSE), not the domain: the originating node has already acted on them, and
  * dispatches their webhooks. Pub/sub suffices: SSE replay is per node, and a node that misses
  * events while disconnected from Redis is no worse off than a client that misses them.
  */
-export async function startEventFanout(r: ClusterRedis, node: string, events: DomainEvents, hub: EventHub, log: Logger): Promise<() => void> {
+export async function startEventFanout(r: ClusterRedis, node: string, events: DomainEvents, hub: EventHub, log: Logger, actions: RemoteActions = {}): Promise<() => void> {
   const channel = r.key('events');
   const onMessage = (ch: string, message: string): void => {
     if (ch !== channel) return;
     try {
       const env = JSON.parse(message) as Envelope;
-      if (env.n !== node) hub.publishRemote(env.e, new Date(env.t));
+      if (env.n === node) return;
+      hub.publishRemote(env.e, new Date(env.t));
+      (actions[env.e.type] as ((e: DomainEvent) => void) | undefined)?.(env.e);
     } catch {
       log.warn('cluster: unreadable event ignored');
     }

@@ -38,7 +38,10 @@ export async function openClusterNode(config: Config & { redisUrl: string }, log
       await bus.start();
       // the API's "connected" of a station is cluster-wide
       w.stations.connectedElsewhere((id) => bus.isRemote(id));
-      stops.push(await startEventFanout(redis, bus.nodeId, w.events, w.hub, log));
+      stops.push(await startEventFanout(redis, bus.nodeId, w.events, w.hub, log, {
+        // decommissioned on another node: the holder of the socket closes it, as the transport does for its own events
+        'station.decommissioned': (e) => bus.closeLocal(e.stationId, 1008, 'station decommissioned'),
+      }));
       stops.push(await startWebhookSync(redis, bus.nodeId, w.webhooks, w.dispatcher, w.webhookRepo, log));
     },
     async close() {

@@ -147,6 +147,17 @@ describe('cluster mode: nodes as processes on PostgreSQL and Redis', { timeout: 
     }
   });
 
+  it('a station decommissioned through node B loses its socket on node A', async () => {
+    const password = await register(b, 'CL-DEC');
+    const station = await RawClient.connect(`${a.ocppUrl}/CL-DEC`, { user: 'CL-DEC', password, protocols: ['ocpp1.6'] });
+    await until('presence of CL-DEC', async () => (await presence('CL-DEC')) !== null, 20_000);
+    const r = await api(b, 'POST', '/stations/CL-DEC/decommission');
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const closed = await Promise.race([station.closed, new Promise<undefined>((res) => setTimeout(() => res(undefined), 20_000).unref())]);
+    assert.ok(closed, 'node A closed the socket');
+    assert.equal(closed.code, 1008);
+  });
+
   it('a station reconnecting to node B takes it over: A closes its stale socket and B keeps the presence', async () => {
     const password = await register(a, 'CL-MOVE');
     const first = await RawClient.connect(`${a.ocppUrl}/CL-MOVE`, { user: 'CL-MOVE', password, protocols: ['ocpp1.6'] });
