@@ -29,6 +29,8 @@ export interface ClusterNode {
 }
 
 export async function openClusterNode(config: Config & { redisUrl: string }, log: Logger): Promise<ClusterNode> {
+  // not refused: a single node may use Redis alone (tests, the shared limits); several nodes on PGlite share nothing
+  if (!config.databaseUrl) log.warn('cluster mode (REDIS_URL) without DATABASE_URL: nodes share only Redis; run every node on one PostgreSQL');
   const redis: ClusterRedis = await openRedis(config.redisUrl, config.redisPrefix, log);
   const bus = new ClusterCommandBus(redis, log, { callTimeoutMs: config.callTimeout });
   const stops: Array<() => void> = [];
