@@ -90,6 +90,7 @@ import { SharedConnectionLimits } from './cluster/connection-limits.js';
 import { RedisRateLimiter } from './cluster/rate-limiter.js';
 import { shareBlockList } from './cluster/block-list-sync.js';
 import { redisSightings } from './cluster/ids-sightings.js';
+import { openClusterNode, type ClusterNode } from './cluster/node.js';
 
 export interface Platform {
   config: Config;
@@ -128,12 +129,16 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
   let tls: Platform['tls'];
   let redis: ClusterLink | undefined;
+  let cluster: ClusterNode | undefined;
   try {
     const { applied } = await migrateToLatest(store.db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    // cluster (issue 9): limits, block-list changes and IDS sightings shared through Redis
+    // cluster (issue 9): one Redis connection pair for the shared limits, block-list changes and IDS sightings,
+    // and for the node: commands routed to whichever node holds the station, events fanned out
     redis = await clusterRedis(config, log);
-    const services = wireServices(store, config, log, redis);
+    cluster = redis ? openClusterNode(redis, config, log) : undefined;
+    const services = wireServices(store, config, log, redis, cluster?.bus);
+    await cluster?.start({ events: services.domain.events, hub: services.domain.eventHub, webhooks: services.domain.webhooks, dispatcher: services.webhookDispatcher, webhookRepo: services.repos.webhooks, stations: services.domain.stations });
     const { repos, bus } = services;
     await services.domain.privacy.start();
     // the OCPP server's platform only: an offline CLI command wires services without the job
@@ -219,6 +224,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       async close() {
         stopDropping();
         await ocpp.close();
+        // after the sockets: their closes release their presence while Redis is still there
+        await cluster?.close();
         ids?.close();
         await ids?.settled();
         await tls?.close();
@@ -232,6 +239,7 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     };
   } catch (err) {
     await tls?.close();
+    await cluster?.close().catch(() => undefined);
     await redis?.close();
     await store.close().catch(() => undefined);
     throw err;
@@ -239,11 +247,11 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
 }
 
 /** The domain services over a store; also used by the CLI's offline commands. */
-export function wireServices(store: Store, config: Config, log: Logger, redis?: ClusterLink): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
+export function wireServices(store: Store, config: Config, log: Logger, redis?: ClusterLink, clusterBus?: InProcessCommandBus): { domain: DomainServices; repos: Repositories; bus: InProcessCommandBus; webhookDispatcher: WebhookDispatcher; close(): Promise<void> } {
   // PostgreSQL serves several connections, so a commit waiting on the server need not idle us.
   const repos = openRepositories(store.db, { maxBatch: config.writeBatch, flushMs: config.writeFlushMs, maxInFlight: store.kind === 'postgres' ? 3 : 1 });
   const events = new DomainEvents();
-  const bus = new InProcessCommandBus();
+  const bus = clusterBus ?? new InProcessCommandBus();
   const security = new SecurityLog(repos.securityEvents, events, log);
   const tokens = new TokenService(repos.tokens);
   const serverSecret = loadServerSecret(config);

@@ -8,6 +8,8 @@ export interface StationLink {
   /** the OCPP security profile the station connected with (1 = Basic auth over plain ws) */
   readonly securityProfile?: number;
   execute(command: StationCommand, timeoutMs?: number): Promise<CommandResult>;
+  /** closes the socket (cluster takeover: the station reconnected to another node) */
+  close?(code: number, reason: string): void;
 }
 
 /**

@@ -126,7 +126,7 @@ const postgres: Backend = {
 
 export const backends: readonly Backend[] = [pglite, postgres];
 
-/** An empty PostgreSQL database of its own (not migrated) for platforms that share one, e.g. two nodes of a cluster. */
+/** An empty PostgreSQL database of its own (not migrated) for platforms that share one: nodes of a cluster, in this process or as separate processes. */
 export async function throwAwayDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const { client, url } = await adminClient();
   const name = `ov2x_test_${randomBytes(6).toString('hex')}`;

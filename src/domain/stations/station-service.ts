@@ -74,9 +74,16 @@ export class StationService {
     return this.connectorRepo.listByStation(id);
   }
 
-  /** Whether the station holds a socket on this node. */
+  /** cluster mode: whether another node holds the station's socket */
+  private elsewhere: (id: string) => boolean = () => false;
+
+  /** Whether the station holds a socket on this node (or, in cluster mode, on another). */
   isConnected(id: string): boolean {
-    return this.sockets.has(id);
+    return this.sockets.has(id) || this.elsewhere(id);
+  }
+
+  connectedElsewhere(check: (id: string) => boolean): void {
+    this.elsewhere = check;
   }
 
   /** Replaces a station's password; the new one is returned once. */

@@ -101,6 +101,9 @@ export class WebhookDispatcher {
   }
 
   private offer(n: NumberedEvent): void {
+    // every node hears every event (cluster fan-out) and all share one subscription table: only the
+    // node where the event originated delivers it, else each webhook would be called once per node
+    if (n.remote) return;
     for (const w of this.workers.values()) {
       if (!w.row.types.includes(n.event.type)) continue;
       w.queue.push(n);

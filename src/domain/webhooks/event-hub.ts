@@ -6,6 +6,8 @@ export interface NumberedEvent {
   id: number;
   time: Date;
   event: DomainEvent;
+  /** originated on another cluster node (fanned out over Redis): shown on SSE, never dispatched as a webhook here */
+  remote?: true;
 }
 
 /** The JSON body of an SSE `data:` line and of a webhook delivery. */
@@ -40,8 +42,13 @@ export class EventHub {
     this.unsubscribe = events.subscribe((e) => this.publish(e));
   }
 
-  private publish(event: DomainEvent): void {
-    const n: NumberedEvent = { id: this.nextId++, time: new Date(), event };
+  /** An event another cluster node originated: numbered here like ours, for this node's SSE clients. */
+  publishRemote(event: DomainEvent, time: Date): void {
+    this.publish(event, time, true);
+  }
+
+  private publish(event: DomainEvent, time = new Date(), remote = false): void {
+    const n: NumberedEvent = { id: this.nextId++, time, event, ...(remote && { remote: true as const }) };
     if (this.capacity === 0) {
       // no replay buffer configured
     } else if (this.ring.length < this.capacity) this.ring.push(n);

@@ -24,6 +24,9 @@ export interface WebhookLimits {
 
 /** Webhook subscriptions: created by a principal for the events it may see, its HMAC secret sealed at rest. */
 export class WebhookService {
+  /** told of every subscription added or removed here (cluster mode: the other nodes' dispatchers follow) */
+  private changeListeners: Array<(op: 'add' | 'remove', id: string) => void> = [];
+
   constructor(
     private readonly repo: WebhookRepo,
     private readonly secrets: Sealer,
@@ -46,6 +49,7 @@ export class WebhookService {
       types: [...new Set(req.types)], secretSealed: this.secrets.seal(req.secret ?? generated!, id),
     });
     this.dispatcher.add(subscription);
+    this.changed('add', id);
     return { subscription, ...(generated && { secret: generated }) };
   }
 
@@ -60,6 +64,7 @@ export class WebhookService {
 
   async delete(id: string): Promise<boolean> {
     this.dispatcher.remove(id);
+    this.changed('remove', id);
     return this.repo.delete(id);
   }
 
@@ -70,8 +75,19 @@ export class WebhookService {
    */
   async deleteByOwner(owner: string): Promise<number> {
     const ids = await this.repo.deleteByOwner(owner);
-    for (const id of ids) this.dispatcher.remove(id);
+    for (const id of ids) {
+      this.dispatcher.remove(id);
+      this.changed('remove', id);
+    }
     return ids.length;
+  }
+
+  onChange(listener: (op: 'add' | 'remove', id: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(op: 'add' | 'remove', id: string): void {
+    for (const l of this.changeListeners) l(op, id);
   }
 
   /**

@@ -90,6 +90,10 @@ class Connection implements StationContext, StationLink {
   execute(command: StationCommand, timeoutMs?: number): Promise<CommandResult> {
     return executeCommand(this.adapter, command, (action, payload) => this.endpoint.call(action, payload, timeoutMs));
   }
+
+  close(code: number, reason: string): void {
+    this.ws.close(code, reason);
+  }
 }
 
 /** Only an Accepted station may send more than BootNotification (OCPP 1.6 §4.2, 2.0.1 B02/B03). */
