@@ -50,7 +50,7 @@ export interface CampaignSchedulerOptions {
 /** A campaign verb that does not apply to the campaign's state. */
 export class CampaignStateError extends Error {
   constructor(readonly state: CampaignState, verb: string) {
-    super(`a ${state} campaign cannot ${verb}`);
+    super(`the campaign is ${state}: it cannot ${verb}`);
     this.name = 'CampaignStateError';
   }
 }
