@@ -320,7 +320,7 @@ export function wireServices(store: Store, config: Config, log: Logger): { domai
     firmwareImages: new FirmwareImageService(transfers, security, () => firmwareAnchors),
     firmwareCampaigns: new FirmwareCampaignService(new FirmwareCampaignRepo(store.db), new FirmwareService(commands, transfers), commands, events, log, {
       tickMs: config.firmwareCampaignTick, stationTimeoutS: config.firmwareStationTimeout, maxCampaignsPerTick: 50,
-    }),
+    }, (id) => stations.isConnected(id)),
     monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),

@@ -14,6 +14,8 @@ const finalStatus: Readonly<Record<string, 'succeeded' | 'failed'>> = {
   InvalidCertificate: 'failed',
   RevokedCertificate: 'failed',
 };
+/** the status of an active station whose update waits for it to connect */
+const OFFLINE = 'WaitingForConnection';
 /** answers to (Signed)UpdateFirmware after which the station works on the update */
 const accepted = new Set(['Accepted', 'AcceptedCanceled']);
 /** statuses that say nothing about this update (a TriggerMessage answer) */
@@ -93,6 +95,8 @@ export class FirmwareCampaignService {
     private readonly events: DomainEvents,
     private readonly log: Logger,
     private readonly o: CampaignSchedulerOptions,
+    /** whether this node can reach the station now (the command bus is per node) */
+    private readonly isConnected: (stationId: string) => boolean,
   ) {}
 
   async create(c: CampaignInput): Promise<CampaignView> {
@@ -196,6 +200,11 @@ export class FirmwareCampaignService {
   /** Brings active stations up to date from their commands; silent ones time out. */
   private async followActive(c: FirmwareCampaign, now: Date): Promise<void> {
     for (const s of await this.repo.activeStations(c.id)) {
+      // its turn came while it was offline: sent once it is back, within its timeout
+      if (s.commandId === null && s.status === OFFLINE && c.state === 'running' && this.isConnected(s.stationId)) {
+        await this.send(c, s.stationId);
+        continue;
+      }
       const cmd = s.commandId === null ? undefined : await this.commands.get(s.commandId);
       const o = cmd ? stationOutcome(cmd) : undefined;
       if (o && (o.final || o.status !== s.status)) {
@@ -211,6 +220,11 @@ export class FirmwareCampaignService {
 
   /** Sends the update; the journal row id is kept before the station can answer it. */
   private async send(c: FirmwareCampaign, stationId: string): Promise<void> {
+    // an offline station keeps its slot and waits (a restarted node's fleet is still reconnecting)
+    if (!this.isConnected(stationId)) {
+      await this.repo.update(c.id, stationId, OFFLINE);
+      return;
+    }
     try {
       const launched = await this.commands.launch(() => this.firmware.update(stationId, c.firmwareId));
       if (launched.commandId !== undefined) await this.repo.setCommand(c.id, stationId, launched.commandId);
