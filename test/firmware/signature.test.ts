@@ -23,6 +23,15 @@ describe('firmware signature verification', () => {
     assert.equal(verifyImageSignature(image, vendor.sign(image, 'ieee-p1363'), vendor.certPem).ok, true);
   });
 
+  it('accepts an RSA (PKCS#1 v1.5, SHA-256) signature and refuses it over other bytes', async () => {
+    const r = await firmwareVendor('Rsa Vendor', { signer: 'rsa' });
+    assert.equal(verifySigningCertificate(r.certPem, parseTrustAnchors(r.caPem)).ok, true);
+    const sig = r.sign(image);
+    assert.equal(verifyImageSignature(image, sig, r.certPem).ok, true);
+    const v = verifyImageSignature(Buffer.concat([image, Buffer.of(0)]), sig, r.certPem);
+    assert.equal(!v.ok && v.reason, 'InvalidSignature');
+  });
+
   it('refuses a tampered image', () => {
     const sig = vendor.sign(image);
     const tampered = Buffer.from(image);
