@@ -195,6 +195,31 @@ describe('firmware campaigns (platform + simulated stations)', () => {
     }
   });
 
+  it('starts no station before its window and skips the waiting ones once it has closed', async () => {
+    const firmwareId = await validUpload();
+    for (const id of ['FWC-W1', 'FWC-W2']) await p.addStation(id);
+    const hour = 3_600_000;
+    const later = await create({ name: 'later', firmwareId, stationIds: ['FWC-W1', 'FWC-W2'], concurrency: 2, failureThreshold: { count: 0 }, windowStart: new Date(Date.now() + hour).toISOString() });
+    await act(later.id, 'start');
+    await p.services.firmwareCampaigns.tick();
+    await p.services.firmwareCampaigns.idle();
+    const waiting = await campaign(later.id);
+    assert.equal(waiting.state, 'running');
+    assert.deepEqual(waiting.counts, { pending: 2, active: 0, succeeded: 0, failed: 0, skipped: 0 });
+    await act(later.id, 'abort');
+
+    const past = await create({
+      name: 'past', firmwareId, stationIds: ['FWC-W1', 'FWC-W2'], concurrency: 2, failureThreshold: { count: 0 },
+      windowStart: new Date(Date.now() - 2 * hour).toISOString(), windowEnd: new Date(Date.now() - hour).toISOString(),
+    });
+    await act(past.id, 'start');
+    const done = await settled(past.id);
+    assert.equal(done.state, 'completed');
+    assert.ok(done.stations.every((s) => s.state === 'skipped' && s.status === 'WindowClosed' && s.commandId === null));
+    const inverted = await call(p, 'POST', '/firmware-campaigns', { token: manager.token, body: { name: 'x', firmwareId, stationIds: ['FWC-W1'], concurrency: 1, failureThreshold: { count: 0 }, windowStart: new Date(Date.now() + hour).toISOString(), windowEnd: new Date().toISOString() } });
+    assert.equal(inverted.status, 422);
+  });
+
   it('refuses campaigns for unsigned images and without exactly one target', async () => {
     const unsigned = await p.services.transfers.registerFirmware({ name: 'plain.bin', data: Buffer.from('plain') });
     const r = await call(p, 'POST', '/firmware-campaigns', { token: manager.token, body: { name: 'u', firmwareId: unsigned.id, groupId: 'rollout', concurrency: 1, failureThreshold: { count: 0 } } });
