@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { CampaignStateError, type CampaignVerb, type CampaignView } from '../../domain/firmware/campaign-service.js';
 import { FirmwareRefused } from '../../domain/firmware/image-service.js';
 import type { DomainServices } from '../../domain/services.js';
 import type { FirmwareCampaignStation } from '../../store/index.js';
 import { withDomain } from '../context.js';
+import { cliActor } from './user.js';
 import { output, storeCommand, UsageError, withSettings } from '../options.js';
+
+const audit = (domain: DomainServices, action: string, target: string, result: 'success' | 'failure', details?: Record<string, unknown>): Promise<void> =>
+  domain.identity.audit.record({ actor: cliActor(), action, target, result, details });
 
 const ID = /^[0-9]{1,15}$/;
 const finalStates = new Set(['completed', 'aborted', 'halted']);
@@ -74,12 +77,14 @@ export function firmwareCommand(): Command {
         try {
           const image = await domain.firmwareImages.upload({
             name: String(opts.name ?? file.split(/[\\/]/).pop()), version: opts.version as string | undefined, data, signature: signature.trim(),
-            signingCertificate, actor: `cli:${userInfo().username}`, actorRole: 'cli',
+            signingCertificate, actor: cliActor().anonymous, actorRole: 'cli',
           });
+          await audit(domain, 'firmware.upload', String(image.id), 'success', { name: image.name, sha256: image.sha256 });
           const view = { id: image.id, name: image.name, version: image.version, size: Number(image.size), sha256: image.sha256 };
           output(opts.json as boolean, view, () => `firmware image ${image.id} stored (${view.size} bytes, sha256 ${image.sha256}); signature verified`);
         } catch (err) {
           if (!(err instanceof FirmwareRefused)) throw err;
+          await audit(domain, 'firmware.upload', String(opts.name ?? file.split(/[\\/]/).pop()), 'failure', { reason: err.reason });
           output(opts.json as boolean, { refused: true, reason: err.reason, message: err.message }, () => `ov2x: firmware refused (${err.reason}): ${err.message}`);
           process.exitCode = 1;
         }
@@ -136,8 +141,9 @@ export function firmwareCommand(): Command {
         try {
           const c = await domain.firmwareCampaigns.create({
             name: String(opts.name ?? `firmware ${firmwareId}`), firmwareId, groupId: opts.group as string | undefined, concurrency, ...threshold, stationIds,
-            windowStart: dateOf(opts.windowStart, '--window-start'), windowEnd: dateOf(opts.windowEnd, '--window-end'), stationTimeoutS, createdBy: `cli:${userInfo().username}`,
+            windowStart: dateOf(opts.windowStart, '--window-start'), windowEnd: dateOf(opts.windowEnd, '--window-end'), stationTimeoutS, createdBy: cliActor().anonymous,
           });
+          await audit(domain, 'firmware.campaign.create', String(c.id), 'success', { firmwareId, stations: c.total });
           output(opts.json as boolean, c, () => summary(c));
         } catch (err) {
           if (err instanceof RangeError) throw new UsageError(err.message);
@@ -163,6 +169,7 @@ export function firmwareCommand(): Command {
             throw err;
           }
           if (!c) throw new UsageError(`campaign ${campaignId} does not exist`);
+          await audit(domain, `firmware.campaign.${verb}`, String(campaignId), 'success');
           if (opts.wait === true && verb !== 'pause') {
             const end = await watch(domain, campaignId, interval, opts.json === true);
             output(opts.json as boolean, end, () => `${summary(end)}\n${stationLines(end.stations)}`);
