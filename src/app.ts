@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InProcessCommandBus } from './bus/command-bus.js';
@@ -49,6 +50,10 @@ import { iso15118ProviderFor } from './domain/pki/iso15118-provider.js';
 import { OcspResponder } from './domain/pki/ocsp.js';
 import { TransferService } from './domain/transfers/transfer-service.js';
 import { FirmwareService } from './domain/firmware/firmware-service.js';
+import { FirmwareImageService } from './domain/firmware/image-service.js';
+import { FirmwareCampaignService } from './domain/firmware/campaign-service.js';
+import { parseTrustAnchors } from './domain/firmware/signature.js';
+import { FirmwareCampaignRepo } from './store/repos/firmware-campaigns.js';
 import { LogService } from './domain/logs/log-service.js';
 import type { RevocationCheck } from './domain/pki/revocation.js';
 import { createTlsListener, type TlsListener } from './http/tls.js';
@@ -145,6 +150,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     services.domain.retention.start();
     // SIEM export (M5) from the OCPP server's platform only, like retention
     services.domain.siem.start();
+    // firmware campaigns advance from the OCPP server's platform only, like retention
+    services.domain.firmwareCampaigns.start();
     const firstAdmin = await ensureFirstAdmin(repos.users);
     await services.webhookDispatcher.start();
     // the block lists are in force before the first connection is accepted
@@ -304,6 +311,8 @@ export function wireServices(store: Store, config: Config, log: Logger, redis?: 
     ...defaultDeliveryOptions, allowPrivate: config.webhookAllowPrivate, timeoutMs: config.webhookTimeout, maxAttempts: config.webhookMaxAttempts, retryBaseMs: config.webhookRetryBase,
   });
   const webhooks = new WebhookService(repos.webhooks, webhookSecrets, webhookDispatcher, { allowPrivate: config.webhookAllowPrivate, maxPerOwner: 20 });
+  // a bad trust bundle stops the start: an operator who set one expects it in force
+  const firmwareAnchors = config.firmwareTrustPem ? parseTrustAnchors(readFileSync(config.firmwareTrustPem, 'utf8')) : [];
   const domain: DomainServices = {
     identity: identityServices, stations, tokens, transactions, security, events,
     eventHub, webhooks,
@@ -337,6 +346,10 @@ export function wireServices(store: Store, config: Config, log: Logger, redis?: 
     localAuthList: new LocalAuthListService(repos.localAuthLists, repos.tokens, commands),
     certificates,
     transfers, firmware: new FirmwareService(commands, transfers), logs: new LogService(commands, transfers),
+    firmwareImages: new FirmwareImageService(transfers, security, () => firmwareAnchors),
+    firmwareCampaigns: new FirmwareCampaignService(new FirmwareCampaignRepo(store.db), new FirmwareService(commands, transfers), commands, events, log, {
+      tickMs: config.firmwareCampaignTick, stationTimeoutS: config.firmwareStationTimeout, maxCampaignsPerTick: 50,
+    }, (id) => stations.isConnected(id)),
     monitoring: new MonitoringService(repos.monitors, repos.deviceEvents, commands, deviceModel),
     customerInformation: new CustomerInformationService(repos.customerInformation, commands),
     displayMessages: new DisplayMessageService(repos.displayMessages, commands),
@@ -376,6 +389,7 @@ export function wireServices(store: Store, config: Config, log: Logger, redis?: 
     async close() {
       clearInterval(reservationSweep);
       domain.perimeter.stop();
+      await domain.firmwareCampaigns.stop();
       await domain.retention.stop();
       await domain.siem.stop();
       await webhookDispatcher.close();

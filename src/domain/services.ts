@@ -23,6 +23,8 @@ import type { LocalAuthListService } from './local-auth/local-auth-list-service.
 import type { CertificateService } from './certificates/certificate-service.js';
 import type { TransferService } from './transfers/transfer-service.js';
 import type { FirmwareService } from './firmware/firmware-service.js';
+import type { FirmwareImageService } from './firmware/image-service.js';
+import type { FirmwareCampaignService } from './firmware/campaign-service.js';
 import type { LogService } from './logs/log-service.js';
 import type { MonitoringService } from './monitoring/monitoring-service.js';
 import type { CustomerInformationService } from './customer-information/customer-information-service.js';
@@ -77,6 +79,10 @@ export interface DomainServices {
   /** expiring transfer URLs, uploaded files, firmware images */
   transfers: TransferService;
   firmware: FirmwareService;
+  /** signed images verified at upload (OP8) */
+  firmwareImages: FirmwareImageService;
+  /** batched rollouts of an image to many stations (OP9) */
+  firmwareCampaigns: FirmwareCampaignService;
   logs: LogService;
   /** 2.0.1 monitors and events (block N) */
   monitoring: MonitoringService;

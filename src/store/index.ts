@@ -40,3 +40,4 @@ export type { DeviceVariableAnswer, DeviceVariableFilter } from './repos/device-
 export { PasswordRotationRepo } from './repos/password-rotations.js';
 export { LocationRepo, type EvseInput, type LocationInput, type LocationQuery } from './repos/locations.js';
 export { Iso15118PkiRepo, type NewIso15118PkiCertificate } from './repos/iso15118-pki.js';
+export { FirmwareCampaignRepo, type NewCampaign, type StationCounts } from './repos/firmware-campaigns.js';

@@ -624,6 +624,8 @@ export interface Database {
   networkProfiles: NetworkProfilesTable;
   iso15118Requests: Iso15118RequestsTable;
   firmwareImages: FirmwareImagesTable;
+  firmwareCampaigns: FirmwareCampaignsTable;
+  firmwareCampaignStations: FirmwareCampaignStationsTable;
   fileTransfers: FileTransfersTable;
   stationFiles: StationFilesTable;
   iso15118PkiCertificates: Iso15118PkiCertificatesTable;
@@ -1086,3 +1088,40 @@ export interface IdsAlertsTable {
 }
 
 export type IdsAlert = Selectable<IdsAlertsTable>;
+
+export type CampaignState = 'draft' | 'running' | 'paused' | 'completed' | 'aborted' | 'halted';
+export type CampaignStationState = 'pending' | 'active' | 'succeeded' | 'failed' | 'skipped';
+
+/** A firmware rollout to many stations (migration 0036). */
+export interface FirmwareCampaignsTable {
+  id: Id;
+  name: string;
+  firmwareId: number;
+  groupId: string | null;
+  state: ColumnType<CampaignState, CampaignState | undefined, CampaignState>;
+  concurrency: number;
+  failureThreshold: number;
+  thresholdKind: 'count' | 'percent';
+  stationTimeoutS: number;
+  windowStart: Timestamp | null;
+  windowEnd: Timestamp | null;
+  haltReason: string | null;
+  createdBy: string;
+  createdAt: GeneratedTimestamp;
+  startedAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+}
+
+/** One station of a campaign and where its update stands. */
+export interface FirmwareCampaignStationsTable {
+  campaignId: number;
+  stationId: string;
+  state: ColumnType<CampaignStationState, CampaignStationState | undefined, CampaignStationState>;
+  status: string | null;
+  commandId: number | null;
+  startedAt: Timestamp | null;
+  lastUpdateAt: Timestamp | null;
+  finishedAt: Timestamp | null;
+}
+export type FirmwareCampaign = Selectable<FirmwareCampaignsTable>;
+export type FirmwareCampaignStation = Selectable<FirmwareCampaignStationsTable>;

@@ -26,6 +26,7 @@ import { operationsRoutes } from './operations.js';
 import { stationModelRoutes } from './station-model.js';
 import { pkiRoutes } from './pki.js';
 import { adminSettingsRoutes } from './admin-settings.js';
+import { firmwareRoutes } from './firmware.js';
 
 /** Every route plugin of /api/v1, one per resource. */
 export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext) => Promise<void>> = [
@@ -55,4 +56,5 @@ export const routePlugins: ReadonlyArray<(api: FastifyInstance, ctx: ApiContext)
   stationModelRoutes,
   pkiRoutes,
   adminSettingsRoutes,
+  firmwareRoutes,
 ];

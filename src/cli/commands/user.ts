@@ -11,7 +11,7 @@ import { limitOf, output, storeCommand as sub, UsageError } from '../options.js'
 const peopleRoles = roles.filter((r) => !machineRoles.has(r));
 
 /** The operator at the console: the CLI runs offline, with the rights of whoever can read the store. */
-function cliActor(): { anonymous: string } {
+export function cliActor(): { anonymous: string } {
   try {
     return { anonymous: `cli:${userInfo().username}` };
   } catch {

@@ -60,6 +60,10 @@ export const permissions = [
   'invoices:manage',
   /** data-subject requests (export, erasure) and retention policies */
   'privacy:manage',
+  /** firmware images and campaigns: see them and their progress */
+  'firmware:read',
+  /** upload signed firmware images, create and steer campaigns (fleet-wide installs) */
+  'firmware:manage',
   /** the customer-facing API: one's own data and charging history */
   'self:read',
   /** one's own contact data and consents */
@@ -77,6 +81,7 @@ export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } =
     'stations:read', 'stations:manage', 'stations:command', 'stations:configure', 'stations:switch', 'stations:limit',
     'transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'security:read', 'security:manage', 'pki:read',
     'cdrs:read',
+    'firmware:read', 'firmware:manage',
   ],
   billing_manager: ['transactions:read', 'tokens:read', 'tariffs:read', 'tariffs:manage', 'cdrs:read', 'cdrs:manage', 'customers:read', 'invoices:read', 'invoices:manage'],
   emsp_manager: [
@@ -84,7 +89,7 @@ export const permissionMatrix: { readonly [R in Role]: readonly Permission[] } =
     'customers:read', 'customers:manage', 'customers:reveal', 'invoices:read', 'privacy:manage',
   ],
   support_l1: ['stations:read', 'transactions:read', 'tokens:read', 'customers:read'],
-  support_l2: ['stations:read', 'stations:command', 'stations:switch', 'transactions:read', 'tokens:read', 'security:read', 'customers:read'],
+  support_l2: ['stations:read', 'stations:command', 'stations:switch', 'transactions:read', 'tokens:read', 'security:read', 'customers:read', 'firmware:read'],
   dso: ['stations:read', 'stations:limit'],
   roaming_partner: ['stations:read', 'tariffs:read'],
   ems: ['stations:read', 'stations:limit', 'transactions:read'],

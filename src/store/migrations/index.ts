@@ -28,6 +28,7 @@ import * as customerConsents from './0026_customer_consents.js';
 import * as securityLogChain from './0027_security_log_chain.js';
 import * as blockLists from './0028_block_lists.js';
 import * as idsAlerts from './0029_ids_alerts.js';
+import * as firmwareCampaigns from './0036_firmware_campaigns.js';
 
 export interface NamedMigration {
   /** Sortable, never reused: Kysely orders and records migrations by name. */
@@ -63,4 +64,5 @@ export const migrations: readonly NamedMigration[] = [
   { name: '0027_security_log_chain', migration: securityLogChain },
   { name: '0028_block_lists', migration: blockLists },
   { name: '0029_ids_alerts', migration: idsAlerts },
+  { name: '0036_firmware_campaigns', migration: firmwareCampaigns },
 ];
