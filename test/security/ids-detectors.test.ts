@@ -65,7 +65,7 @@ describe('IDS detectors (issue 7, second round)', () => {
       handshakeTimeout: 500,
       idsRules: JSON.stringify([{ id: 'T1-slow-handshake', threshold: 2, timeoutS: 1 }, { id: 'T3-clock-skew', threshold: 3, graceS: 1 }]),
     });
-    for (const id of ['HALF-1', 'HALF-2', 'HS-OK', 'BURST-1', 'BURST-OK', 'UNK-1', 'UNK-2', 'UNK-OK', 'UNK-OK2', 'STOP-1', 'STOP-2', 'STOP-OK',
+    for (const id of ['HALF-1', 'HALF-2', 'HS-OK', 'BURST-1', 'BURST-OK', 'UNK-1', 'UNK-2', 'UNK-OK', 'UNK-OK2', 'STOP-1', 'STOP-2', 'STOP-OK', 'STOP-OK2',
       'PWR-1', 'PWR-2', 'PWR-OK', 'PWR-DM', 'SKEW-1', 'SKEW-OK', 'NET-1', 'NET-OK', 'BASE-1', 'BASE-OK', 'SCOPE-IN', 'SCOPE-OUT']) pw[id] = await p.addStation(id);
     await p.repos.tokens.upsert({ idToken: 'DET-CARD', status: 'Accepted' });
   });
@@ -192,7 +192,7 @@ describe('IDS detectors (issue 7, second round)', () => {
     d.close();
   });
 
-  it('T2 benign look-alike: a stop re-sent with the same message id after the answer was lost raises nothing', async () => {
+  it('T2 benign look-alike: a stop re-sent after the answer was lost (same message id; a 2.0.1 retry under a new id with the same seqNo) raises nothing', async () => {
     const a = await booted('STOP-OK');
     const tx = await start16(a, 'start');
     const stop = JSON.stringify([2, 'stop-1', 'StopTransaction', { transactionId: tx, meterStop: 2000, timestamp: new Date().toISOString() }]);
@@ -205,6 +205,15 @@ describe('IDS detectors (issue 7, second round)', () => {
     assert.equal(((await b.next()) as unknown[])[0], 3);
     b.close();
     assert.deepEqual(await alertsOf(p, { stationId: 'STOP-OK', rule: 'T2-repeated-stop' }), []);
+    // a 2.0.1 station retrying its Ended event after a reconnect under a new message id: the same seqNo
+    const d = await booted('STOP-OK2', 'ocpp2.0.1');
+    await d.call('s', 'TransactionEvent', txEvent('Started', 'TX-RETRY', 0));
+    await d.call('e1', 'TransactionEvent', txEvent('Ended', 'TX-RETRY', 1));
+    d.close();
+    const e = await connect('STOP-OK2', 'ocpp2.0.1');
+    await e.call('e1-retry', 'TransactionEvent', txEvent('Ended', 'TX-RETRY', 1));
+    e.close();
+    assert.deepEqual(await alertsOf(p, { stationId: 'STOP-OK2', rule: 'T2-repeated-stop' }), []);
   });
 
   it('T2 over-power: readings above the EVSE rating of the locations model, or above maxKw without one, raise an alert', async () => {

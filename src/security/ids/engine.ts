@@ -68,8 +68,8 @@ export class IdsEngine implements IdsTap {
   private readonly places = new Map<string, { at: number; where: Coordinates | null }>();
   /** token pseudonym → where and when it was last authorized (T5) */
   private readonly tokenSeen = new Map<string, { stationId: string; at: number }>();
-  /** station|transaction → the message id and time of its first stop (T2 repeated stop) */
-  private readonly stops = new Map<string, { messageId: string; at: number }>();
+  /** station|transaction → the message id, content and time of its first stop (T2 repeated stop) */
+  private readonly stops = new Map<string, { messageId: string; content: string; at: number }>();
   /** station → its EVSE ratings (W), read at most every LOCATION_TTL_MS (T2 over-power) */
   private readonly ratingsOf = new Map<string, { at: number; evses: Map<number, Rating> }>();
   /** connected stations that have not sent a frame yet (T1 half-open): usually none, a station boots at once */
@@ -317,13 +317,18 @@ export class IdsEngine implements IdsTap {
   /** T2: a second stop of one transaction under a new message id; the same id again is a re-send after a lost answer. */
   private stopped(stationId: string, w: StationWatch, messageId: string, action: string, payload: Record<string, unknown>): void {
     let tx: string;
+    // what a retry of the same stop repeats, whatever message id it gets after a reconnect: the 2.0.1 seqNo,
+    // the 1.6 stop's own timestamp and register
+    let content: string;
     if (action === 'StopTransaction') {
       if (typeof payload.transactionId !== 'number') return;
       tx = String(payload.transactionId);
+      content = `${String(payload.timestamp).slice(0, 40)}|${String(payload.meterStop)}`;
     } else {
       const id = (payload.transactionInfo as { transactionId?: unknown } | undefined)?.transactionId;
       if (payload.eventType !== 'Ended' || typeof id !== 'string') return;
       tx = id.slice(0, 36);
+      content = `seq ${String(payload.seqNo)}`;
     }
     const key = `${stationId}|${tx}`;
     const now = Date.now();
@@ -331,10 +336,10 @@ export class IdsEngine implements IdsTap {
     if (!first || now - first.at > this.longestWindowMs) {
       this.stops.delete(key);
       if (this.stops.size >= MAX_KEYS) this.stops.delete(this.stops.keys().next().value!);
-      this.stops.set(key, { messageId: messageId.slice(0, 64), at: now });
+      this.stops.set(key, { messageId: messageId.slice(0, 64), content, at: now });
       return;
     }
-    if (first.messageId === messageId.slice(0, 64)) return;
+    if (first.messageId === messageId.slice(0, 64) || first.content === content) return;
     for (const { rule } of this.byDetector.repeatedStop) {
       if (now - first.at > rule.windowS * 1000) continue;
       const { fired, count } = this.perStationEvent.hit(`${rule.id}|${key}`, now, rule.windowS * 1000, rule.threshold);
