@@ -13,6 +13,7 @@ import { userCommand } from './commands/user.js';
 import { invoiceCommand } from './commands/invoice.js';
 import { auditCommand } from './commands/audit.js';
 import { attackCommand } from './commands/attack.js';
+import { backupCommand } from './commands/backup.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -26,6 +27,7 @@ program.addCommand(userCommand());
 program.addCommand(invoiceCommand());
 program.addCommand(auditCommand());
 program.addCommand(attackCommand());
+program.addCommand(backupCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

@@ -19,7 +19,8 @@ export function serveCommand(): Command {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
-      await platform.close();
+      // drain: stations closed with 1012 once their calls are answered, writes flushed, store closed
+      await platform.shutdown();
       process.exit(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
