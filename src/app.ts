@@ -96,6 +96,9 @@ import { RedisRateLimiter } from './cluster/rate-limiter.js';
 import { shareBlockList } from './cluster/block-list-sync.js';
 import { redisSightings } from './cluster/ids-sightings.js';
 import { openClusterNode, type ClusterNode } from './cluster/node.js';
+import { readyRoutes } from './http/ready.js';
+import { sql } from 'kysely';
+import { BackupScheduler } from './ops/backup-scheduler.js';
 
 export interface Platform {
   config: Config;
@@ -122,6 +125,12 @@ export interface Platform {
   ids?: IdsEngine;
   /** the cluster's Redis (issue 9) when REDIS_URL is set */
   redis?: ClusterLink;
+  /**
+   * Graceful shutdown (SIGTERM/SIGINT): /ready turns 503, new stations are refused, each station
+   * is closed with 1012 once its calls in flight are answered (bounded by OV2X_DRAIN_TIMEOUT_MS),
+   * then batched writes are flushed and the store closed (close()).
+   */
+  shutdown(): Promise<void>;
 }
 
 export interface PlatformExtras {
@@ -195,6 +204,8 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     await app.register(ocspRoutes, { responder: services.domain.ocsp });
     const apiRoutes = await registerApi(app, { services: services.domain, config, log });
     await app.register(metricsRoutes, { services: services.domain, config, log });
+    // the listener opens only after migrateToLatest above, so a serving node is always migrated
+    await app.register(readyRoutes, { draining: () => ocpp.isDraining, migrated: () => true, ping: async () => { await sql`select 1`.execute(store.db); } });
     const http = app.server;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     // the TLS listener serves the same routes and the same OCPP upgrade handler as the plain one
@@ -221,6 +232,28 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
     // with a CA in the store SignCertificate is Accepted from the first station on
     await services.domain.pki.refresh().catch((err: unknown) => log.error({ err }, 'the CPO CA could not be loaded; certificates are not signed'));
     services.domain.pki.start();
+    // scheduled backups (OP2) from the serving platform only, like retention
+    const backups = config.backupDir && config.backupInterval > 0
+      ? new BackupScheduler({ store, config, log, intervalMs: config.backupInterval * 1000 })
+      : undefined;
+    backups?.start();
+    let closing: Promise<void> | undefined;
+    const close = async (): Promise<void> => {
+      stopDropping();
+      await backups?.stop();
+      await ocpp.close();
+      // after the sockets: their closes release their presence while Redis is still there
+      await cluster?.close();
+      ids?.close();
+      await ids?.settled();
+      await tls?.close();
+      await app.close();
+      await stopSharingBlocks?.();
+      sharedLimits?.close();
+      await services.close();
+      await redis?.close();
+      await store.close();
+    };
     return {
       config, store, repos, services: services.domain, bus, ocpp, http, app, tls, apiRoutes,
       firstAdmin,
@@ -228,20 +261,12 @@ export async function startPlatform(config: Config, log: Logger, extras: Platfor
       // with the plain listener off, stations and clients have only the TLS addresses
       ocppUrl: tls && !plain ? tls.ocppUrl : `ws://${host}:${port}${config.ocppPath}`,
       httpUrl: tls && !plain ? tls.httpUrl : `http://${host}:${port}`,
-      async close() {
-        stopDropping();
-        await ocpp.close();
-        // after the sockets: their closes release their presence while Redis is still there
-        await cluster?.close();
-        ids?.close();
-        await ids?.settled();
-        await tls?.close();
-        await app.close();
-        await stopSharingBlocks?.();
-        sharedLimits?.close();
-        await services.close();
-        await redis?.close();
-        await store.close();
+      close: () => (closing ??= close()),
+      async shutdown() {
+        const drained = await ocpp.drain(config.drainTimeout);
+        log.info(drained, 'stations asked to reconnect (1012)');
+        // services.close() flushes the batch writers before the store closes
+        await (closing ??= close());
       },
     };
   } catch (err) {

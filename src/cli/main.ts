@@ -14,6 +14,7 @@ import { invoiceCommand } from './commands/invoice.js';
 import { auditCommand } from './commands/audit.js';
 import { attackCommand } from './commands/attack.js';
 import { firmwareCommand } from './commands/firmware.js';
+import { backupCommand } from './commands/backup.js';
 import { UsageError } from './options.js';
 
 const program = new Command('ov2x')
@@ -28,6 +29,7 @@ program.addCommand(invoiceCommand());
 program.addCommand(auditCommand());
 program.addCommand(attackCommand());
 program.addCommand(firmwareCommand());
+program.addCommand(backupCommand());
 for (const cmd of program.commands) cmd.exitOverride();
 
 try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Dialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './dialect/pglite.js';
-import { openInThread, openInWorker } from './dialect/pglite-session.js';
+import { openInThread, openInWorker, type PGliteSession } from './dialect/pglite-session.js';
 import type { Database } from './schema.js';
 
 export interface StoreOptions {
@@ -30,6 +30,11 @@ export interface Store {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
   close(): Promise<void>;
+  /**
+   * PGlite only: the data folder as a gzipped tar, taken while no transaction is open (it holds
+   * the driver's connection), with the row counts `during` reads on that same connection.
+   */
+  dumpDataDir?<T>(during: (db: Kysely<Database>) => Promise<T>): Promise<{ tar: Uint8Array; during: T }>;
 }
 
 const OID = { int8: 20, numeric: 1700 } as const;
@@ -63,6 +68,7 @@ export async function openStore(o: StoreOptions): Promise<Store> {
   let kind: Store['kind'];
   // the embedded database's folder lock; nothing to release for a server database
   let release: () => void = () => undefined;
+  let session: PGliteSession | undefined;
   if (o.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: o.databaseUrl,
@@ -79,7 +85,8 @@ export async function openStore(o: StoreOptions): Promise<Store> {
     release = lockDataDir(dataDir);
     try {
       const open = o.pgliteWorker === false ? openInThread : openInWorker;
-      dialect = new PGliteDialect({ session: await open({ dataDir, settings: PGLITE_SETTINGS }) });
+      session = await open({ dataDir, settings: PGLITE_SETTINGS });
+      dialect = new PGliteDialect({ session });
     } catch (err) {
       release();
       throw err;
@@ -97,8 +104,16 @@ export async function openStore(o: StoreOptions): Promise<Store> {
     const where = o.databaseUrl ? redactUrl(o.databaseUrl) : join(o.dataDir, 'pg');
     throw new Error(`cannot open ${kind} database at ${where}: ${(err as Error).message}`, { cause: err });
   }
+  const dumpable = session;
   return {
     db, kind,
+    ...(dumpable && {
+      // the one PGlite session serves one statement at a time: holding its connection keeps writers out
+      dumpDataDir: <T>(during: (db: Kysely<Database>) => Promise<T>) => db.connection().execute(async (conn) => {
+        const seen = await during(conn);
+        return { tar: await dumpable.dumpDataDir(), during: seen };
+      }),
+    }),
     async close() {
       await db.destroy();
       release();

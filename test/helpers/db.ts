@@ -12,6 +12,8 @@ export interface OpenedStore {
   store: Store;
   /** Closes the store and deletes its database (temp folder or throw-away database). */
   cleanup(): Promise<void>;
+  /** where the database lives: the PostgreSQL URL, or the PGlite data folder */
+  target?: { databaseUrl?: string; dataDir: string };
 }
 
 export interface Backend {
@@ -92,10 +94,11 @@ const pglite: Backend = {
     const dataDir = await mkdtemp(join(tmpdir(), 'ov2x-test-'));
     await cp(join(await pgliteTemplate(), 'pg'), join(dataDir, 'pg'), { recursive: true });
     const store = await openStore({ dataDir });
-    return withStore(store, migrate, async () => {
+    const opened = await withStore(store, migrate, async () => {
       await store.close();
       await rm(dataDir, { recursive: true, force: true });
     });
+    return { ...opened, target: { dataDir } };
   },
 };
 
@@ -112,7 +115,7 @@ const postgres: Backend = {
     const dbUrl = new URL(url);
     dbUrl.pathname = `/${name}`;
     const store = await openStore({ databaseUrl: dbUrl.toString(), dataDir: tmpdir(), poolSize: 4 });
-    return withStore(store, migrate, async () => {
+    const opened = await withStore(store, migrate, async () => {
       await store.close();
       const admin = await adminClient();
       try {
@@ -121,6 +124,7 @@ const postgres: Backend = {
         await admin.client.end();
       }
     });
+    return { ...opened, target: { databaseUrl: dbUrl.toString(), dataDir: tmpdir() } };
   },
 };
 

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { migrateToLatest, openStore } from '../../store/index.js';
+import { pendingMigrations } from '../../store/migrations/migrate.js';
+import { progress } from '../progress.js';
 import { configFrom, output, storeSettings, withSettings } from '../options.js';
 
 export function migrateCommand(): Command {
@@ -9,7 +11,11 @@ export function migrateCommand(): Command {
     const config = configFrom(opts);
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgliteWorker: config.pgliteWorker });
     try {
-      const { applied } = await migrateToLatest(store.db);
+      // one transaction for all of them: the terminal shows what runs, not per-migration steps
+      const shown = progress(opts.json === true);
+      const pending = await pendingMigrations(store.db);
+      if (pending.length) shown.update(`applying ${pending.length} migration(s): ${pending[0]}${pending.length > 1 ? ` … ${pending.at(-1)}` : ''}`);
+      const { applied } = await migrateToLatest(store.db).finally(() => shown.done());
       output(opts.json as boolean, { applied }, () => (applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date'));
     } finally {
       await store.close();

@@ -11,19 +11,21 @@ export function serveCommand(): Command {
     const config = configFrom(opts);
     const log = createLogger(config.logLevel);
     const platform = await startPlatform(config, log);
-    const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-    console.error(`OV2X is running\n  OCPP endpoint: ${platform.ocppUrl}/<stationId>  (subprotocols ocpp2.0.1, ocpp1.6)${platform.tls && platform.tls.ocppUrl !== platform.ocppUrl ? `\n  OCPP over TLS: ${platform.tls.ocppUrl}/<stationId>  (security profiles 2 and 3)` : ''}\n  REST API:      ${platform.httpUrl}/api/v1  (reference: ${platform.httpUrl}/api/v1/docs/)\n  health:        ${platform.httpUrl}/health\n  file transfers: ${config.publicUrl ?? platform.httpUrl}/transfers/…  (firmware downloads, log uploads)\n  store:         ${store}\n  register a station with: ov2x station add <id>`);
-    if (platform.firstAdmin) console.log(firstAdminBanner(platform.firstAdmin, `${config.publicUrl ?? platform.httpUrl}/api/v1`));
+    // signals are handled before the banner says we run: a supervisor may stop us as soon as it reads it
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
       log.info({ signal }, 'shutting down');
-      await platform.close();
-      process.exit(0);
+      // drain: stations closed with 1012 once their calls are answered, writes flushed, store closed
+      const failed = await platform.shutdown().then(() => false, (err: unknown) => { log.error({ err }, 'shutdown failed'); return true; });
+      process.exit(failed ? 1 : 0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
+    const store = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+    console.error(`OV2X is running\n  OCPP endpoint: ${platform.ocppUrl}/<stationId>  (subprotocols ocpp2.0.1, ocpp1.6)${platform.tls && platform.tls.ocppUrl !== platform.ocppUrl ? `\n  OCPP over TLS: ${platform.tls.ocppUrl}/<stationId>  (security profiles 2 and 3)` : ''}\n  REST API:      ${platform.httpUrl}/api/v1  (reference: ${platform.httpUrl}/api/v1/docs/)\n  health:        ${platform.httpUrl}/health  (readiness: ${platform.httpUrl}/ready)\n  file transfers: ${config.publicUrl ?? platform.httpUrl}/transfers/…  (firmware downloads, log uploads)\n  store:         ${store}\n  register a station with: ov2x station add <id>`);
+    if (platform.firstAdmin) console.log(firstAdminBanner(platform.firstAdmin, `${config.publicUrl ?? platform.httpUrl}/api/v1`));
   });
 }
 

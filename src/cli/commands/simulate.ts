@@ -5,6 +5,7 @@ import { createLogger } from '../../log/logger.js';
 import { runFleet, type FleetOptions, type FleetStats } from '../../sim/fleet.js';
 import type { SimProtocol } from '../../sim/types.js';
 import { output, UsageError } from '../options.js';
+import { progress } from '../progress.js';
 import { x509 } from '../../domain/certificates/x509.js';
 
 // the identities the CSMS's station registry accepts
@@ -118,7 +119,7 @@ function human(s: FleetStats, requested: number): string {
 }
 
 const progressLine = (s: FleetStats): string =>
-  `\r${s.connected} connected, ${s.booted} booted, ${s.failedConnects} failed, ${s.sessionsCompleted} sessions, ${s.calls} calls, ${s.errors} errors  `;
+  `${s.connected} connected, ${s.booted} booted, ${s.failedConnects} failed, ${s.sessionsCompleted} sessions, ${s.calls} calls, ${s.errors} errors  `;
 
 export function simulateCommand(): Command {
   const cmd = new Command('simulate')
@@ -146,9 +147,9 @@ export function simulateCommand(): Command {
   cmd.action(async (opts: Record<string, unknown>) => {
     const fleet = fleetOptions(cmd, opts);
     const json = opts.json === true;
-    const tty = !json && process.stderr.isTTY === true;
+    const shown = progress(json);
     fleet.log = createLogger(String(opts.logLevel), process.stderr as never);
-    if (tty) fleet.onProgress = (s) => process.stderr.write(progressLine(s));
+    if (shown.enabled) fleet.onProgress = (s) => shown.update(progressLine(s));
     // Ctrl-C ends the run properly: sessions stopped, sockets closed, summary printed
     const interrupt = new AbortController();
     const onSigint = (): void => interrupt.abort();
@@ -160,7 +161,7 @@ export function simulateCommand(): Command {
     } finally {
       process.removeListener('SIGINT', onSigint);
     }
-    if (tty) process.stderr.write('\n');
+    shown.done();
     output(json, stats, () => human(stats, fleet.stations));
     if (stats.failedConnects > 0 || stats.booted < stats.launched || stats.errors > 0 || stats.sessionsRefused > 0) process.exitCode = 1;
   });

@@ -83,6 +83,8 @@ export class RpcEndpoint<C> {
   private readonly sendable: ReadonlySet<string>;
   private readonly maxInbound: number;
   private readonly maxOutbound: number;
+  /** graceful shutdown waits here for the calls in flight (see idle()) */
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly ws: WebSocket,
@@ -124,10 +126,28 @@ export class RpcEndpoint<C> {
     });
   }
 
+  /**
+   * Resolves once no CALL of the peer waits for its answer and no call of ours for its result
+   * (or the connection closed): a graceful shutdown closes the socket only then.
+   */
+  idle(): Promise<void> {
+    if (this.quiet) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private get quiet(): boolean {
+    return this.closed || (!this.processing && this.inbox.length === 0 && !this.inFlight && this.outbox.length === 0);
+  }
+
+  private wake(): void {
+    if (this.idleWaiters.length > 0 && this.quiet) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
   /** Fails every pending call; the socket is closed by the caller. */
   shutdown(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const w of this.idleWaiters.splice(0)) w();
     const offline = new CallFailed('Offline', 'the connection closed');
     if (this.inFlight) {
       clearTimeout(this.inFlight.timer);
@@ -194,6 +214,7 @@ export class RpcEndpoint<C> {
       }
     }
     this.processing = false;
+    this.wake();
   }
 
   private async handle({ id, action, payload }: InboundCall): Promise<void> {
@@ -250,6 +271,7 @@ export class RpcEndpoint<C> {
     if (outcome instanceof CallFailed) call.reject(outcome);
     else call.resolve(outcome);
     this.pump();
+    this.wake();
   }
 
   private pump(): void {

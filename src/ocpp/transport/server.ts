@@ -160,6 +160,7 @@ export class OcppServer {
   };
   /** the client address behind a trusted proxy (X-Forwarded-For) of each admitted socket */
   private readonly clientIps = new WeakMap<WebSocket, string>();
+  private draining = false;
 
   /**
    * Closes (1008) the connections of stations or client addresses that are blocked now: a block
@@ -231,23 +232,46 @@ export class OcppServer {
     return this.connections.size;
   }
 
+  /** true from the start of a graceful shutdown: new stations are refused, readiness fails */
+  get isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Graceful shutdown: refuses new upgrades (503) and closes each station with 1012 (service
+   * restart) as soon as its CALLs in flight are answered and our calls to it settled — at the
+   * latest after timeoutMs — so it reconnects, to another node behind a load balancer. Returns
+   * how many stations were closed and how many of them still had calls pending.
+   */
+  async drain(timeoutMs: number): Promise<{ stations: number; cutOff: number }> {
+    this.draining = true;
+    let cutOff = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), timeoutMs); });
+    const conns = [...this.connections.values()];
+    await Promise.all(conns.map(async (c) => {
+      if (await Promise.race([c.endpoint.idle().then(() => 'idle' as const), deadline]) === 'late') cutOff++;
+      await closeSocket(c.ws, 1012, 'service restart');
+    }));
+    clearTimeout(timer);
+    return { stations: conns.length, cutOff };
+  }
+
   /** Closes every station connection (1001 going away) and stops liveness checks. */
   async close(): Promise<void> {
+    this.draining = true;
     clearInterval(this.pingTimer);
     this.unsubscribe();
     this.uncount();
-    const closing = [...this.connections.values()].map((c) => new Promise<void>((resolve) => {
-      c.ws.once('close', () => resolve());
-      c.ws.close(1001, 'server shutting down');
-      setTimeout(() => { c.ws.terminate(); resolve(); }, 2000).unref();
-    }));
-    await Promise.all(closing);
+    await Promise.all([...this.connections.values()].map((c) => closeSocket(c.ws, 1001, 'server shutting down')));
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const security = this.o.transportSecurity ?? noTransportSecurity;
     const peer = peerOf(req, security.proxy);
     const remote = peer.address;
+    // a draining node takes no new stations: they retry, and a load balancer sends them elsewhere
+    if (this.draining) return refuseUpgrade(socket, 503, 'service restarting');
     const target = identityFromPath(req.url, this.o.path);
     this.o.ids?.connectionAttempt(remote, target.ok ? target.identity : '');
     if (!target.ok) return refuseUpgrade(socket, target.status, target.message);
@@ -275,6 +299,7 @@ export class OcppServer {
     const decision = await this.authenticate(req, peer, stationId, security).finally(() => clearTimeout(stall));
     if (!decision.ok) return refuse(decision.type, decision.details);
     if (socket.destroyed) return;
+    if (this.draining) return refuseUpgrade(socket, 503, 'service restarting');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (admission) this.clientIps.set(ws, admission.clientIp);
       this.connected(ws, decision.station, version, remote, decision.profile, decision.certificate);
@@ -369,4 +394,14 @@ export class OcppServer {
       c.ws.ping();
     }
   }
+}
+
+/** Closes a socket with a code; one that does not finish the closing handshake within 2 s is cut. */
+function closeSocket(ws: WebSocket, code: number, reason: string): Promise<void> {
+  if (ws.readyState === 3) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    ws.once('close', () => resolve());
+    ws.close(code, reason);
+    setTimeout(() => { ws.terminate(); resolve(); }, 2000).unref();
+  });
 }

@@ -15,6 +15,8 @@ export interface QueryOutcome<R> {
 /** One PGlite Postgres session, wherever it runs. */
 export interface PGliteSession {
   query<R>(sql: string, params: readonly unknown[]): Promise<QueryOutcome<R>>;
+  /** the data folder as a gzipped tar (PGlite's dumpDataDir), taken between two statements */
+  dumpDataDir(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -36,13 +38,16 @@ export async function openInThread(o: PGliteOpenOptions): Promise<PGliteSession>
       const r = await pglite.query<R>(sql, [...params], { rowMode: 'object' });
       return { rows: r.rows, command: r.command, affectedRows: r.affectedRows ?? r.rowCount };
     },
+    async dumpDataDir() {
+      return new Uint8Array(await (await pglite.dumpDataDir('gzip')).arrayBuffer());
+    },
     async close() {
       if (!pglite.closed) await pglite.close();
     },
   };
 }
 
-type Reply = { id: number; ok: true; outcome: QueryOutcome<unknown> } | { id: number; ok: false; error: Record<string, unknown> };
+type Reply = { id: number; ok: true; outcome: QueryOutcome<unknown> | Uint8Array } | { id: number; ok: false; error: Record<string, unknown> };
 
 /** An Error rebuilt from the fields the worker copied (message, code, detail, constraint, ...). */
 function revive(fields: Record<string, unknown>): Error {
@@ -51,7 +56,7 @@ function revive(fields: Record<string, unknown>): Error {
 
 export async function openInWorker(o: PGliteOpenOptions): Promise<PGliteSession> {
   const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: { dataDir: o.dataDir, settings: [...o.settings] } });
-  const pending = new Map<number, { resolve(v: QueryOutcome<unknown>): void; reject(e: Error): void }>();
+  const pending = new Map<number, { resolve(v: QueryOutcome<unknown> | Uint8Array): void; reject(e: Error): void }>();
   let nextId = 1;
   let failure: Error | undefined;
   const failAll = (err: Error) => {
@@ -69,14 +74,20 @@ export async function openInWorker(o: PGliteOpenOptions): Promise<PGliteSession>
   worker.on('error', (err) => failAll(err));
   worker.on('exit', (code) => failAll(new Error(`PGlite worker exited (code ${code})`)));
 
+  const ask = <T>(message: Record<string, unknown>): Promise<T> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, ...message });
+    });
+  };
   const session: PGliteSession = {
     query<R>(sql: string, params: readonly unknown[]) {
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      return new Promise<QueryOutcome<R>>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: QueryOutcome<unknown>) => void, reject });
-        worker.postMessage({ id, sql, params });
-      });
+      return ask<QueryOutcome<R>>({ sql, params });
+    },
+    dumpDataDir() {
+      return ask<Uint8Array>({ dump: true });
     },
     async close() {
       if (failure) return;

@@ -19,7 +19,7 @@ function fieldsOf(err: unknown): Record<string, unknown> {
 }
 
 let queue = Promise.resolve();
-port.on('message', (m: { id: number; sql?: string; params?: unknown[]; close?: boolean }) => {
+port.on('message', (m: { id: number; sql?: string; params?: unknown[]; close?: boolean; dump?: boolean }) => {
   queue = queue.then(async () => {
     if (m.close) {
       await (await opening.catch(() => undefined))?.close();
@@ -28,6 +28,11 @@ port.on('message', (m: { id: number; sql?: string; params?: unknown[]; close?: b
     }
     try {
       const session = await opening;
+      if (m.dump) {
+        const tar = await session.dumpDataDir();
+        port.postMessage({ id: m.id, ok: true, outcome: tar }, [tar.buffer as ArrayBuffer]);
+        return;
+      }
       port.postMessage({ id: m.id, ok: true, outcome: await session.query(m.sql!, m.params ?? []) });
     } catch (err) {
       port.postMessage({ id: m.id, ok: false, error: fieldsOf(err) });
