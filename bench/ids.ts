@@ -85,7 +85,8 @@ function child(script: string, core: number, env: Record<string, string>): Child
 class Platform {
   private readonly proc = child('ids-server.js', 0, {
     // slow and half-open connections are dropped after 3 s (default 10 s): keeps the run short
-    BENCH_OV2X_SETTINGS: JSON.stringify({ OV2X_HANDSHAKE_TIMEOUT_MS: '3000' }),
+    // the half-open rule's 600 s would outlast the bench: upgraded stations silent for 8 s count here
+    BENCH_OV2X_SETTINGS: JSON.stringify({ OV2X_HANDSHAKE_TIMEOUT_MS: '3000', OV2X_IDS_RULES: JSON.stringify([{ id: 'T1-slow-handshake', timeoutS: 8 }]) }),
   });
   private rid = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -327,6 +328,8 @@ async function main(): Promise<void> {
     const rules = await p.request<Array<{ id: string; class: string; detector: string }>>('rules');
     const w = await provision(p, o, rules);
     const benignMs = o.quick ? 12_000 : 40_000;
+    // a class runs its instances one after another, and the slow techniques hold their sockets 12 s each
+    const ATTACK_EXTRA_MS = 20_000;
     const sets = benignSets(w);
     console.error(`bench:ids: ${sets.stations.size} benign stations, ${attackClasses.map((c) => `${c} ${w.attackers[c].count}`).join(', ')} attack instances; pinned: ${pinnable}`);
 
@@ -351,8 +354,8 @@ async function main(): Promise<void> {
       const a = w.attackers[cls];
       if (a.count === 0) return Promise.resolve([] as AttackInstance[]);
       return attacks[cls]({
-        url: w.url, count: a.count, durationMs: benignMs, stations: a.stations, idTags: a.tokens.length ? a.tokens : undefined, sources: a.sources,
-        techniques: a.techniques, holdMs: 5000, frameBytes,
+        url: w.url, count: a.count, durationMs: benignMs + ATTACK_EXTRA_MS, stations: a.stations, idTags: a.tokens.length ? a.tokens : undefined, sources: a.sources,
+        techniques: a.techniques, holdMs: 12_000, frameBytes,
       });
     })).then((r) => r.flat());
     const benignB = await benignRun;

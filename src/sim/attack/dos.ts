@@ -102,11 +102,12 @@ export const dosTechniques: Technique[] = [
     },
   },
   {
-    name: 'half-open', detector: 'slowHandshake', needs: { stations: 1 },
-    // upgraded with the right credentials, then never a frame: a socket that holds a slot for nothing
+    name: 'half-open', detector: 'slowHandshake', needs: { stations: 5 },
+    // upgraded with the right credentials, then never a frame: sockets that hold slots for nothing, one per
+    // identity (a second socket of one identity would only take over the first)
     async run(ctx) {
       const clients = [];
-      for (let i = 0; i < 3; i++) clients.push(await connectAs(ctx, ctx.stations[0]!).catch(() => undefined));
+      for (const station of ctx.stations) clients.push(await connectAs(ctx, station).catch(() => undefined));
       const until = Date.now() + Math.min(ctx.holdMs, remainingMs(ctx));
       while (clients.some((c) => c?.isOpen) && Date.now() < until && !ctx.signal.aborted) await pause(100, ctx.signal);
       for (const c of clients) await c?.end();
