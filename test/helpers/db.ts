@@ -105,26 +105,13 @@ const pglite: Backend = {
 const postgres: Backend = {
   name: 'postgres',
   async open({ migrate = true } = {}) {
-    const { client, url } = await adminClient();
-    const name = `ov2x_test_${randomBytes(6).toString('hex')}`;
-    try {
-      await client.query(`create database ${name}`);
-    } finally {
-      await client.end();
-    }
-    const dbUrl = new URL(url);
-    dbUrl.pathname = `/${name}`;
-    const store = await openStore({ databaseUrl: dbUrl.toString(), dataDir: tmpdir(), poolSize: 4 });
+    const db = await throwAwayDatabase();
+    const store = await openStore({ databaseUrl: db.url, dataDir: tmpdir(), poolSize: 4 });
     const opened = await withStore(store, migrate, async () => {
       await store.close();
-      const admin = await adminClient();
-      try {
-        await admin.client.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await admin.client.end();
-      }
+      await db.drop();
     });
-    return { ...opened, target: { databaseUrl: dbUrl.toString(), dataDir: tmpdir() } };
+    return { ...opened, target: { databaseUrl: db.url, dataDir: tmpdir() } };
   },
 };
 
