@@ -51,6 +51,19 @@ describe('station variables API', () => {
     for (const x of items.filter((v) => v.variable === 'AuthorizationKey')) assert.ok(x.value === null || x.value === '[redacted]');
   });
 
+  it('lists the certificates installed on the station as last reported, filtered by type; 404 for an unknown station', async () => {
+    const hash = (serial: string) => ({ hashAlgorithm: 'SHA256', issuerNameHash: 'a'.repeat(64), issuerKeyHash: 'b'.repeat(64), serialNumber: serial });
+    await p.repos.certificates.addInstalled('VAR-201', { certificateType: 'CSMSRootCertificate', ...hash('01') });
+    await p.repos.certificates.addInstalled('VAR-201', { certificateType: 'V2GRootCertificate', ...hash('02'), childCertificates: [hash('03')] });
+    type Installed = { certificateType: string; serialNumber: string; childCertificates: Array<{ serialNumber: string }> };
+    const all = await call<{ items: Installed[] }>(p, 'GET', '/stations/VAR-201/installed-certificates', { token: admin.token });
+    assert.equal(all.status, 200);
+    assert.deepEqual(all.body.items.map((c) => [c.certificateType, c.serialNumber, c.childCertificates.map((x) => x.serialNumber)]), [['CSMSRootCertificate', '01', []], ['V2GRootCertificate', '02', ['03']]]);
+    const v2g = await call<{ items: Installed[] }>(p, 'GET', '/stations/VAR-201/installed-certificates?certificateType=V2GRootCertificate', { token: admin.token });
+    assert.deepEqual(v2g.body.items.map((c) => c.serialNumber), ['02']);
+    assert.equal((await call(p, 'GET', '/stations/NOPE-1/installed-certificates', { token: admin.token })).status, 404);
+  });
+
   it('shows the 2.0.1 device model after a base report, filtered by component', async () => {
     await readAfter('VAR-201', { kind: 'getBaseReport', reportBase: 'FullInventory' }, (v) => v.some((x) => x.component === 'OCPPCommCtrlr' && x.variable === 'HeartbeatInterval'));
     const only = await call<{ items: Variable[] }>(p, 'GET', '/stations/VAR-201/variables?component=OCPPCommCtrlr', { token: admin.token });

@@ -113,13 +113,15 @@ describe('portal: live sessions, remote start/stop, CDR export, dashboard', () =
     b.errors.length = 0;
   });
 
-  it('reads the station\'s device model and shows its variables, and the command in the journal', async () => {
+  it('reads the station\'s device model and shows its variables, the command in the journal and the (empty) certificate inventory', async () => {
     const { page } = b;
     const vars = page.getByTestId('variables');
     await vars.getByText('Nothing reported yet', { exact: false }).waitFor();
     await page.getByRole('form', { name: 'Read device model' }).getByRole('button', { name: 'Read device model' }).click();
     await vars.getByRole('cell', { name: 'HeartbeatInterval', exact: true }).first().waitFor();
     await page.getByTestId('journal').locator('tr[data-command]').filter({ hasText: 'getBaseReport' }).first().waitFor();
+    // the certificate inventory: empty until the station answered a "List installed certificates"
+    await page.getByTestId('installed-certificates').getByText('None reported yet.').waitFor();
     await b.screenshot('12b-station-variables');
     assert.deepEqual(b.errors, []);
   });

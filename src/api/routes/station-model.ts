@@ -23,6 +23,13 @@ const VariableView = Type.Object({
   reportedAt: DateTime,
 });
 
+const HashData = Type.Object({ hashAlgorithm: Type.String(), issuerNameHash: Type.String(), issuerKeyHash: Type.String(), serialNumber: Type.String() });
+const InstalledView = Type.Composite([HashData, Type.Object({
+  certificateType: Type.String({ description: 'e.g. CSMSRootCertificate, V2GRootCertificate, ManufacturerRootCertificate' }),
+  childCertificates: Type.Array(HashData),
+  reportedAt: DateTime,
+})]);
+
 /**
  * A station's configuration as the platform last learnt it: the 2.0.1 device model from reports
  * and Get/SetVariables answers, or the 1.6 configuration keys. Reading it sends nothing to the
@@ -48,6 +55,26 @@ export async function stationModelRoutes(app: FastifyInstance, ctx: ApiContext):
         // never stored in the first place; a second guard all the same
         value: isSecretVariable(r.component, r.variable) && r.value !== null ? REDACTED_VALUE : r.value,
         mutability: r.mutability, status: r.status, reportedAt: r.reportedAt.toISOString(),
+      })),
+    };
+  });
+
+  // the certificate inventory kept from GetInstalledCertificateIds answers and Install/DeleteCertificate results
+  api.get('/stations/:stationId/installed-certificates', {
+    config: { permission: 'stations:read' },
+    schema: {
+      tags: ['stations'], summary: 'The certificates installed on the station, as it last reported them',
+      params: StationIdParam,
+      querystring: Type.Object({ certificateType: Type.Optional(Name) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ items: Type.Array(InstalledView) }) },
+    },
+  }, async (req) => {
+    if (!(await ctx.services.stations.get(req.params.stationId))) throw notFound('station');
+    const rows = await ctx.services.certificates.installed(req.params.stationId, req.query.certificateType);
+    return {
+      items: rows.map((r) => ({
+        certificateType: r.certificateType, hashAlgorithm: r.hashAlgorithm, issuerNameHash: r.issuerNameHash, issuerKeyHash: r.issuerKeyHash,
+        serialNumber: r.serialNumber, childCertificates: r.childCertificates ?? [], reportedAt: r.reportedAt.toISOString(),
       })),
     };
   });

@@ -72,6 +72,7 @@ export function StationDiagnostics({ stationId }: { stationId: string }) {
         <dt>Client certificate</dt><dd>{x.connection.clientCertificate ? `${x.connection.clientCertificate.subject} (serial ${x.connection.clientCertificate.serialNumber}, until ${fmtTime(x.connection.clientCertificate.notAfter)})` : '—'}</dd>
         <dt>Certificate issued by the platform</dt><dd>{x.issuedCertificate ? `${x.issuedCertificate.subject ?? ''} serial ${x.issuedCertificate.serialNumber ?? '?'}, valid ${fmtTime(x.issuedCertificate.notBefore)} – ${fmtTime(x.issuedCertificate.notAfter)}` : '—'}</dd>
       </dl>
+      <InstalledCertificates stationId={stationId} />
       {x.securityEvents && (
         <>
           <h2>Security events</h2>
@@ -92,6 +93,34 @@ export function StationDiagnostics({ stationId }: { stationId: string }) {
         {x.logUploads.map((l, i) => <li key={`l${i}`}>{fmtTime(l.receivedAt)}: log {l.originalName ?? l.fileKind} ({l.size} bytes)</li>)}
         {!x.recentFaults.length && !x.logUploads.length && <li className="muted">None.</li>}
       </ul>
+    </>
+  );
+}
+
+interface Installed { certificateType: string; serialNumber: string; hashAlgorithm: string; issuerNameHash: string; childCertificates: unknown[]; reportedAt: string }
+
+/** The station's certificate inventory as it last reported it (refreshed by the "List installed certificates" command). */
+function InstalledCertificates({ stationId }: { stationId: string }) {
+  const list = useApi<{ items: Installed[] }>(`/stations/${encodeURIComponent(stationId)}/installed-certificates`);
+  useLiveEvents(['command.answered'], (e) => { if ((e.data as { stationId?: string }).stationId === stationId) list.reloadSoon(); });
+  return (
+    <>
+      <h3>Installed certificates</h3>
+      <ErrorBox error={list.error} />
+      <div className="table-wrap">
+        <table data-testid="installed-certificates">
+          <thead><tr><th scope="col">Type</th><th scope="col">Serial number</th><th scope="col">Issuer name hash</th><th scope="col">Children</th><th scope="col">Reported</th></tr></thead>
+          <tbody>
+            {list.data?.items.map((c) => (
+              <tr key={`${c.certificateType}|${c.serialNumber}|${c.issuerNameHash}`}>
+                <td>{c.certificateType}</td><td className="mono">{c.serialNumber}</td><td className="mono">{c.hashAlgorithm} {c.issuerNameHash.slice(0, 16)}…</td>
+                <td className="num">{c.childCertificates.length}</td><td>{fmtTime(c.reportedAt)}</td>
+              </tr>
+            ))}
+            {list.data && !list.data.items.length && <tr><td colSpan={5} className="muted">None reported yet.</td></tr>}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
