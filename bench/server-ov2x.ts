@@ -1,5 +1,5 @@
 // OV2X under test: the real platform (startPlatform) with default settings apart from the
-// port, on a fresh embedded database (PGlite in a temporary folder) or a throw-away
+// port and the load generator's allowances (below), on a fresh embedded database (PGlite in a temporary folder) or a throw-away
 // PostgreSQL database, provisioned with N stations that each have their own password.
 //
 // Environment: BENCH_KEY (shared with the load generator), BENCH_STATIONS (N),
@@ -67,7 +67,14 @@ async function main(): Promise<void> {
   // Defaults (ping interval, batching, timeouts …) stay as shipped unless an experiment sets
   // them (run.ts --set); the port, the data folder and the log level always differ. Warnings
   // and errors still reach stderr of the orchestrator.
-  const settings = JSON.parse(process.env.BENCH_OV2X_SETTINGS || '{}') as Record<string, string>;
+  // The load generator is one address holding every station, and its closed loop is a frame flood
+  // by design: the perimeter's per-address limits are opened for it and the IDS's per-station
+  // frame-rate rule (which would throttle it) is raised out of reach — every other rule stays on.
+  const loadGenerator: Record<string, string> = {
+    OV2X_MAX_CONNECTIONS_PER_IP: '1000000', OV2X_CONNECT_RATE_PER_IP: '100000', OV2X_CONNECT_BURST_PER_IP: '1000000',
+    OV2X_IDS_RULES: JSON.stringify([{ id: 'T1-frame-rate', threshold: 1_000_000_000 }, { id: 'T1-connection-rate-ip', threshold: 1_000_000_000 }]),
+  };
+  const settings = { ...loadGenerator, ...(JSON.parse(process.env.BENCH_OV2X_SETTINGS || '{}') as Record<string, string>) };
   const config: Config = { ...loadConfig({}, settings), dataDir, databaseUrl, host: '127.0.0.1', ocppPort: 0, logLevel: 'warn' };
   const log = createLogger(config.logLevel);
   platform = await startPlatform(config, log);
