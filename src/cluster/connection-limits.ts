@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { AdmissionLimits, ConnectionLimits, LimitVerdict } from '../security/perimeter/limits.js';
 import type { ClusterLink } from './connect.js';
-import { luaScript, REDIS_NOW_MS } from './script.js';
+import { luaScript, oncePer, REDIS_NOW_MS } from './script.js';
 
 /** How long a connection counts without its node saying it is still open: a crashed node's connections stop counting then. */
 const CONNECTION_LEASE_MS = 120_000;
@@ -59,7 +59,8 @@ export class SharedConnectionLimits implements AdmissionLimits {
   private readonly timer: NodeJS.Timeout;
   private readonly lease: number;
   private seq = 0;
-  private lastWarn = 0;
+  /** a Redis outage must not repeat its log line at the rate of connection attempts or commands */
+  private readonly warnNow = oncePer(30_000);
 
   constructor(
     private readonly redis: ClusterLink,
@@ -108,9 +109,7 @@ export class SharedConnectionLimits implements AdmissionLimits {
   }
 
   private fallback(ip: string, err: Error): LimitVerdict {
-    // once per 30 s: a Redis outage must not flood the log at the rate of connection attempts
-    if (Date.now() - this.lastWarn > 30_000) {
-      this.lastWarn = Date.now();
+    if (this.warnNow()) {
       this.log.warn({ err: { message: err.message } }, 'cluster: shared connection limits unavailable, judging by this node\'s own limits (fail open)');
     }
     return this.local.admit(ip);

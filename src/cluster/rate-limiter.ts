@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RateLimiter, Take } from '../domain/identity/rate-limiter.js';
 import type { Logger } from '../log/logger.js';
 import type { ClusterLink } from './connect.js';
-import { luaScript, REDIS_NOW_MS } from './script.js';
+import { luaScript, oncePer, REDIS_NOW_MS } from './script.js';
 
 /**
  * The sliding-window log of MemoryRateLimiter in a sorted set (score = ms taken), atomically:
@@ -29,7 +29,8 @@ return {1, 0}`;
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly run: ReturnType<typeof luaScript>;
-  private lastWarn = 0;
+  /** a Redis outage must not repeat its log line at the rate of connection attempts or commands */
+  private readonly warnNow = oncePer(30_000);
 
   constructor(
     private readonly redis: ClusterLink,
@@ -45,8 +46,7 @@ export class RedisRateLimiter implements RateLimiter {
       const [ok, retryAfterMs] = (await this.run([this.redis.key('rate', key)], [n, limit, windowMs, randomBytes(6).toString('hex')])) as [number, number];
       return ok === 1 ? { ok: true } : { ok: false, retryAfterMs };
     } catch (err) {
-      if (Date.now() - this.lastWarn > 30_000) {
-        this.lastWarn = Date.now();
+      if (this.warnNow()) {
         this.log.warn({ err: { message: (err as Error).message } }, 'cluster: shared rate limits unavailable, judging by this node\'s own (fail open)');
       }
       return this.local.take(key, n, limit, windowMs);

@@ -2,18 +2,25 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
- * A Lua script run by its SHA (EVALSHA), loaded on first use and again after the server
- * forgets it (NOSCRIPT after a restart or SCRIPT FLUSH): one round trip in the usual case.
+ * A Lua script as an ioredis command (`defineCommand`): EVALSHA, and EVAL once the server has
+ * forgotten the script (a restart, SCRIPT FLUSH) — the library's mechanism, as presence.ts uses.
  */
 export function luaScript(client: Redis, lua: string): (keys: string[], args: Array<string | number>) => Promise<unknown> {
-  const sha = createHash('sha1').update(lua).digest('hex');
-  return async (keys, args) => {
-    try {
-      return await client.evalsha(sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return client.eval(lua, keys.length, ...keys, ...args);
-    }
+  const name = `ov2x${createHash('sha1').update(lua).digest('hex').slice(0, 16)}`;
+  // without numberOfKeys the key count is the first argument of each call
+  client.defineCommand(name, { lua });
+  const command = (client as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>)[name]!.bind(client);
+  return (keys, args) => command(keys.length, ...keys, ...args);
+}
+
+/** A gate that opens at most once per `ms`: for log lines a Redis outage would otherwise repeat at traffic rate. */
+export function oncePer(ms: number): () => boolean {
+  let last = 0;
+  return () => {
+    const now = Date.now();
+    if (now - last <= ms) return false;
+    last = now;
+    return true;
   };
 }
 

@@ -7,6 +7,7 @@ import type { FirmwareCampaignStation } from '../../store/index.js';
 import { withDomain } from '../context.js';
 import { cliActor } from './user.js';
 import { output, storeCommand, UsageError, withSettings } from '../options.js';
+import { basename } from 'node:path';
 
 const audit = (domain: DomainServices, action: string, target: string, result: 'success' | 'failure', details?: Record<string, unknown>): Promise<void> =>
   domain.identity.audit.record({ actor: cliActor(), action, target, result, details });
@@ -76,7 +77,7 @@ export function firmwareCommand(): Command {
       await withDomain(opts, async ({ domain }) => {
         try {
           const image = await domain.firmwareImages.upload({
-            name: String(opts.name ?? file.split(/[\\/]/).pop()), version: opts.version as string | undefined, data, signature: signature.trim(),
+            name: String(opts.name ?? basename(file)), version: opts.version as string | undefined, data, signature: signature.trim(),
             signingCertificate, actor: cliActor().anonymous, actorRole: 'cli',
           });
           await audit(domain, 'firmware.upload', String(image.id), 'success', { name: image.name, sha256: image.sha256 });
@@ -84,7 +85,7 @@ export function firmwareCommand(): Command {
           output(opts.json as boolean, view, () => `firmware image ${image.id} stored (${view.size} bytes, sha256 ${image.sha256}); signature verified`);
         } catch (err) {
           if (!(err instanceof FirmwareRefused)) throw err;
-          await audit(domain, 'firmware.upload', String(opts.name ?? file.split(/[\\/]/).pop()), 'failure', { reason: err.reason });
+          await audit(domain, 'firmware.upload', String(opts.name ?? basename(file)), 'failure', { reason: err.reason });
           output(opts.json as boolean, { refused: true, reason: err.reason, message: err.message }, () => `ov2x: firmware refused (${err.reason}): ${err.message}`);
           process.exitCode = 1;
         }
