@@ -62,6 +62,9 @@ describe('station variables API', () => {
     const v2g = await call<{ items: Installed[] }>(p, 'GET', '/stations/VAR-201/installed-certificates?certificateType=V2GRootCertificate', { token: admin.token });
     assert.deepEqual(v2g.body.items.map((c) => c.serialNumber), ['02']);
     assert.equal((await call(p, 'GET', '/stations/NOPE-1/installed-certificates', { token: admin.token })).status, 404);
+    for (const bad of ['?certificateType=', '?certificateType=' + 'x'.repeat(51), '?serial=01']) {
+      assert.equal((await call(p, 'GET', `/stations/VAR-201/installed-certificates${bad}`, { token: admin.token })).status, 400, bad);
+    }
   });
 
   it('shows the 2.0.1 device model after a base report, filtered by component', async () => {
